@@ -1,0 +1,3 @@
+export * from './schemas';
+export * from './env';
+export * from './loader';

@@ -1,0 +1,189 @@
+import { z } from 'zod';
+import { percentageString, positiveDecimalString, nonNegativeDecimalString } from '../domain/money/schemas';
+
+/**
+ * Schemas for config/*.json and the environment. Every object is strict: an unknown key is
+ * almost always a typo of a known one, and a typo silently falling back to a default is how a
+ * bot ends up trading with the wrong threshold.
+ */
+
+export const MODES = ['BTC', 'GOLD'] as const;
+export const modeSchema = z.enum(MODES);
+export type Mode = z.infer<typeof modeSchema>;
+
+export const EXCHANGE_IDS = ['binance', 'kraken', 'coinbase'] as const;
+export const exchangeIdSchema = z.enum(EXCHANGE_IDS);
+export type ExchangeId = z.infer<typeof exchangeIdSchema>;
+
+export const LATENCY_MODES = ['laptop', 'server', 'colo'] as const;
+export const latencyModeSchema = z.enum(LATENCY_MODES);
+export type LatencyMode = z.infer<typeof latencyModeSchema>;
+
+const ms = z.number().int().positive();
+const count = z.number().int().nonnegative();
+
+const allocation = z.strictObject({ qbot: percentageString, abot: percentageString, gbot: percentageString });
+
+const latencyProfile = z.strictObject({
+  maxBookAgeMs: ms,
+  staleAfterMs: ms,
+  cycleTimeMultiplier: positiveDecimalString,
+  restRequestsPerMinute: z.number().int().positive(),
+  wsSubscriptionsPerSecond: z.number().int().positive(),
+});
+
+export const settingsSchema = z
+  .strictObject({
+    modes: z.strictObject({
+      initialMode: modeSchema,
+      allocationPercent: z.strictObject({ BTC: allocation, GOLD: allocation }),
+    }),
+    qbot: z.strictObject({
+      splitPercent: z.strictObject({ cross: percentageString, triangular: percentageString }),
+      cycleTimeMs: z.strictObject({ cross: ms, triangular: ms }),
+      netThresholdPercent: z.strictObject({ baseline: percentageString, min: percentageString, max: percentageString }),
+      depthCheck: z.strictObject({
+        levels: z.number().int().min(1).max(50),
+        minMultiple: positiveDecimalString,
+        maxMultiple: positiveDecimalString,
+        defaultMultiple: positiveDecimalString,
+      }),
+      volatility: z.strictObject({
+        slowdownFactor: z.number().int().min(1).max(10),
+        highRangeRatio: positiveDecimalString,
+      }),
+      stablecoinPegBandPercent: percentageString,
+      rebalanceCostPerTradePercent: percentageString,
+      singleLeg: z.strictObject({
+        policy: z.enum(['unwind', 'hedge', 'hold']),
+        maxUnwindLossPercent: percentageString,
+      }),
+      killSwitch: z.strictObject({
+        maxDailyLossUsd: positiveDecimalString,
+        maxConsecutiveFailures: z.number().int().min(1),
+      }),
+      minTradeUsd: positiveDecimalString,
+    }),
+    latencyProfiles: z.strictObject({ laptop: latencyProfile, server: latencyProfile, colo: latencyProfile }),
+    moneyManager: z.strictObject({
+      driftLimitPercent: percentageString,
+      balanceCheckIntervalMs: ms,
+      bnbReserve: z.strictObject({ minimumUsd: nonNegativeDecimalString, daysOfFeeSpend: z.number().int().min(1) }),
+    }),
+    transfers: z.strictObject({
+      minimumUsd: positiveDecimalString,
+      costTargetUsd: positiveDecimalString,
+      costBudgetPercentOfAmount: percentageString,
+      erc20MinimumUsd: positiveDecimalString,
+      avalancheMaxFeeUsd: positiveDecimalString,
+      approvalAboveUsd: positiveDecimalString,
+      approvalTimeoutMs: ms,
+      depositTimeoutMs: ms,
+    }),
+    abot: z.strictObject({
+      slots: z.number().int().min(1).max(20),
+      seatWarmers: z.strictObject({
+        buyWhenEmptyMoreThan: count,
+        sellWhenEmptyFewerThan: count,
+        sellOrder: z.literal('FIFO'),
+      }),
+      keepSignalPositionsOnGold: z.boolean(),
+    }),
+    gbot: z.strictObject({ sellPercentOnFlip: percentageString, keepPercentOnFlip: percentageString }),
+    sweep: z.strictObject({
+      profitPercent: percentageString,
+      maxPerCalendarMonth: z.number().int().min(1),
+      allowedModes: z.array(modeSchema).min(1),
+    }),
+    webhook: z.strictObject({
+      host: z.string().min(1),
+      port: z.number().int().min(1).max(65535),
+      maxAlertAgeMs: ms,
+      bodyLimitBytes: z.number().int().min(256).max(1_048_576),
+      allowList: z.array(z.ipv4()),
+      rateLimitPerMinute: z.number().int().min(1),
+    }),
+    dashboard: z.strictObject({ host: z.string().min(1), port: z.number().int().min(1).max(65535) }),
+    exchanges: z.strictObject({
+      enabled: z.array(exchangeIdSchema).min(1),
+      binanceVariant: z.enum(['binance', 'binanceus']),
+    }),
+  })
+  .superRefine((s, ctx) => {
+    // Cross-field rules: each must name the key a user has to fix.
+    for (const mode of MODES) {
+      const a = s.modes.allocationPercent[mode];
+      const sum = a.qbot.plus(a.abot).plus(a.gbot);
+      if (!sum.eq(100)) {
+        ctx.addIssue({ code: 'custom', path: ['modes', 'allocationPercent', mode], message: `allocations must add up to 100, they add up to ${sum.toFixed()}` });
+      }
+    }
+    const split = s.qbot.splitPercent;
+    if (!split.cross.plus(split.triangular).eq(100)) {
+      ctx.addIssue({ code: 'custom', path: ['qbot', 'splitPercent'], message: 'cross + triangular must add up to 100' });
+    }
+    const t = s.qbot.netThresholdPercent;
+    if (!(t.min.lte(t.baseline) && t.baseline.lte(t.max))) {
+      ctx.addIssue({ code: 'custom', path: ['qbot', 'netThresholdPercent'], message: 'must satisfy min <= baseline <= max' });
+    }
+    const d = s.qbot.depthCheck;
+    if (!(d.minMultiple.lte(d.defaultMultiple) && d.defaultMultiple.lte(d.maxMultiple))) {
+      ctx.addIssue({ code: 'custom', path: ['qbot', 'depthCheck'], message: 'must satisfy minMultiple <= defaultMultiple <= maxMultiple' });
+    }
+    const g = s.gbot;
+    if (!g.sellPercentOnFlip.plus(g.keepPercentOnFlip).eq(100)) {
+      ctx.addIssue({ code: 'custom', path: ['gbot'], message: 'sellPercentOnFlip + keepPercentOnFlip must add up to 100' });
+    }
+    const w = s.abot.seatWarmers;
+    if (w.buyWhenEmptyMoreThan > s.abot.slots || w.sellWhenEmptyFewerThan > w.buyWhenEmptyMoreThan) {
+      ctx.addIssue({ code: 'custom', path: ['abot', 'seatWarmers'], message: 'need sellWhenEmptyFewerThan <= buyWhenEmptyMoreThan <= slots' });
+    }
+  });
+export type Settings = z.infer<typeof settingsSchema>;
+
+const assetCode = z.string().regex(/^[A-Z0-9]{2,10}$/, 'must be an upper-case asset code like "BTC"');
+
+export const coinsSchema = z.strictObject({
+  arbitrageAssets: z.array(assetCode).min(1),
+  quoteCurrencies: z.array(assetCode).min(1),
+  stablecoins: z.record(assetCode, assetCode),
+  goldAsset: assetCode,
+  feeDiscountAsset: z.partialRecord(exchangeIdSchema, assetCode),
+  abotUniverse: z.array(assetCode).min(1),
+  stakable: z.record(assetCode, z.array(exchangeIdSchema).min(1)),
+});
+export type Coins = z.infer<typeof coinsSchema>;
+
+export const networkRuleSchema = z.enum(['preferred', 'fee-confirmed-under-limit', 'large-transfers-only']);
+
+export const networksSchema = z
+  .strictObject({
+    networks: z.record(
+      z.string().regex(/^[A-Z0-9]{2,10}$/),
+      z.strictObject({
+        name: z.string().min(1),
+        ccxtCode: z.string().min(1),
+        preferenceRank: z.number().int().min(1),
+        typicalMinutes: z.number().positive(),
+        rule: networkRuleSchema,
+      }),
+    ),
+    preferredRoutes: z.array(
+      z.strictObject({
+        from: exchangeIdSchema,
+        to: exchangeIdSchema,
+        asset: assetCode,
+        networks: z.array(z.string()).min(1),
+      }),
+    ),
+  })
+  .superRefine((n, ctx) => {
+    n.preferredRoutes.forEach((r, i) =>
+      r.networks.forEach((net, j) => {
+        if (!(net in n.networks)) {
+          ctx.addIssue({ code: 'custom', path: ['preferredRoutes', i, 'networks', j], message: `unknown network "${net}"` });
+        }
+      }),
+    );
+  });
+export type Networks = z.infer<typeof networksSchema>;

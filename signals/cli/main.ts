@@ -1,0 +1,19 @@
+import { Command } from 'commander';
+import { registerConfigCommands } from './commands/config';
+
+/** The `qbot` operator command. Each area registers its own subcommands. */
+export function buildProgram(): Command {
+  const program = new Command('qbot').description('Q-bot / A-bot / G-bot operator commands').showHelpAfterError();
+  registerConfigCommands(program);
+  return program;
+}
+
+/** Runs the CLI; the exit code is set on the process, never thrown past here. */
+export async function main(argv: string[] = process.argv): Promise<void> {
+  try {
+    await buildProgram().parseAsync(argv);
+  } catch (err) {
+    console.error(`qbot: ${err instanceof Error ? err.message : String(err)}`);
+    process.exitCode = 1;
+  }
+}

@@ -1,0 +1,2 @@
+// The workflow bundle's entry: every workflow the orchestrator worker runs.
+export { modeWorkflow } from './mode';
