@@ -1,0 +1,52 @@
+import type { Decimal } from '../domain/money/decimal';
+import type { ExchangeId } from '../domain/market';
+
+export type LedgerEntryKind =
+  | 'order-attempt'
+  | 'fill'
+  | 'fee'
+  | 'order-rejected'
+  | 'conversion'
+  | 'transfer-out'
+  | 'transfer-in'
+  | 'transfer-failed'
+  | 'staking-reward'
+  | 'stake'
+  | 'unstake'
+  | 'sweep'
+  | 'mode-flip'
+  | 'decision'
+  | 'adjustment';
+
+/** One append-only ledger line. Balance-changing entries carry (asset, delta). */
+export interface LedgerEntry {
+  kind: LedgerEntryKind;
+  at: number;
+  exchange?: ExchangeId | 'cold-wallet';
+  asset?: string;
+  /** Signed change of the asset's balance. */
+  delta?: Decimal;
+  /** USD value of the change when known (for PnL). */
+  usdValue?: Decimal;
+  /** Realised PnL in USD booked by this entry (trades, unwinds, sales). */
+  realisedPnlUsd?: Decimal;
+  /** Groups the entries of one attempt, transfer or workflow step. */
+  correlationId: string;
+  /** Idempotency: an entry with a key already present is not written again. */
+  idempotencyKey?: string;
+  /** Free-form details (decimal strings only for money). */
+  details?: Record<string, unknown>;
+}
+
+export interface StoredLedgerEntry extends LedgerEntry {
+  id: number;
+}
+
+export interface Ledger {
+  /** Durable before it resolves; returns false when the idempotency key was already used. */
+  append(entries: LedgerEntry[]): boolean;
+  entries(q?: { kind?: LedgerEntryKind; correlationId?: string; since?: number }): StoredLedgerEntry[];
+  realisedPnlUsd(q?: { since?: number; until?: number }): Decimal;
+  feesPaid(q?: { since?: number; exchange?: ExchangeId }): Array<{ exchange: string; asset: string; amount: Decimal }>;
+  impliedBalances(): Array<{ exchange: string; asset: string; amount: Decimal }>;
+}
