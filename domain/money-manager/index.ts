@@ -1,0 +1,5 @@
+export * from './valuation';
+export * from './targets';
+export * from './drift';
+export * from './review';
+export * from './bnb-reserve';
