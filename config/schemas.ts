@@ -32,6 +32,24 @@ const latencyProfile = z.strictObject({
   wsSubscriptionsPerSecond: z.number().int().positive(),
 });
 
+const feeRates = z.strictObject({ makerPercent: percentageString, takerPercent: percentageString });
+
+/**
+ * Fee defaults per account, used when the exchange cannot tell us (fetchTradingFees). Base-tier
+ * rates; `markets` overrides per unified symbol; `discount` (Binance: 25 % off when the fee is
+ * paid in BNB); `zeroFeeAllowance` (Coinbase One: no fee up to a monthly volume; off unless the
+ * account really has it, because assuming a zero fee that is not there underprices every trade).
+ */
+const accountFees = z.strictObject({
+  makerPercent: percentageString,
+  takerPercent: percentageString,
+  markets: z.record(z.string().regex(/^[A-Z0-9]+\/[A-Z0-9]+$/, 'must be a unified symbol like "BTC/USDT"'), feeRates).optional(),
+  discount: z.strictObject({ asset: z.string().regex(/^[A-Z0-9]{2,10}$/), percentOff: percentageString }).optional(),
+  zeroFeeAllowance: z
+    .strictObject({ enabled: z.boolean(), name: z.string().min(1), monthlyVolumeUsd: nonNegativeDecimalString })
+    .optional(),
+});
+
 export const settingsSchema = z
   .strictObject({
     modes: z.strictObject({
@@ -104,6 +122,7 @@ export const settingsSchema = z
       rateLimitPerMinute: z.number().int().min(1),
     }),
     dashboard: z.strictObject({ host: z.string().min(1), port: z.number().int().min(1).max(65535) }),
+    fees: z.strictObject({ binance: accountFees, kraken: accountFees, coinbase: accountFees }),
     exchanges: z.strictObject({
       enabled: z.array(exchangeIdSchema).min(1),
       binanceVariant: z.enum(['binance', 'binanceus']),
