@@ -27,6 +27,11 @@ export interface SetModeRequest {
   reason: string;
   /** Optional: operators may pass their own id to make a retry idempotent. */
   requestId?: string;
+  /**
+   * Optional ISO time the request refers to; when given, a request older than the last applied
+   * alert is refused. Without it the workflow's own clock stamps the request.
+   */
+  firedAt?: string;
 }
 
 export interface SetModeResult {
@@ -52,8 +57,73 @@ export interface ModeView {
   allocationPercent: Record<BotName, string>;
   history: ModeFlip[];
   pendingFlips: number;
+  /** The flip being applied right now, if any. */
+  flipInProgress?: { from: TradingMode; to: TradingMode; alertId: string } | null;
+  /** Bots switched on or off by the mode in force. */
+  bots?: Record<BotName, 'active' | 'inactive'>;
+  /** firedAt of the newest accepted alert. */
+  lastAlertAt?: string | null;
+  /** Recent alerts that changed nothing (duplicates, out of order, invalid), newest last. */
+  ignoredAlerts?: Array<{ alertId: string; why: string; at: string }>;
 }
 
 export const macroSignal = defineSignal<[MacroAlert]>('macro');
 export const setModeUpdate = defineUpdate<SetModeResult, [SetModeRequest]>('setMode');
 export const modeQuery = defineQuery<ModeView>('mode');
+
+// --- A-bot alerts -------------------------------------------------------------------------------
+// TradingView's buy/sell alerts for the A-bot go to a durable inbox workflow (id `abot-inbox`)
+// that keeps them in order until the A-bot workflow takes them: nothing accepted by the receiver
+// is lost while the A-bot itself is not running (or not written yet).
+
+export const ABOT_INBOX_WORKFLOW_ID = 'abot-inbox';
+
+export interface AbotAlert {
+  action: 'buy' | 'sell';
+  /** Asset code from coins.json `abotUniverse`, e.g. "SOL". */
+  ticker: string;
+  alertId: string;
+  firedAt: string;
+  source: 'tradingview' | 'operator';
+}
+
+export interface AbotInboxView {
+  pending: AbotAlert[];
+  /** How many alerts were ever accepted, and how many were handed to the A-bot. */
+  received: number;
+  taken: number;
+  duplicatesIgnored: number;
+}
+
+export const abotAlertSignal = defineSignal<[AbotAlert]>('abotAlert');
+export const abotInboxQuery = defineQuery<AbotInboxView>('abotInbox');
+/** The A-bot takes up to `max` alerts, oldest first; they leave the inbox. */
+export const takeAbotAlertsUpdate = defineUpdate<AbotAlert[], [{ max: number }]>('takeAbotAlerts');
+
+// --- Hot path control (activities on HOTPATH_TASK_QUEUE, implemented by hotpath/control.ts) ------
+
+export interface HotpathAllocationRequest {
+  mode: TradingMode;
+  /** Percent of capital per bot, decimal strings. */
+  allocationPercent: Record<BotName, string>;
+  /** The flip that asks for it: re-applying the same flip is a no-op. */
+  flipId: string;
+}
+
+export interface HotpathSnapshot {
+  mode: TradingMode | null;
+  allocationPercent: Record<BotName, string> | null;
+  paused: boolean;
+  pausedReason: string | null;
+  lastFlipId: string | null;
+  /** How many distinct allocations were applied since the process started. */
+  allocationsApplied: number;
+  updatedAt: string | null;
+}
+
+export interface HotpathControlActivities {
+  applyAllocation(req: HotpathAllocationRequest): Promise<{ applied: boolean; snapshot: HotpathSnapshot }>;
+  pauseHotpath(req: { reason: string }): Promise<HotpathSnapshot>;
+  resumeHotpath(): Promise<HotpathSnapshot>;
+  hotpathSnapshot(): Promise<HotpathSnapshot>;
+}

@@ -1,2 +1,4 @@
 // The workflow bundle's entry: every workflow the orchestrator worker runs.
 export { modeWorkflow } from './mode';
+export { abotInboxWorkflow } from './abot-inbox';
+export { hotpathStatusWorkflow } from './hotpath-status';

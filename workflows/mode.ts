@@ -1,74 +1,157 @@
-import { condition, setHandler, workflowInfo } from '@temporalio/workflow';
 import {
-  macroSignal,
-  modeQuery,
-  setModeUpdate,
-  type MacroAlert,
-  type ModeFlip,
-  type ModeView,
-  type SetModeRequest,
+  allHandlersFinished, ApplicationFailure, condition, continueAsNew, log, proxyActivities, setHandler, uuid4, workflowInfo,
+} from '@temporalio/workflow';
+import {
+  HOTPATH_TASK_QUEUE, macroSignal, modeQuery, setModeUpdate,
+  type HotpathControlActivities, type MacroAlert, type ModeFlip, type ModeView, type SetModeRequest,
 } from '../signals/defs';
-import type { BotName, TradingMode } from '../domain/allocation';
+import { isTradingMode, type BotName, type TradingMode } from '../domain/allocation';
+import { botStates, describeVerdict, flipTransitions, judgeAlert, keepLast, rememberAlert, type AlertBook, type AlertVerdict } from '../domain/mode';
+import type { ModeActivities } from '../activities/mode';
+
+const HISTORY_CAP = 50;
+const SEEN_IDS_CAP = 500;
+const IGNORED_CAP = 20;
+
+interface PendingFlip { seq: number; from: TradingMode; to: TradingMode; alert: MacroAlert }
+
+/** Everything the workflow carries across continue-as-new. */
+export interface ModeState {
+  mode: TradingMode;
+  changedAt: string | null;
+  reason: string;
+  history: ModeFlip[];
+  book: AlertBook;
+  ignored: NonNullable<ModeView['ignoredAlerts']>;
+  pending: PendingFlip[];
+}
 
 export interface ModeWorkflowInput {
   initialMode: TradingMode;
   /** Percent per bot per mode, decimal strings (from config/settings.json). */
   allocationPercent: Record<TradingMode, Record<BotName, string>>;
+  /** Continue as new at this history length even before the server suggests it (tests, tuning). */
+  maxHistoryEvents?: number;
+  state?: ModeState;
 }
 
+// Retries are unbounded on purpose: a flip waits for a hot path that is down rather than half-apply.
+const retry = { initialInterval: '1 second', maximumInterval: '30 seconds' } as const;
+const acts = proxyActivities<ModeActivities>({ startToCloseTimeout: '30 seconds', retry });
+const hotpath = proxyActivities<HotpathControlActivities>({ taskQueue: HOTPATH_TASK_QUEUE, startToCloseTimeout: '10 seconds', retry });
+
 /**
- * The BTC/GOLD mode lifecycle. Holds the mode, answers `mode`, takes TradingView's `macro`
- * signal and the operators' validated `setMode` update.
+ * The BTC/GOLD mode lifecycle (id `mode`). Handlers only judge and queue; the main loop alone runs
+ * flips, one at a time, so a flip arriving mid-flip waits its turn instead of interleaving.
  */
 export async function modeWorkflow(input: ModeWorkflowInput): Promise<void> {
-  let mode: TradingMode = input.initialMode;
-  let changedAt: string | null = null;
-  let reason = 'initial mode from config';
-  const history: ModeFlip[] = [];
-  const seenAlertIds = new Set<string>();
+  const s: ModeState = input.state ?? {
+    mode: input.initialMode, changedAt: null, reason: 'initial mode from config',
+    history: [], book: { seenAlertIds: [], lastAlertAt: null }, ignored: [], pending: [],
+  };
+  let lastSeq = s.pending.reduce((m, f) => Math.max(m, f.seq), 0);
+  const outcomes = new Map<number, string | null>(); // seq -> null (applied) or the failure
+  let current: PendingFlip | null = null;
+  const target = (): TradingMode => s.pending.at(-1)?.to ?? s.mode;
 
-  const apply = (to: TradingMode, alert: Pick<MacroAlert, 'alertId' | 'firedAt' | 'reason' | 'source'>) => {
-    if (to === mode) return false;
-    history.push({ from: mode, to, at: alert.firedAt, reason: alert.reason, alertId: alert.alertId, source: alert.source });
-    mode = to;
-    changedAt = alert.firedAt;
-    reason = alert.reason;
-    return true;
+  const accept = (alert: MacroAlert): { verdict: AlertVerdict; seq?: number } => {
+    const verdict = judgeAlert(s.book, target(), alert);
+    if (verdict.kind === 'flip' || verdict.kind === 'same-mode') {
+      s.book = rememberAlert(s.book, alert.alertId, alert.firedAt, SEEN_IDS_CAP);
+      if (verdict.kind === 'same-mode') return { verdict };
+      const seq = ++lastSeq;
+      s.pending.push({ seq, from: target(), to: verdict.to, alert });
+      return { verdict, seq };
+    }
+    ignore(alert.alertId, describeVerdict(verdict));
+    return { verdict };
+  };
+  const ignore = (alertId: string, why: string) => {
+    log.warn('mode alert ignored', { alertId, why });
+    s.ignored = keepLast([...s.ignored, { alertId, why, at: new Date().toISOString() }], IGNORED_CAP);
   };
 
-  setHandler(macroSignal, (alert) => {
-    if (seenAlertIds.has(alert.alertId)) return;
-    seenAlertIds.add(alert.alertId);
-    apply(alert.mode, alert);
-  });
+  setHandler(macroSignal, (alert) => void accept(alert));
 
   setHandler(
     setModeUpdate,
-    (req: SetModeRequest) => {
-      const changed = apply(req.mode, {
-        alertId: req.requestId ?? `operator-${workflowInfo().historyLength}`,
-        firedAt: new Date().toISOString(),
-        reason: req.reason,
-        source: 'operator',
-      });
-      return { mode, changed, message: changed ? `mode is now ${mode}` : `already in ${mode} mode` };
+    async (req: SetModeRequest) => {
+      const alert: MacroAlert = {
+        mode: req.mode, alertId: req.requestId ?? `operator-${uuid4()}`, firedAt: req.firedAt ?? new Date().toISOString(),
+        source: 'operator', reason: req.reason.trim(),
+      };
+      const { verdict, seq } = accept(alert);
+      if (seq === undefined) return { mode: target(), changed: false, message: describeVerdict(verdict) };
+      await condition(() => outcomes.has(seq));
+      const failure = outcomes.get(seq);
+      if (failure) throw ApplicationFailure.nonRetryable(`flip to ${alert.mode} failed: ${failure}`, 'FlipFailed');
+      return { mode: alert.mode, changed: true, message: `mode is now ${alert.mode}` };
     },
     {
       validator: (req: SetModeRequest) => {
-        if (req.mode !== 'BTC' && req.mode !== 'GOLD') throw new Error(`unknown mode "${String(req.mode)}": use BTC or GOLD`);
-        if (!req.reason || req.reason.trim() === '') throw new Error('a reason is required');
+        if (!isTradingMode(req.mode)) throw new Error(`unknown mode "${String(req.mode)}": use BTC or GOLD`);
+        if (typeof req.reason !== 'string' || req.reason.trim() === '') throw new Error('a reason is required');
+        if (req.firedAt === undefined) return;
+        const v = judgeAlert(s.book, target(), { mode: req.mode, alertId: req.requestId ?? '', firedAt: req.firedAt });
+        if (v.kind === 'bad-time' || v.kind === 'out-of-order') throw new Error(describeVerdict(v));
       },
     },
   );
 
   setHandler(modeQuery, (): ModeView => ({
-    mode,
-    changedAt,
-    reason,
-    allocationPercent: input.allocationPercent[mode],
-    history: [...history],
-    pendingFlips: 0,
+    mode: s.mode,
+    changedAt: s.changedAt,
+    reason: s.reason,
+    allocationPercent: input.allocationPercent[s.mode],
+    history: [...s.history],
+    pendingFlips: s.pending.length,
+    flipInProgress: current ? { from: current.from, to: current.to, alertId: current.alert.alertId } : null,
+    bots: botStates(input.allocationPercent[s.mode]),
+    lastAlertAt: s.book.lastAlertAt,
+    ignoredAlerts: [...s.ignored],
   }));
 
-  await condition(() => false);
+  async function runFlip(f: PendingFlip): Promise<void> {
+    // From the mode actually in force: an earlier queued flip may have failed and left it unchanged.
+    const from = s.mode;
+    if (from === f.to) return;
+    const flipId = f.alert.alertId;
+    const to = input.allocationPercent[f.to];
+    const transitions = flipTransitions(input.allocationPercent[from], to);
+    // Bots losing their capital stop before the hot path gets the new split; the others follow it.
+    for (const t of transitions.filter((x) => x.state === 'inactive')) await acts.recordBotTransition({ flipId, mode: f.to, ...t });
+    await hotpath.applyAllocation({ mode: f.to, allocationPercent: to, flipId });
+    for (const t of transitions.filter((x) => x.state === 'active')) await acts.recordBotTransition({ flipId, mode: f.to, ...t });
+    const { reason, source, firedAt } = f.alert;
+    await acts.recordModeFlip({ flipId, from, to: f.to, reason, source, firedAt, allocationPercent: to });
+    s.history = keepLast([...s.history, { from, to: f.to, at: firedAt, reason, alertId: flipId, source }], HISTORY_CAP);
+    s.mode = f.to;
+    s.changedAt = firedAt;
+    s.reason = reason;
+  }
+
+  const shouldRoll = () =>
+    workflowInfo().continueAsNewSuggested || (input.maxHistoryEvents !== undefined && workflowInfo().historyLength >= input.maxHistoryEvents);
+
+  for (;;) {
+    await condition(() => s.pending.length > 0 || shouldRoll());
+    const next = s.pending[0];
+    if (next) {
+      current = next;
+      try {
+        await runFlip(next);
+        outcomes.set(next.seq, null);
+      } catch (err) {
+        // Only a non-retryable activity failure lands here; the mode stays as it was, loudly.
+        const why = err instanceof Error ? (err.cause instanceof Error ? err.cause.message : err.message) : String(err);
+        ignore(next.alert.alertId, `flip ${next.from} -> ${next.to} failed: ${why}`);
+        outcomes.set(next.seq, why);
+      }
+      s.pending.shift();
+      current = null;
+      continue;
+    }
+    await condition(allHandlersFinished);
+    if (s.pending.length === 0) await continueAsNew<typeof modeWorkflow>({ ...input, state: s });
+  }
 }

@@ -4,6 +4,10 @@ import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { modeWorkflow } from '../../workflows/mode';
 import { macroSignal, modeQuery, setModeUpdate } from '../../signals/defs';
 import { startDevServer, uniqueTaskQueue, workflowBundle } from '../helpers/temporal';
+import { SqliteLedger } from '../../adapters/persistence/ledger-sqlite';
+import { createModeActivities } from '../../activities/mode';
+import { systemClock } from '../../ports/clock';
+import { eventually, hotpathWorker } from '../helpers/mode-workers';
 
 Runtime.install({ logger: new DefaultLogger('WARN') });
 
@@ -29,9 +33,12 @@ describe('Temporal harness: mode workflow on a real dev server', () => {
       connection: env.nativeConnection,
       taskQueue,
       workflowBundle: await workflowBundle(),
+      // A flip runs activities: the ledger write here, the allocation on the hot path's queue.
+      activities: createModeActivities({ ledger: SqliteLedger.open({ file: ':memory:' }), clock: systemClock }),
     });
+    const { worker: hot } = await hotpathWorker(env);
     const workflowId = `mode-harness-${Date.now()}`;
-    await worker.runUntil(async () => {
+    await worker.runUntil(hot.runUntil(async () => {
       const handle = await env.client.workflow.start(modeWorkflow, {
         taskQueue,
         workflowId,
@@ -45,8 +52,11 @@ describe('Temporal harness: mode workflow on a real dev server', () => {
         source: 'tradingview',
         reason: 'buy BTC / sell PAXG',
       });
-      const view = await handle.query(modeQuery);
-      expect(view.mode).toBe('BTC');
+      const view = await eventually(async () => {
+        const v = await handle.query(modeQuery);
+        expect(v.mode).toBe('BTC');
+        return v;
+      });
       expect(view.allocationPercent).toEqual({ qbot: '85', abot: '15', gbot: '0' });
       expect(view.history).toHaveLength(1);
 
@@ -54,7 +64,7 @@ describe('Temporal harness: mode workflow on a real dev server', () => {
       await expect(rejected).rejects.toBeInstanceOf(WorkflowUpdateFailedError);
       const same = await handle.executeUpdate(setModeUpdate, { args: [{ mode: 'BTC', reason: 'again' }] });
       expect(same).toEqual({ mode: 'BTC', changed: false, message: 'already in BTC mode' });
-    });
+    }));
 
     // The server itself recorded the signal: this fails if no real server/worker was involved.
     const history = await env.client.workflow.getHandle(workflowId).fetchHistory();

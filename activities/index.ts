@@ -1,0 +1,2 @@
+// Activity factories, wired over ports by workers/ only.
+export { createModeActivities, type ModeActivities, type ModeActivityDeps } from './mode';
