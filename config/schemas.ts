@@ -120,6 +120,8 @@ export const settingsSchema = z
       bodyLimitBytes: z.number().int().min(256).max(1_048_576),
       allowList: z.array(z.ipv4()),
       rateLimitPerMinute: z.number().int().min(1),
+      /** Take the client address from X-Forwarded-For (only behind a reverse proxy you run). */
+      trustProxy: z.boolean().default(false),
     }),
     dashboard: z.strictObject({ host: z.string().min(1), port: z.number().int().min(1).max(65535) }),
     fees: z.strictObject({ binance: accountFees, kraken: accountFees, coinbase: accountFees }),
