@@ -1,0 +1,3 @@
+export * from './types';
+export * from './quote';
+export * from './fee-book';
