@@ -1,0 +1,48 @@
+import type { Decimal } from '../money/decimal';
+import type { ContextLevel } from './types';
+
+/**
+ * How signals become a level and a level becomes numbers. The config section `marketContext`
+ * parses into this shape (config/schemas.ts); domain/ only sees the parsed Decimals.
+ */
+export interface ContextPolicy {
+  /** Below this many trades in the window the scanner reports the baseline ("warming up"). */
+  minTrades: number;
+  /** Daily true range / its average at or above this flags high volatility (qbot.volatility.highRangeRatio). */
+  highRangeRatio: Decimal;
+  /** Recent intraday candle range / its norm at or above this flags high volatility too. */
+  intradayHighRangeRatio: Decimal;
+  careful: {
+    /** This many warning signals (besides high volatility, which alone is enough) make it careful. */
+    minSignals: number;
+    spreadRatio: Decimal;
+    /** Whale trades on one side in the window. */
+    whaleTrades: number;
+    /** Whale levels (walls) on one side of the book. */
+    whaleWalls: number;
+    /** |top-level imbalance| at or above this. */
+    imbalance: Decimal;
+  };
+  aggressive: {
+    /** Every known range ratio (daily, intraday) must be at or below this. */
+    maxRangeRatio: Decimal;
+    maxSpreadRatio: Decimal;
+  };
+  levels: Record<ContextLevel, LevelNumbers>;
+}
+
+export interface LevelNumbers {
+  thresholdPercent: Decimal;
+  depthMultiple: Decimal;
+}
+
+/**
+ * The Q-bot's hard limits (structurally the `qbot` part of the settings): the scanner may move
+ * the threshold and depth multiple only inside them, whatever the marketContext levels say.
+ */
+export interface ContextBounds {
+  qbot: {
+    netThresholdPercent: { baseline: Decimal; min: Decimal; max: Decimal };
+    depthCheck: { minMultiple: Decimal; maxMultiple: Decimal; defaultMultiple: Decimal };
+  };
+}
