@@ -68,10 +68,14 @@ export function walkBookForQuote(asks: readonly BookLevel[], quoteBudget: Decima
   for (const level of asks) {
     if (remaining.lte(ZERO)) break;
     const levelCost = level.amount.times(level.price);
-    const take = levelCost.lte(remaining) ? level.amount : remaining.div(level.price);
+    const whole = levelCost.lte(remaining);
+    const take = whole ? level.amount : remaining.div(level.price);
     if (take.lte(ZERO)) continue;
     filled = filled.plus(take);
-    remaining = remaining.minus(take.times(level.price));
+    // A partial level spends the whole rest of the budget. Subtracting take x price instead can
+    // leave a 1e-38 crumb (remaining / price rounded to 40 digits), which then "touches" the next
+    // level and reports its price as the worst price and the walk as one level deeper.
+    remaining = whole ? remaining.minus(levelCost) : ZERO;
     worstPrice = level.price;
     levelsUsed += 1;
   }
