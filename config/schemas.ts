@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { percentageString, positiveDecimalString, nonNegativeDecimalString } from '../domain/money/schemas';
+import { marketContextSchema } from './market-context-schema';
 
 /**
  * Schemas for config/*.json and the environment. Every object is strict: an unknown key is
@@ -125,6 +126,7 @@ export const settingsSchema = z
     }),
     dashboard: z.strictObject({ host: z.string().min(1), port: z.number().int().min(1).max(65535) }),
     fees: z.strictObject({ binance: accountFees, kraken: accountFees, coinbase: accountFees }),
+    marketContext: marketContextSchema,
     exchanges: z.strictObject({
       enabled: z.array(exchangeIdSchema).min(1),
       binanceVariant: z.enum(['binance', 'binanceus']),
