@@ -17,6 +17,8 @@ export interface OrderRequest {
   price?: Decimal;
   /** Idempotency and reconciliation key; the adapter generates one when absent. */
   clientOrderId?: string;
+  /** Groups the ledger lines of one attempt (an opportunity id); defaults to the client order id. */
+  correlationId?: string;
 }
 
 export interface Fill {
