@@ -64,7 +64,7 @@ describe('a triangle through a non-obvious path', () => {
     ['XRP/USDT', '0.3999', '0.4'], ['XRP/BTC', '0.0000199', '0.0000201'],
   ] as const;
   const markets = ms.map(([s]) => market('binance', s, { step: '0.0001' }));
-  const books = new Map(ms.map(([s, bid, ask], k) => [s, mb(markets[k]!, [[bid, '100000']], [[ask, '100000']])] as const));
+  const books = new Map<string, MarketBook>(ms.map(([s, bid, ask], k) => [s, mb(markets[k]!, [[bid, '100000']], [[ask, '100000']])] as const));
   const graph = buildTriGraph(markets, ['USDT', 'BTC']);
 
   it('prefilters every cycle with floats, then confirms the one winner in Decimal', () => {
