@@ -1,0 +1,43 @@
+import pino from 'pino';
+import { loadConfig, SECRET_ENV_KEYS } from '../config';
+import { effectiveEnv } from '../config/dotenv';
+import { startWebhookServer, TemporalAlertSink } from '../signals/webhook';
+import { modeWorkflowInput } from '../signals/mode-start';
+import { lazyClient, temporalConnectSettings } from './temporal-client';
+
+/**
+ * The TradingView webhook receiver process: `tsx workers/receiver.ts`.
+ * Starts even while Temporal is down (alerts then get 503 and a loud log line).
+ */
+async function main(): Promise<void> {
+  const env = effectiveEnv();
+  const config = loadConfig({ env });
+  const logger = pino({ name: 'receiver', level: config.env.LOG_LEVEL, redact: [...SECRET_ENV_KEYS, 'passphrase', '*.passphrase'] });
+  const passphrase = config.env.WEBHOOK_PASSPHRASE;
+  if (!passphrase) {
+    logger.fatal('WEBHOOK_PASSPHRASE is not set: refusing to start a receiver anyone could trigger');
+    process.exitCode = 1;
+    return;
+  }
+  const w = config.settings.webhook;
+  const client = lazyClient(temporalConnectSettings(env));
+  const running = await startWebhookServer({
+    ...w,
+    passphrase,
+    abotUniverse: config.coins.abotUniverse,
+    sink: new TemporalAlertSink(client, modeWorkflowInput(config.settings)),
+    logger,
+  });
+  logger.info({ url: running.url, allowList: w.allowList.length ? w.allowList : 'any source', trustProxy: w.trustProxy }, 'receiver listening');
+  const stop = (signal: string) => {
+    logger.info({ signal }, 'receiver stopping');
+    void running.close().then(() => client.connection.close());
+  };
+  process.once('SIGINT', () => stop('SIGINT'));
+  process.once('SIGTERM', () => stop('SIGTERM'));
+}
+
+main().catch((err: unknown) => {
+  console.error('receiver failed to start:', err);
+  process.exitCode = 1;
+});
