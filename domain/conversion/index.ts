@@ -1,0 +1,3 @@
+export * from './leg';
+export * from './paths';
+export * from './routes';
