@@ -42,6 +42,11 @@ export class FeeBook {
     return a;
   }
 
+  /** The asset that earns a fee discount on this account (BNB on Binance), if any. */
+  discountAsset(exchange: ExchangeId): string | undefined {
+    return this.account(exchange).discount?.asset;
+  }
+
   /** Rates the exchange reported for this account (fetchTradingFees): they win over config. */
   setExchangeRates(exchange: ExchangeId, symbol: Symbol, rates: FeeRates, at: number): void {
     if (rates.maker.isNegative() || rates.taker.isNegative() || rates.taker.gte(1) || rates.maker.gte(1)) {
