@@ -1,0 +1,93 @@
+import type { ExchangeId } from '../../domain/market';
+import { Decimal } from '../../domain/money/decimal';
+import { formatDecimal } from '../../domain/money/format';
+import type { SimContext, VenueStats } from './context';
+import { emptyFaults, type Fault } from './faults';
+import { parseLevels } from './model/book';
+
+export type StringLevels = Array<[string, string]>;
+
+/** The test and operator handle on a running simulator. */
+export interface SimControl {
+  book(exchange: ExchangeId, symbol: string): { bids: StringLevels; asks: StringLevels };
+  setBook(exchange: ExchangeId, symbol: string, bids: StringLevels, asks: StringLevels): void;
+  step(n?: number): void;
+  injectFault(exchange: ExchangeId, fault: Fault): void;
+  clearFaults(): void;
+  balances(exchange: ExchangeId): Record<string, { free: string; used: string; total: string }>;
+  credit(exchange: ExchangeId, asset: string, amount: string): void;
+  withdrawals(exchange: ExchangeId): unknown[];
+  orders(exchange: ExchangeId): unknown[];
+  stats(): Record<ExchangeId, VenueStats>;
+}
+
+export interface ControlDeps {
+  ctx: SimContext;
+  exchanges: ExchangeId[];
+  step(n: number): void;
+  dropSockets(exchange: ExchangeId): void;
+}
+
+function plainLevels(levels: Array<[Decimal, Decimal]>): StringLevels {
+  return levels.map(([p, a]) => [formatDecimal(p), formatDecimal(a)]);
+}
+
+function strictLevels(levels: StringLevels, what: string): StringLevels {
+  for (const [p, a] of levels) {
+    if (!/^\d+(\.\d+)?$/.test(p) || !/^\d+(\.\d+)?$/.test(a)) throw new Error(`${what}: levels must be decimal strings, got [${p}, ${a}]`);
+  }
+  return levels;
+}
+
+export function createControl(d: ControlDeps): SimControl {
+  const { ctx } = d;
+  const live = (exchange: ExchangeId, symbol: string) => {
+    const lb = ctx.store.live(exchange, symbol);
+    if (!lb) throw new Error(`sim: no market ${symbol} on ${exchange}`);
+    return lb;
+  };
+  return {
+    book(exchange, symbol) {
+      const lb = live(exchange, symbol);
+      return { bids: plainLevels(lb.book.bids), asks: plainLevels(lb.book.asks) };
+    },
+    setBook(exchange, symbol, bids, asks) {
+      live(exchange, symbol);
+      ctx.store.apply(exchange, symbol, { bids: parseLevels(strictLevels(bids, 'bids')), asks: parseLevels(strictLevels(asks, 'asks')) });
+    },
+    step(n = 1) {
+      d.step(n);
+    },
+    injectFault(exchange, fault) {
+      const f = ctx.faults[exchange];
+      switch (fault.type) {
+        case 'drop-sockets': d.dropSockets(exchange); break;
+        case 'sequence-gap': live(exchange, fault.symbol); ctx.store.scheduleGap(exchange, fault.symbol); break;
+        case 'silence': f.silenceUntil = ctx.now() + fault.ms; break;
+        case 'slow': f.slowMs = fault.ms; break;
+        case 'http-status': f.httpStatus = { status: fault.status, remaining: fault.count }; break;
+        case 'reject-orders': f.rejectOrders = { remaining: fault.count, reason: fault.reason ?? 'simulated rejection' }; break;
+        case 'withdrawal-fails': f.withdrawalFails = true; break;
+        case 'withdrawal-stuck': f.withdrawalStuck = true; break;
+      }
+    },
+    clearFaults() {
+      for (const ex of d.exchanges) ctx.faults[ex] = emptyFaults();
+    },
+    balances(exchange) {
+      return ctx.accounts.balanceStrings(exchange);
+    },
+    credit(exchange, asset, amount) {
+      ctx.accounts.credit(exchange, asset, new Decimal(strictLevels([[amount, '0']], 'credit')[0]?.[0] ?? '0'));
+    },
+    withdrawals(exchange) {
+      return ctx.funding.withdrawalsOf(exchange).map((w) => ({ ...w }));
+    },
+    orders(exchange) {
+      return ctx.accounts.ordersOf(exchange).map((o) => ({ ...o }));
+    },
+    stats() {
+      return JSON.parse(JSON.stringify(ctx.stats)) as Record<ExchangeId, VenueStats>;
+    },
+  };
+}

@@ -1,0 +1,68 @@
+import type { ExchangeId } from '../../domain/market';
+import { EXCHANGE_IDS } from '../../domain/market';
+
+export type Fault =
+  | { type: 'drop-sockets' }
+  | { type: 'sequence-gap'; symbol: string }
+  | { type: 'silence'; ms: number }
+  | { type: 'slow'; ms: number }
+  | { type: 'http-status'; status: 429 | 418; count: number }
+  | { type: 'reject-orders'; count: number; reason?: string }
+  | { type: 'withdrawal-fails' }
+  | { type: 'withdrawal-stuck' };
+
+/** Standing faults of one venue. One-shot faults (drop-sockets, sequence-gap) act at once instead. */
+export interface VenueFaults {
+  silenceUntil: number;
+  slowMs: number;
+  httpStatus?: { status: 429 | 418; remaining: number };
+  rejectOrders?: { remaining: number; reason: string };
+  withdrawalFails: boolean;
+  withdrawalStuck: boolean;
+}
+
+export function emptyFaults(): VenueFaults {
+  return { silenceUntil: 0, slowMs: 0, withdrawalFails: false, withdrawalStuck: false };
+}
+
+/**
+ * Grammar of a fault spec (CLI `--faults`, option `faults`): a comma-separated list of
+ * `exchange:fault[=value]`, where fault is one of
+ *   drop-sockets | gap=SYMBOL | silence=MS | slow=MS | http-429=COUNT | http-418=COUNT |
+ *   reject-orders=COUNT | withdrawal-fails | withdrawal-stuck
+ * e.g. "binance:silence=5000,kraken:http-429=3,coinbase:reject-orders=2".
+ */
+export function parseFaultSpec(spec: string): Array<{ exchange: ExchangeId; fault: Fault }> {
+  const out: Array<{ exchange: ExchangeId; fault: Fault }> = [];
+  for (const raw of spec.split(',').map((s) => s.trim()).filter(Boolean)) {
+    const m = /^([a-z]+):([a-z0-9-]+)(?:=(.+))?$/.exec(raw);
+    if (!m) throw new Error(`bad fault "${raw}": expected exchange:fault[=value]`);
+    const [, ex = '', name = '', value] = m;
+    if (!(EXCHANGE_IDS as readonly string[]).includes(ex)) throw new Error(`bad fault "${raw}": unknown exchange "${ex}"`);
+    out.push({ exchange: ex as ExchangeId, fault: parseOne(name, value, raw) });
+  }
+  return out;
+}
+
+function parseOne(name: string, value: string | undefined, raw: string): Fault {
+  const num = (): number => {
+    const n = Number(value);
+    if (value === undefined || !Number.isInteger(n) || n < 0) throw new Error(`bad fault "${raw}": "${name}" needs a whole number`);
+    return n;
+  };
+  switch (name) {
+    case 'drop-sockets': return { type: 'drop-sockets' };
+    case 'gap':
+    case 'sequence-gap':
+      if (!value) throw new Error(`bad fault "${raw}": gap needs a symbol`);
+      return { type: 'sequence-gap', symbol: value };
+    case 'silence': return { type: 'silence', ms: num() };
+    case 'slow': return { type: 'slow', ms: num() };
+    case 'http-429': return { type: 'http-status', status: 429, count: num() };
+    case 'http-418': return { type: 'http-status', status: 418, count: num() };
+    case 'reject-orders': return { type: 'reject-orders', count: num() };
+    case 'withdrawal-fails': return { type: 'withdrawal-fails' };
+    case 'withdrawal-stuck': return { type: 'withdrawal-stuck' };
+    default: throw new Error(`bad fault "${raw}": unknown fault "${name}"`);
+  }
+}

@@ -1,0 +1,105 @@
+import type { ExchangeId } from '../../domain/market';
+import { EXCHANGE_IDS } from '../../domain/market';
+import { Accounts } from './accounts/accounts';
+import { Funding } from './accounts/funding';
+import type { SimContext, Venue, VenueStats } from './context';
+import { createControl, type SimControl } from './control';
+import { emptyFaults, parseFaultSpec } from './faults';
+import { ModelDriver } from './model/driver';
+import { defaultMarkets } from './model/markets';
+import { BookStore } from './model/store';
+import { SimServer } from './server';
+import { binanceVenue } from './venues/binance';
+
+export type { SimControl } from './control';
+export type { Fault } from './faults';
+export { parseFaultSpec } from './faults';
+
+export interface SimulatorOptions {
+  port?: number;
+  host?: string;
+  seed?: number;
+  replayFile?: string;
+  /** Replay speed: 1 = recorded pace, 10 = ten times faster, 0 = as fast as step() is called. */
+  replaySpeed?: number;
+  faults?: string;
+  exchanges?: ExchangeId[];
+  /** Market model step in ms (default 250). */
+  tickMs?: number;
+  /** Default true; tests may set false and call control.step(). */
+  autoTick?: boolean;
+  /** Chance per model step and venue that a price dislocation starts (default 0.002). */
+  dislocationRate?: number;
+  /** How long a withdrawal stays pending before it confirms (default 2000 ms). */
+  withdrawalDelayMs?: number;
+}
+
+export interface RunningSimulator {
+  port: number;
+  /** ccxt `urls` overrides per exchange: deep-merge into the exchange's urls. */
+  urls: Record<ExchangeId, Record<string, unknown>>;
+  /** Constructor options for ccxt: { urls: deep-merged, apiKey/secret demo values, options... }. */
+  ccxtOptions(exchange: ExchangeId): Record<string, unknown>;
+  control: SimControl;
+  close(): Promise<void>;
+}
+
+const VENUES: Partial<Record<ExchangeId, Venue>> = { binance: binanceVenue };
+
+export async function startSimulator(opts: SimulatorOptions = {}): Promise<RunningSimulator> {
+  const exchanges = (opts.exchanges ?? [...EXCHANGE_IDS]).filter((e) => VENUES[e]);
+  const host = opts.host ?? '127.0.0.1';
+  const now = (): number => Date.now();
+  const store = new BookStore(now);
+  for (const ex of exchanges) for (const m of defaultMarkets(ex)) store.addMarket(m);
+  let port = 0;
+  const accounts = new Accounts(store, now, exchanges);
+  const ctx: SimContext = {
+    store,
+    accounts,
+    funding: new Funding(accounts, exchanges, () => ctx.faults, now, opts.withdrawalDelayMs ?? 2000),
+    faults: perExchange(exchanges, emptyFaults),
+    stats: perExchange(exchanges, (): VenueStats => ({ requests: 0, connections: 0, subscriptions: 0 })),
+    sockets: perExchange(exchanges, () => new Set()),
+    now,
+    httpBase: () => `http://${host}:${port}`,
+    wsBase: () => `ws://${host}:${port}`,
+  };
+  const driver = new ModelDriver(store, opts.seed ?? 1, exchanges, opts.dislocationRate);
+  driver.step(1);
+  const venues = exchanges.map((e) => VENUES[e] as Venue);
+  const server = new SimServer(ctx, venues);
+  port = await server.listen(opts.port ?? 0, host);
+  const control = createControl({ ctx, exchanges, step: (n) => driver.step(n), dropSockets: (e) => server.dropSockets(e) });
+  if (opts.faults) for (const { exchange, fault } of parseFaultSpec(opts.faults)) if (exchanges.includes(exchange)) control.injectFault(exchange, fault);
+  const timer = opts.autoTick === false ? undefined : setInterval(() => driver.step(1), opts.tickMs ?? 250);
+  const urls = Object.fromEntries(venues.map((v) => [v.id, v.urls(ctx.httpBase(), ctx.wsBase())])) as Record<ExchangeId, Record<string, unknown>>;
+  return {
+    port,
+    urls,
+    ccxtOptions(exchange) {
+      const v = VENUES[exchange];
+      if (!v || !exchanges.includes(exchange)) throw new Error(`sim: ${exchange} is not running`);
+      return { urls: urls[exchange], ...demoKeys(exchange), enableRateLimit: false, ...v.ccxtExtras() };
+    },
+    control,
+    async close() {
+      if (timer) clearInterval(timer);
+      ctx.funding.close();
+      await server.close();
+    },
+  };
+}
+
+function perExchange<T>(exchanges: ExchangeId[], make: () => T): Record<ExchangeId, T> {
+  return Object.fromEntries(exchanges.map((e) => [e, make()])) as Record<ExchangeId, T>;
+}
+
+/** Any key works against the sim; these only satisfy ccxt's own credential checks. */
+function demoKeys(exchange: ExchangeId): Record<string, string> {
+  if (exchange === 'coinbase') return { apiKey: 'organizations/sim/apiKeys/sim-key', secret: SIM_EC_PEM };
+  if (exchange === 'kraken') return { apiKey: 'sim-kraken-key', secret: Buffer.from('sim-kraken-secret-0123456789abcdef').toString('base64') };
+  return { apiKey: 'sim-binance-key', secret: 'sim-binance-secret' };
+}
+
+const SIM_EC_PEM = '';

@@ -1,0 +1,34 @@
+import type { WebSocket } from 'ws';
+import type { ExchangeId } from '../../../domain/market';
+import type { SimContext } from '../context';
+
+const held = new WeakMap<WebSocket, string[]>();
+
+/**
+ * Sends a message unless the venue's feed is silenced (fault); held messages go out in order once
+ * the silence ends, so a silent feed looks silent without breaking sequence numbers.
+ */
+export function sendWhenAudible(ws: WebSocket, ctx: SimContext, exchange: ExchangeId, msg: unknown): void {
+  if (ws.readyState !== ws.OPEN) return;
+  const text = JSON.stringify(msg);
+  const until = ctx.faults[exchange].silenceUntil;
+  const queue = held.get(ws);
+  if (ctx.now() < until) {
+    if (queue) queue.push(text);
+    else {
+      held.set(ws, [text]);
+      const t = setTimeout(() => flush(ws), until - ctx.now());
+      ws.once('close', () => clearTimeout(t));
+    }
+    return;
+  }
+  if (queue) flush(ws);
+  ws.send(text);
+}
+
+function flush(ws: WebSocket): void {
+  const queue = held.get(ws);
+  held.delete(ws);
+  if (!queue || ws.readyState !== ws.OPEN) return;
+  for (const m of queue) ws.send(m);
+}
