@@ -1,0 +1,148 @@
+import type { Exchange, Order as CcxtOrder } from 'ccxt';
+import type { ExchangeId, Market, Symbol } from '../../domain/market';
+import type { Decimal } from '../../domain/money/decimal';
+import { quantizeAmountDown, quantizePrice } from '../../domain/money/quantize';
+import type { Clock } from '../../ports/clock';
+import { rejected, type Rejected } from '../../ports/outcomes';
+import type { OrderOutcome, OrderRequest, Trading } from '../../ports/trading';
+import { dec, decOr, toMarket } from './convert';
+import { guarded, isRejected, mapCcxtError, rateLimitKind } from './errors';
+import type { Logger } from './log';
+import { toOutcome } from './order-outcome';
+import type { RateBudget } from './rate-budget';
+import type { VenueQuirks } from './venues/types';
+
+export interface FeeRates {
+  taker: Decimal;
+  maker: Decimal;
+  source: 'exchange' | 'markets';
+}
+
+/** Orders through a ccxt instance of their own (never shared with market data). */
+export class CcxtTrading implements Trading {
+  readonly exchange: ExchangeId;
+  private marketsBySymbol: Map<Symbol, Market> | undefined;
+  private fees: Map<Symbol, FeeRates> | undefined;
+
+  constructor(
+    private readonly ex: Exchange,
+    private readonly quirks: VenueQuirks,
+    private readonly budget: RateBudget,
+    private readonly clock: Clock,
+    private readonly log: Logger,
+    /** An order never waits behind a rate-limit backoff longer than this: it is refused instead. */
+    private readonly orderMaxWaitMs = 250,
+  ) {
+    this.exchange = quirks.exchange;
+  }
+
+  async market(symbol: Symbol): Promise<Market | undefined | Rejected> {
+    if (!this.marketsBySymbol) {
+      const loaded = await guarded(this.budget, 'read', () => this.ex.loadMarkets());
+      if (isRejected(loaded)) return loaded;
+      this.marketsBySymbol = new Map(Object.values(loaded).flatMap((m) => toMarket(this.exchange, m) ?? []).map((m) => [m.symbol, m]));
+    }
+    return this.marketsBySymbol.get(symbol);
+  }
+
+  async placeOrder(req: OrderRequest): Promise<OrderOutcome> {
+    const clientOrderId = req.clientOrderId ?? this.quirks.newClientOrderId();
+    const no = (r: Rejected): OrderOutcome => {
+      this.log.info({ exchange: this.exchange, symbol: req.symbol, clientOrderId, code: r.code, reason: r.reason }, 'order rejected');
+      return { ...r, clientOrderId };
+    };
+    if (req.exchange !== this.exchange) return no(rejected('INVALID_ORDER', `order for ${req.exchange} sent to the ${this.exchange} adapter`));
+    if (!req.amount.isFinite() || req.amount.lte(0)) return no(rejected('INVALID_ORDER', `amount must be positive, got ${req.amount.toFixed()}`));
+    const m = await this.market(req.symbol);
+    if (isRejected(m)) return no(m);
+    if (!m) return no(rejected('INVALID_ORDER', `${this.exchange} has no market ${req.symbol}`));
+    if (!m.active) return no(rejected('MARKET_CLOSED', `${this.exchange} ${req.symbol} is not trading`, true));
+    const amount = quantizeAmountDown(req.amount, m.amountStep);
+    if (amount.isZero() || amount.lt(m.minAmount)) {
+      return no(rejected('BELOW_MIN_AMOUNT', `amount=${amount.toFixed()} (requested ${req.amount.toFixed()}, step ${m.amountStep.toFixed()}) < min=${m.minAmount.toFixed()}`));
+    }
+    let price: Decimal | undefined;
+    if (req.type !== 'market') {
+      if (!req.price || !req.price.isFinite() || req.price.lte(0)) return no(rejected('INVALID_ORDER', `${req.type} order needs a positive limit price`));
+      price = quantizePrice(req.price, m.priceTick, req.side);
+    }
+    const refPrice = price ?? req.price;
+    if (refPrice && m.minNotional.gt(0) && amount.times(refPrice).lt(m.minNotional)) {
+      return no(rejected('BELOW_MIN_NOTIONAL', `notional=${amount.times(refPrice).toFixed()} ${m.quote} < min=${m.minNotional.toFixed()} (amount ${amount.toFixed()} x price ${refPrice.toFixed()})`));
+    }
+    const needsPrice = req.type === 'market' && req.side === 'buy' && this.quirks.marketBuyNeedsPrice;
+    if (needsPrice && !req.price) return no(rejected('INVALID_ORDER', `${this.exchange} market buys are sized in quote: give a reference price`));
+    const params: Record<string, string> = { ...this.quirks.clientOrderIdParams(clientOrderId) };
+    if (req.type === 'ioc') params.timeInForce = 'IOC';
+    if (req.type === 'fok') params.timeInForce = 'FOK';
+    try {
+      await this.budget.acquire('rest', { maxWaitMs: this.orderMaxWaitMs });
+    } catch (e) {
+      return no(mapCcxtError(e, 'order'));
+    }
+    let placed: CcxtOrder;
+    try {
+      // Strings, already on the grid: ccxt would otherwise truncate/round floats silently.
+      const ccxtPrice = price?.toFixed() ?? (needsPrice ? req.price?.toFixed() : undefined);
+      placed = await this.ex.createOrder(req.symbol, req.type === 'market' ? 'market' : 'limit', req.side, amount.toFixed() as unknown as number, ccxtPrice as unknown as number, params);
+      this.budget.succeeded();
+    } catch (e) {
+      const kind = rateLimitKind(e);
+      if (kind) this.budget.penalize(kind);
+      const r = mapCcxtError(e, 'order');
+      if (r.code !== 'UNKNOWN_OUTCOME') return no(r);
+      this.log.warn({ exchange: this.exchange, symbol: req.symbol, clientOrderId, reason: r.reason }, 'order outcome unknown: reconciling by client order id');
+      const found = await this.fetchOrderByClientId(req.symbol, clientOrderId);
+      return found.status === 'not-found' ? no(r) : found;
+    }
+    return this.settle(m, placed, amount, clientOrderId);
+  }
+
+  /** Some venues answer a create with little more than an id: read the order once for its fills. */
+  private async settle(m: Market, placed: CcxtOrder, amount: Decimal, clientOrderId: string): Promise<OrderOutcome> {
+    let order = placed;
+    if (order.status === undefined || order.filled === undefined) {
+      const full = await guarded(this.budget, 'read', () => this.ex.fetchOrder(String(placed.id), m.symbol));
+      if (isRejected(full)) this.log.warn({ exchange: this.exchange, orderId: placed.id, reason: full.reason }, 'order placed, fill details unavailable');
+      else order = full;
+    }
+    const out = toOutcome(this.exchange, m, order, amount, clientOrderId, this.clock.now());
+    this.log.info({ exchange: this.exchange, symbol: m.symbol, clientOrderId, status: out.status, orderId: placed.id }, 'order settled');
+    return out;
+  }
+
+  async cancelOrder(symbol: Symbol, orderId: string): Promise<{ status: 'canceled' } | Rejected> {
+    const r = await guarded(this.budget, 'read', () => this.ex.cancelOrder(orderId, symbol));
+    return isRejected(r) ? r : { status: 'canceled' };
+  }
+
+  async fetchOrderByClientId(symbol: Symbol, clientOrderId: string): Promise<OrderOutcome | { status: 'not-found' }> {
+    const m = await this.market(symbol);
+    if (isRejected(m)) return { ...rejected('UNKNOWN_OUTCOME', `lookup failed: ${m.reason}`), clientOrderId };
+    if (!m) return { ...rejected('INVALID_ORDER', `${this.exchange} has no market ${symbol}`), clientOrderId };
+    const found = await guarded(this.budget, 'read', () => this.quirks.fetchOrderByClientId(this.ex, symbol, clientOrderId));
+    if (isRejected(found)) return { ...rejected('UNKNOWN_OUTCOME', `lookup failed: ${found.reason}`), clientOrderId };
+    if (!found) return { status: 'not-found' };
+    const order = found as unknown as CcxtOrder;
+    return toOutcome(this.exchange, m, order, decOr(order.amount), clientOrderId, this.clock.now());
+  }
+
+  /** Fee rates per symbol: the account's own (fetchTradingFees) where the venue tells, else the market's. */
+  async feeRates(symbol: Symbol): Promise<FeeRates | Rejected> {
+    if (!this.fees) {
+      const m = await this.market(symbol);
+      if (isRejected(m)) return m;
+      this.fees = new Map([...(this.marketsBySymbol ?? new Map<Symbol, Market>()).values()].map((x) => [x.symbol, { taker: x.takerFee, maker: x.makerFee, source: 'markets' as const }]));
+      if (this.quirks.hasTradingFees && this.ex.apiKey) {
+        const live = await guarded(this.budget, 'read', () => this.ex.fetchTradingFees());
+        if (isRejected(live)) this.log.warn({ exchange: this.exchange, reason: live.reason }, 'trading fees unavailable: using market defaults');
+        else {
+          for (const [s, f] of Object.entries(live)) {
+            if (f && f.taker !== undefined && f.maker !== undefined) this.fees.set(s, { taker: dec(f.taker), maker: dec(f.maker), source: 'exchange' });
+          }
+        }
+      }
+    }
+    return this.fees.get(symbol) ?? rejected('INVALID_ORDER', `${this.exchange} has no market ${symbol}`);
+  }
+}

@@ -1,0 +1,39 @@
+import { randomUUID } from 'node:crypto';
+import ccxt from 'ccxt';
+import { rejected } from '../../../ports/outcomes';
+import { KrakenWithChecksum } from './kraken-checksum';
+import { atLeast, scanOrdersByClientId, type ProExchangeClass, type VenueQuirks } from './types';
+
+const BOOK_DEPTHS = [10, 25, 100, 500, 1000] as const;
+
+export function krakenQuirks(): VenueQuirks {
+  return {
+    exchange: 'kraken',
+    ccxtId: 'kraken',
+    marketDataClass: KrakenWithChecksum as unknown as ProExchangeClass,
+    tradingClass: ccxt.pro.kraken as unknown as ProExchangeClass,
+    credentials: (e) => (e.KRAKEN_API_KEY && e.KRAKEN_API_SECRET ? { apiKey: e.KRAKEN_API_KEY, secret: e.KRAKEN_API_SECRET } : ({} as Record<string, string>)),
+    baseOptions: () => ({}),
+    defaultUrls: () => ({}),
+    // Kraken rejects any other depth (ccxt throws NotSupported before subscribing).
+    bookLimit: (depth) => atLeast(BOOK_DEPTHS, depth),
+    bookGroupSize: 50,
+    bookSymbol: (s) => s,
+    // Kraken v2 has no sequence numbers: a mismatching checksum is the gap signal, and a fresh
+    // subscription on a new socket is the documented way back to a consistent book.
+    resync: 'reconnect',
+    newClientOrderId: () => randomUUID(),
+    clientOrderIdParams: (id) => ({ clientOrderId: id }),
+    fetchOrderByClientId: scanOrdersByClientId,
+    withdrawParams(req, network, env) {
+      // Kraken only withdraws to addresses whitelisted in its UI, referred to by the key's name.
+      const keyName = env.KRAKEN_WITHDRAWAL_KEYS?.[`${req.asset}:${req.network}`];
+      if (!keyName) {
+        return rejected('ADDRESS_NOT_ALLOWED', `no Kraken withdrawal key configured for ${req.asset}:${req.network} (set KRAKEN_WITHDRAWAL_KEYS)`);
+      }
+      return { key: keyName, network };
+    },
+    marketBuyNeedsPrice: false,
+    hasTradingFees: false,
+  };
+}
