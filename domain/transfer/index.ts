@@ -1,0 +1,4 @@
+export * from './types';
+export * from './network-rules';
+export * from './plan';
+export * from './destination';
