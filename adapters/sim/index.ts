@@ -10,6 +10,7 @@ import { defaultMarkets } from './model/markets';
 import { BookStore } from './model/store';
 import { SimServer } from './server';
 import { binanceVenue } from './venues/binance';
+import { krakenVenue } from './venues/kraken';
 
 export type { SimControl } from './control';
 export type { Fault } from './faults';
@@ -44,7 +45,7 @@ export interface RunningSimulator {
   close(): Promise<void>;
 }
 
-const VENUES: Partial<Record<ExchangeId, Venue>> = { binance: binanceVenue };
+const VENUES: Partial<Record<ExchangeId, Venue>> = { binance: binanceVenue, kraken: krakenVenue };
 
 export async function startSimulator(opts: SimulatorOptions = {}): Promise<RunningSimulator> {
   const exchanges = (opts.exchanges ?? [...EXCHANGE_IDS]).filter((e) => VENUES[e]);

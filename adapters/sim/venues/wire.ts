@@ -10,7 +10,7 @@ const held = new WeakMap<WebSocket, string[]>();
  */
 export function sendWhenAudible(ws: WebSocket, ctx: SimContext, exchange: ExchangeId, msg: unknown): void {
   if (ws.readyState !== ws.OPEN) return;
-  const text = JSON.stringify(msg);
+  const text = typeof msg === 'string' ? msg : JSON.stringify(msg);
   const until = ctx.faults[exchange].silenceUntil;
   const queue = held.get(ws);
   if (ctx.now() < until) {
@@ -31,4 +31,15 @@ function flush(ws: WebSocket): void {
   held.delete(ws);
   if (!queue || ws.readyState !== ws.OPEN) return;
   for (const m of queue) ws.send(m);
+}
+
+/** A decimal that must go on the wire as a JSON number with exactly these digits (Kraken v2). */
+export class RawNumber {
+  constructor(readonly text: string) {}
+}
+
+/** JSON.stringify that writes RawNumber values as bare numbers, never through a float. */
+export function toWireJson(value: unknown): string {
+  const s = JSON.stringify(value, (_k, v: unknown) => (v instanceof RawNumber ? `\u0000RAW:${v.text}` : v));
+  return s.replace(/"\\u0000RAW:([-0-9.]+)"/g, '$1');
 }
