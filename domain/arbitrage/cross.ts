@@ -50,6 +50,9 @@ export interface CrossEvaluation {
   base: string;
   buyQuote: string;
   sellQuote: string;
+  /** "kraken:BTC/USD": where it buys and where it sells, also when rejected before sizing. */
+  buyAt: string;
+  sellAt: string;
   legs?: [CrossLeg, CrossLeg];
   size: Decimal;
   /** All money below is in buy-quote units. */
@@ -69,6 +72,7 @@ type Binding = 'capital' | 'buy-balance' | 'sell-balance' | 'depth';
 function emptyEvaluation(i: CrossInput, rejection: GateRejection): CrossEvaluation {
   return {
     strategy: 'cross', base: i.buy.market.base, buyQuote: i.buy.market.quote, sellQuote: i.sell.market.quote,
+    buyAt: `${i.buy.market.exchange}:${i.buy.market.symbol}`, sellAt: `${i.sell.market.exchange}:${i.sell.market.symbol}`,
     size: ZERO, cost: ZERO, grossProfit: ZERO, grossPercent: ZERO, netProfit: ZERO, netPercent: ZERO, rebalanceCost: ZERO,
     thresholdPercent: i.params.thresholdPercent, rejection,
   };

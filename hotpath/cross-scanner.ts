@@ -1,0 +1,124 @@
+import { ZERO, type Decimal } from '../domain/money/decimal';
+import {
+  bookGate, convertAtBooks, depeggedStables, evaluateCross, lockGate, type CrossEvaluation, type GateRejection,
+  type MarketBook, type PegReading,
+} from '../domain/arbitrage';
+import type { CachedBook } from './book-cache';
+import type { ScanDeps } from './scan-deps';
+import { usdPrice } from './valuation';
+
+export interface CrossScanResult {
+  best?: CrossEvaluation;
+  evaluated: CrossEvaluation[];
+  prefiltered: number;
+}
+
+/** Float slack for the prefilter (see tri-prefilter): far above double rounding error. */
+const MARGIN = 1e-9;
+
+/**
+ * Event-driven cross-exchange scanner over BTC/ETH/SOL x USD/USDT/USDC on every venue. A book
+ * update re-evaluates only the pairs of its base that involve the updated market, both ways.
+ * Float prefilter: gross top-of-book ratio bid/ask, ignoring fees (an upper bound) and, when the
+ * quotes differ, allowing the stables to sit at opposite ends of the peg band (the depeg guard
+ * refuses anything wider). Only survivors are evaluated in Decimal.
+ */
+export class CrossScanner {
+  private readonly slots = new Map<string, number>();
+  private readonly markets: MarketBook['market'][] = [];
+  private readonly bid: Float64Array;
+  private readonly ask: Float64Array;
+  private readonly peers: number[][];
+
+  constructor(private readonly deps: ScanDeps) {
+    const { arbitrageAssets, quoteCurrencies } = deps.config;
+    for (const m of deps.cache.markets()) {
+      if (!arbitrageAssets.includes(m.base) || !quoteCurrencies.includes(m.quote) || !m.active) continue;
+      this.slots.set(`${m.exchange}:${m.symbol}`, this.markets.length);
+      this.markets.push(m);
+    }
+    this.bid = new Float64Array(this.markets.length);
+    this.ask = new Float64Array(this.markets.length);
+    this.peers = this.markets.map((m) => this.markets.flatMap((o, j) => (o.base === m.base && o.exchange !== m.exchange ? [j] : [])));
+  }
+
+  get marketCount(): number {
+    return this.markets.length;
+  }
+
+  onBook(entry: CachedBook): CrossScanResult {
+    const s = this.slots.get(`${entry.market.exchange}:${entry.market.symbol}`);
+    if (s === undefined) return { evaluated: [], prefiltered: 0 };
+    this.bid[s] = entry.book.bids[0]?.price.toNumber() ?? 0;
+    this.ask[s] = entry.book.asks[0]?.price.toNumber() ?? 0;
+    const ctx = this.deps.thresholds.current('cross', entry.market.base);
+    const floor = (this.deps.prefilterFloorPercent ?? ctx.thresholdPercent).toNumber() / 100;
+    const band = (2.01 * this.deps.config.pegBandPercent.toNumber()) / 100;
+    const out: CrossScanResult = { evaluated: [], prefiltered: 0 };
+    let stable: StableState | undefined;
+    for (const t of this.peers[s]!) {
+      for (const [b, sl] of [[s, t], [t, s]] as const) {
+        const a = this.ask[b]!;
+        const bd = this.bid[sl]!;
+        if (!(a > 0 && bd > 0)) continue;
+        const slack = this.markets[b]!.quote === this.markets[sl]!.quote ? 0 : band;
+        if (bd / a - 1 + slack < floor - MARGIN) {
+          out.prefiltered += 1;
+          continue;
+        }
+        stable ??= this.stableState();
+        const ev = this.evaluate(b, sl, ctx.thresholdPercent, ctx.depthMultiple, stable);
+        out.evaluated.push(ev);
+        if (!ev.rejection && (!out.best || ev.netProfit.gt(out.best.netProfit))) out.best = ev;
+      }
+    }
+    return out;
+  }
+
+  private stableState(): StableState {
+    const pegs = new Set(Object.values(this.deps.config.stablecoins));
+    const stables = this.deps.config.stablecoins;
+    const books: MarketBook[] = [];
+    for (const e of this.deps.cache.all()) {
+      const isStable = (x: string) => x in stables || pegs.has(x);
+      if (isStable(e.market.base) && isStable(e.market.quote) && e.state === 'live') books.push(e);
+    }
+    return { books, depegged: depeggedStables(stables, books, this.deps.config.pegBandPercent) };
+  }
+
+  private evaluate(b: number, s: number, threshold: Decimal, depthMultiple: Decimal, stable: StableState): CrossEvaluation {
+    const { cache, config, now } = this.deps;
+    const bm = this.markets[b]!;
+    const sm = this.markets[s]!;
+    const buy = cache.get(bm.exchange, bm.symbol)!;
+    const sell = cache.get(sm.exchange, sm.symbol)!;
+    const gate = bookGate([buy, sell], now(), config.maxBookAgeMs) ?? lockGate([`${bm.exchange}:${bm.quote}`, `${sm.exchange}:${sm.base}`], this.deps.locked);
+    if (gate) return gateOnly(bm, sm, threshold, gate);
+    const usdPerBuyQuote = usdPrice(cache, bm.quote, config.stablecoins);
+    if (!usdPerBuyQuote) return gateOnly(bm, sm, threshold, { code: 'NO_CONVERSION', figures: { asset: bm.quote }, message: `NO_CONVERSION: asset=${bm.quote} usd=unknown` });
+    return evaluateCross({
+      buy, sell,
+      buyQuoteFree: this.deps.balance(bm.exchange, bm.quote),
+      sellBaseFree: this.deps.balance(sm.exchange, sm.base),
+      capitalUsd: this.deps.capital().cross,
+      usdPerBuyQuote,
+      fee: this.deps.fee,
+      convert: (x) => convertAtBooks(x, sm.quote, bm.quote, stable.books, this.deps.fee),
+      depegged: stable.depegged,
+      params: { thresholdPercent: threshold, depthLevels: config.depth.levels, depthMultiple, rebalanceCostPercent: config.rebalanceCostPercent, minTradeUsd: config.minTradeUsd },
+    });
+  }
+}
+
+interface StableState {
+  books: MarketBook[];
+  depegged: Map<string, PegReading>;
+}
+
+function gateOnly(bm: MarketBook['market'], sm: MarketBook['market'], threshold: Decimal, rejection: GateRejection): CrossEvaluation {
+  return {
+    strategy: 'cross', base: bm.base, buyQuote: bm.quote, sellQuote: sm.quote,
+    buyAt: `${bm.exchange}:${bm.symbol}`, sellAt: `${sm.exchange}:${sm.symbol}`, size: ZERO, cost: ZERO,
+    grossProfit: ZERO, grossPercent: ZERO, netProfit: ZERO, netPercent: ZERO, rebalanceCost: ZERO, thresholdPercent: threshold, rejection,
+  };
+}

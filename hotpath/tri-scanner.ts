@@ -1,0 +1,118 @@
+import { ZERO, type Decimal } from '../domain/money/decimal';
+import type { ExchangeId, Market } from '../domain/market';
+import {
+  bookGate, buildTriGraph, evaluateCycle, lockGate, prefilterCycles, TopOfBook, type GateRejection,
+  type MarketBook, type TriEvaluation, type TriGraph,
+} from '../domain/arbitrage';
+import type { CachedBook } from './book-cache';
+import type { ScanDeps } from './scan-deps';
+import { usdPrice } from './valuation';
+
+export interface TriScanResult {
+  best?: TriEvaluation;
+  evaluated: TriEvaluation[];
+  /** Cycles the float estimate discarded. */
+  prefiltered: number;
+}
+
+interface Venue {
+  graph: TriGraph;
+  top: TopOfBook;
+}
+
+/**
+ * Triangular scanner: one graph per exchange over all its markets, cycles from held currencies.
+ * A book update refreshes that market's float top of book and re-checks only the cycles indexed
+ * under it; survivors of the (conservative) float prefilter are evaluated exactly in Decimal.
+ */
+export class TriScanner {
+  private readonly venues = new Map<ExchangeId, Venue>();
+  private readonly scratch: number[] = [];
+
+  constructor(private readonly deps: ScanDeps, startCurrencies: readonly string[]) {
+    const byExchange = new Map<ExchangeId, Market[]>();
+    for (const m of deps.cache.markets()) byExchange.set(m.exchange, [...(byExchange.get(m.exchange) ?? []), m]);
+    for (const [ex, markets] of byExchange) {
+      const graph = buildTriGraph(markets, startCurrencies);
+      const top = new TopOfBook(graph.markets.length);
+      this.venues.set(ex, { graph, top });
+    }
+    this.refreshFees();
+    for (const e of deps.cache.all()) this.updateTop(e);
+  }
+
+  /** Fee floats for the prefilter; call again when the fee book changes (the worker does, on a timer). */
+  refreshFees(): void {
+    for (const { graph, top } of this.venues.values()) {
+      graph.markets.forEach((m, k) => {
+        // The lower of buy/sell fee keeps the estimate an upper bound.
+        const f = Math.min(this.deps.fee(m.exchange, m.symbol, 'buy').toNumber(), this.deps.fee(m.exchange, m.symbol, 'sell').toNumber());
+        top.keep[k] = 1 - f;
+      });
+    }
+  }
+
+  graph(exchange: ExchangeId): TriGraph | undefined {
+    return this.venues.get(exchange)?.graph;
+  }
+
+  private updateTop(entry: CachedBook): number | undefined {
+    const v = this.venues.get(entry.market.exchange);
+    const idx = v?.graph.indexOf.get(entry.market.symbol);
+    if (!v || idx === undefined) return undefined;
+    v.top.bid[idx] = entry.book.bids[0]?.price.toNumber() ?? 0;
+    v.top.ask[idx] = entry.book.asks[0]?.price.toNumber() ?? 0;
+    return idx;
+  }
+
+  onBook(entry: CachedBook): TriScanResult {
+    const idx = this.updateTop(entry);
+    if (idx === undefined) return { evaluated: [], prefiltered: 0 };
+    const v = this.venues.get(entry.market.exchange)!;
+    return this.scan(entry.market.exchange, v, v.graph.cyclesByMarket[idx]!);
+  }
+
+  /** Every cycle of one exchange (start-up, benchmark). */
+  fullScan(exchange: ExchangeId): TriScanResult {
+    const v = this.venues.get(exchange);
+    if (!v) return { evaluated: [], prefiltered: 0 };
+    return this.scan(exchange, v, v.graph.cycles.map((c) => c.id));
+  }
+
+  private scan(exchange: ExchangeId, v: Venue, ids: readonly number[]): TriScanResult {
+    const ctx = this.deps.thresholds.current('triangular');
+    const floor = 1 + (this.deps.prefilterFloorPercent ?? ctx.thresholdPercent).toNumber() / 100;
+    this.scratch.length = 0;
+    const survivors = prefilterCycles(v.graph, v.top, ids, floor, this.scratch);
+    const out: TriScanResult = { evaluated: [], prefiltered: ids.length - survivors.length };
+    for (const id of survivors) {
+      const ev = this.evaluate(exchange, v.graph, id, ctx.thresholdPercent, ctx.depthMultiple);
+      out.evaluated.push(ev);
+      if (!ev.rejection && (!out.best || ev.netPercent.gt(out.best.netPercent))) out.best = ev;
+    }
+    return out;
+  }
+
+  private evaluate(exchange: ExchangeId, graph: TriGraph, id: number, threshold: Decimal, depthMultiple: Decimal): TriEvaluation {
+    const { cache, config } = this.deps;
+    const cycle = graph.cycles[id]!;
+    const books = cycle.legs.map((l) => cache.get(exchange, graph.markets[l.market]!.symbol));
+    const rejectedWith = (rejection: GateRejection): TriEvaluation => ({
+      strategy: 'triangular', exchange, path: cycle.path, start: cycle.start, legs: [], size: ZERO, grossProfit: ZERO, grossPercent: ZERO,
+      netProfit: ZERO, netPercent: ZERO, thresholdPercent: threshold, rejection,
+    });
+    if (books.some((b) => !b)) return rejectedWith({ code: 'BOOK_EMPTY', figures: { path: cycle.path }, message: `BOOK_EMPTY: path=${cycle.path} missing=book` });
+    const ready = books as CachedBook[];
+    const gate = bookGate(ready, this.deps.now(), config.maxBookAgeMs) ?? lockGate([`${exchange}:${cycle.start}`], this.deps.locked);
+    if (gate) return rejectedWith(gate);
+    const usdPerStart = usdPrice(cache, cycle.start, config.stablecoins);
+    if (!usdPerStart) return rejectedWith({ code: 'NO_CONVERSION', figures: { asset: cycle.start }, message: `NO_CONVERSION: asset=${cycle.start} usd=unknown` });
+    return evaluateCycle({
+      cycle, books: ready as unknown as [MarketBook, MarketBook, MarketBook],
+      startFree: this.deps.balance(exchange, cycle.start),
+      capitalUsd: this.deps.capital().triangular,
+      usdPerStart, fee: this.deps.fee,
+      params: { thresholdPercent: threshold, depthLevels: config.depth.levels, depthMultiple, minTradeUsd: config.minTradeUsd },
+    });
+  }
+}
