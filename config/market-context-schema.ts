@@ -32,8 +32,8 @@ export const marketContextSchema = z
     minTradesInWindow: z.number().int().nonnegative().default(20),
     buffers: z
       .strictObject({
-        /** Trades kept per market (ring buffer; the window is cut from it). */
-        trades: positiveInt.default(5000),
+        /** Trades kept per market (ring buffer; the window is cut from it, so on a busy market the window is the last this-many trades). Bounds the update cost too. */
+        trades: positiveInt.default(2000),
         /** Spread samples per market (one per update): the spread norm is their median. */
         spreadSamples: positiveInt.default(300),
         /** Intraday candles kept per market. */
@@ -88,7 +88,11 @@ export const marketContextSchema = z
       })
       .prefault({}),
     aggressive: z
-      .strictObject({ maxRangeRatio: ratio.prefault('0.8'), maxSpreadRatio: ratio.prefault('1.2') })
+      .strictObject({
+        maxRangeRatio: ratio.prefault('0.8'),
+        maxIntradayRangeRatio: ratio.prefault('1.5'),
+        maxSpreadRatio: ratio.prefault('1.2'),
+      })
       .prefault({}),
     levels: z
       .strictObject({

@@ -31,8 +31,9 @@ export interface ContextInputs {
  *    side >= their counts; a CVD divergence; |imbalance| >= careful.imbalance; a Wyckoff markup or
  *    markdown (a trending market moves between our two legs); price outside the value area.
  *    careful.minSignals of them make it careful;
- *  - aggressive only with no warning at all, every known range ratio <= aggressive.maxRangeRatio
- *    (at least one known) and the spread known and <= aggressive.maxSpreadRatio;
+ *  - aggressive only with no warning at all, the daily range ratio known and <=
+ *    aggressive.maxRangeRatio, the intraday ratio (when known) <= aggressive.maxIntradayRangeRatio,
+ *    and the spread known and <= aggressive.maxSpreadRatio;
  *  - otherwise normal.
  * Numbers come from policy.levels[level], clamped into the Q-bot's bounds.
  */
@@ -99,18 +100,14 @@ function warningSignals(i: ContextInputs, p: ContextPolicy): string[] {
 /** Reasons to be aggressive, or undefined when the market is not demonstrably calm. */
 function calmReasons(i: ContextInputs, p: ContextPolicy): string[] | undefined {
   const reasons: string[] = [];
-  const ratios: Array<[string, Decimal | undefined]> = [
-    ['daily range', i.daily?.rangeRatio],
-    ['intraday range', i.intradayRangeRatio],
-  ];
-  let known = 0;
-  for (const [name, r] of ratios) {
-    if (r === undefined) continue;
-    known += 1;
-    if (r.gt(p.aggressive.maxRangeRatio)) return undefined;
-    reasons.push(`calm: ${name} ${oneDp(r)}x ${name === 'daily range' ? 'average' : 'norm'}`);
+  const daily = i.daily?.rangeRatio;
+  if (daily === undefined || daily.gt(p.aggressive.maxRangeRatio)) return undefined;
+  reasons.push(`calm: daily range ${oneDp(daily)}x average`);
+  const intraday = i.intradayRangeRatio;
+  if (intraday !== undefined) {
+    if (intraday.gt(p.aggressive.maxIntradayRangeRatio)) return undefined;
+    reasons.push(`calm: intraday range ${oneDp(intraday)}x norm`);
   }
-  if (known === 0) return undefined;
   if (!i.spreadRatio || i.spreadRatio.gt(p.aggressive.maxSpreadRatio)) return undefined;
   reasons.push(`spread ${oneDp(i.spreadRatio)}x norm`);
   return reasons;

@@ -24,8 +24,10 @@ export interface ContextPolicy {
     imbalance: Decimal;
   };
   aggressive: {
-    /** Every known range ratio (daily, intraday) must be at or below this. */
+    /** The daily range ratio must be known and at or below this (a quiet day). */
     maxRangeRatio: Decimal;
+    /** The intraday range ratio, when known, must be at or below this (no stirring right now). */
+    maxIntradayRangeRatio: Decimal;
     maxSpreadRatio: Decimal;
   };
   levels: Record<ContextLevel, LevelNumbers>;

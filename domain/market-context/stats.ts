@@ -3,7 +3,10 @@ import { Decimal, ZERO } from '../money/decimal';
 /** Median of Decimals (mean of the two middle values for an even count); undefined when empty. */
 export function medianOf(values: readonly Decimal[]): Decimal | undefined {
   if (values.length === 0) return undefined;
-  const sorted = [...values].sort((a, b) => a.comparedTo(b));
+  // Sort on float keys (cheap: a Decimal compare costs about as much as a division) and read the
+  // Decimals back. Amounts and prices carry well under 15 significant digits, so the float order
+  // is their order; the median returned is always one of the exact Decimals (or their mean).
+  const sorted = values.map((d) => ({ d, k: d.toNumber() })).sort((a, b) => a.k - b.k).map((x) => x.d);
   const mid = Math.floor(sorted.length / 2);
   if (sorted.length % 2 === 1) return sorted[mid];
   return sorted[mid - 1]!.plus(sorted[mid]!).div(2);

@@ -116,8 +116,11 @@ describe('market context', () => {
     const c = assessContext({ ...calm, spreadRatio: undefined }, policy(), bounds, 1);
     expect(c.level).toBe('normal');
     expect(c.reasons).toEqual(['no strong signal']);
-    expect(assessContext({ ...calm, daily: undefined, intradayRangeRatio: undefined }, policy(), bounds, 1).level).toBe('normal');
-    expect(assessContext({ ...calm, intradayRangeRatio: D('0.9') }, policy(), bounds, 1).level).toBe('normal');
+    // the daily ratio must be known; the intraday one may be unknown but not stirring
+    expect(assessContext({ ...calm, daily: undefined }, policy(), bounds, 1).level).toBe('normal');
+    expect(assessContext({ ...calm, intradayRangeRatio: undefined }, policy(), bounds, 1).level).toBe('aggressive');
+    expect(assessContext({ ...calm, intradayRangeRatio: D('1.6') }, policy(), bounds, 1).level).toBe('normal');
+    expect(assessContext({ ...calm, daily: daily('0.9') }, policy(), bounds, 1).level).toBe('normal');
   });
 
   it('clamps the configured numbers into the Q-bot bounds', () => {

@@ -1,5 +1,5 @@
 import {
-  candlesFromTrades, cvdDivergence, cvdSeries, dailyCandlePosition, priceVsValueArea, spreadFraction, spreadVsNorm,
+  candlesFromTrades, closesVsValueArea, cvdDivergence, cvdSeries, dailyCandlePosition, priceVsValueArea, spreadFraction, spreadVsNorm,
   topLevelImbalance, volumeProfile, whaleOrders, whaleTrades,
 } from '../../domain/market-context';
 import { candle, D, DAY, trade } from './market-context-fixtures';
@@ -189,5 +189,18 @@ describe('volume profile', () => {
     expect(p.buckets).toHaveLength(1);
     expect([p.valueAreaLow.toFixed(), p.valueAreaHigh.toFixed(), p.pointOfControl.toFixed()]).toEqual(['50', '50', '50']);
     expect(volumeProfile([], 10, D('0.7'))).toBeUndefined();
+  });
+});
+
+describe('acceptance outside the value area', () => {
+  // value area [100, 106] as in the first profile test
+  const p = volumeProfile([trade(100, 3, 'buy'), trade(102, 4, 'buy'), trade(104, 12, 'buy'), trade(107, 4, 'buy'), trade(110, 2, 'buy')], 5, D('0.7'))!;
+
+  it('needs every recent close outside on the same side', () => {
+    expect([p.valueAreaLow.toFixed(), p.valueAreaHigh.toFixed()]).toEqual(['100', '106']);
+    expect(closesVsValueArea(p, [107, 108, '106.5'].map(D))).toBe('above');
+    expect(closesVsValueArea(p, [107, 105, 108].map(D))).toBe('inside');
+    expect(closesVsValueArea(p, [99, '99.5'].map(D))).toBe('below');
+    expect(closesVsValueArea(p, [])).toBe('inside');
   });
 });
