@@ -95,7 +95,10 @@ export class CcxtFunding implements Funding {
     return list.find((t) => {
       const info = (t.info ?? {}) as Record<string, unknown>;
       if (info.withdrawOrderId !== undefined) return info.withdrawOrderId === req.idempotencyKey;
-      return t.address === req.address && sameAmount(t.amount, req.amount) && t.status !== 'failed' && t.status !== 'canceled';
+      // Venues report the amount either gross or net of the fee.
+      const net = t.amount === undefined ? undefined : decOr(t.amount).plus(decOr(t.fee?.cost));
+      const amountMatches = sameAmount(t.amount, req.amount) || (net !== undefined && net.eq(req.amount));
+      return t.address === req.address && amountMatches && t.status !== 'failed' && t.status !== 'canceled';
     });
   }
 

@@ -93,7 +93,9 @@ export class CcxtTrading implements Trading {
       if (r.code !== 'UNKNOWN_OUTCOME') return no(r);
       this.log.warn({ exchange: this.exchange, symbol: req.symbol, clientOrderId, reason: r.reason }, 'order outcome unknown: reconciling by client order id');
       const found = await this.fetchOrderByClientId(req.symbol, clientOrderId);
-      return found.status === 'not-found' ? no(r) : found;
+      if (found.status === 'not-found') return no(r);
+      if (found.status === 'rejected' && found.code === 'UNKNOWN_OUTCOME') return no(rejected('UNKNOWN_OUTCOME', `${r.reason}; ${found.reason}`));
+      return found;
     }
     return this.settle(m, placed, amount, clientOrderId);
   }

@@ -24,7 +24,8 @@ export function binanceQuirks(env: Env): VenueQuirks {
     }),
     // ccxt's binanceus keeps Binance.com's hosts for the WebSocket API (orders, private streams).
     defaultUrls: () => (us ? { api: { ws: { margin: 'wss://stream.binance.us:9443/ws', 'ws-api': { spot: 'wss://ws-api.binance.us:443/ws-api/v3' } } } } : ({} as Record<string, string>)),
-    bookLimit: (depth) => atLeast(SNAPSHOT_LIMITS, depth),
+    // Twice the kept depth: diffs delete levels, and the ones behind must already be known.
+    bookLimit: (depth) => atLeast(SNAPSHOT_LIMITS, depth * 2),
     bookGroupSize: 50,
     bookSymbol: (s) => s,
     // ccxt detects a diff-stream gap itself (ChecksumError) and refetches the snapshot when the
