@@ -11,6 +11,8 @@ import { BookStore } from './model/store';
 import { SimServer } from './server';
 import { binanceVenue } from './venues/binance';
 import { krakenVenue } from './venues/kraken';
+import { coinbaseVenue } from './venues/coinbase';
+import { generateKeyPairSync } from 'node:crypto';
 
 export type { SimControl } from './control';
 export type { Fault } from './faults';
@@ -45,7 +47,7 @@ export interface RunningSimulator {
   close(): Promise<void>;
 }
 
-const VENUES: Partial<Record<ExchangeId, Venue>> = { binance: binanceVenue, kraken: krakenVenue };
+const VENUES: Partial<Record<ExchangeId, Venue>> = { binance: binanceVenue, kraken: krakenVenue, coinbase: coinbaseVenue };
 
 export async function startSimulator(opts: SimulatorOptions = {}): Promise<RunningSimulator> {
   const exchanges = (opts.exchanges ?? [...EXCHANGE_IDS]).filter((e) => VENUES[e]);
@@ -98,9 +100,14 @@ function perExchange<T>(exchanges: ExchangeId[], make: () => T): Record<Exchange
 
 /** Any key works against the sim; these only satisfy ccxt's own credential checks. */
 function demoKeys(exchange: ExchangeId): Record<string, string> {
-  if (exchange === 'coinbase') return { apiKey: 'organizations/sim/apiKeys/sim-key', secret: SIM_EC_PEM };
+  if (exchange === 'coinbase') return { apiKey: 'organizations/sim/apiKeys/sim-key', secret: simEcPem() };
   if (exchange === 'kraken') return { apiKey: 'sim-kraken-key', secret: Buffer.from('sim-kraken-secret-0123456789abcdef').toString('base64') };
   return { apiKey: 'sim-binance-key', secret: 'sim-binance-secret' };
 }
 
-const SIM_EC_PEM = '';
+/** A throwaway EC key so ccxt can sign its ES256 JWT; the sim accepts any bearer token. */
+let simPem: string | undefined;
+function simEcPem(): string {
+  simPem ??= generateKeyPairSync('ec', { namedCurve: 'prime256v1' }).privateKey.export({ type: 'sec1', format: 'pem' }).toString();
+  return simPem;
+}
