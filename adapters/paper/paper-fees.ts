@@ -20,8 +20,9 @@ export interface PaperFeeInput {
   fills: readonly BookLevel[];
   cost: Decimal;
   at: number;
-  /** The market's listed taker fee: used when no fee book is wired. */
-  listedTaker: Decimal;
+  liquidity: 'taker' | 'maker';
+  /** The market's listed fee for that liquidity: used when no fee book is wired. */
+  listedRate: Decimal;
   feeBook?: FeeBook;
   /** USD per unit of quote; undefined when unknown (then no allowance, no discount). */
   quoteUsd?: Decimal;
@@ -33,20 +34,23 @@ export interface PaperFeeInput {
 const DISCOUNT_ASSET_DP = 8;
 
 /**
- * The taker fee a paper fill pays: the fee book's rate (allowance, BNB discount) charged in the
+ * The fee a paper fill pays: the fee book's rate (allowance, BNB discount) charged in the
  * quote currency, or in the discount asset when the book grants it and the balance covers it.
  */
-export function paperTakerFees(i: PaperFeeInput): PaperFees {
+export function paperFees(i: PaperFeeInput): PaperFees {
   const inQuote = (rate: Decimal, reason: string, covered = ZERO): PaperFees => {
     const perFill = i.fills.map((f) => f.amount.times(f.price).times(rate));
     return { rate, currency: i.quote, perFill, total: perFill.reduce((a, b) => a.plus(b), ZERO), allowanceCoveredUsd: covered, reason };
   };
-  if (!i.feeBook) return inQuote(i.listedTaker, 'listed taker fee of the market (no fee book wired)');
-
+  if (!i.feeBook) return inQuote(i.listedRate, `listed ${i.liquidity} fee of the market (no fee book wired)`);
   const notionalUsd = i.quoteUsd ? i.cost.times(i.quoteUsd) : undefined;
+  const book = i.feeBook;
+  const quoteFee = (ctx: { discountAssetValueUsd?: Decimal }) =>
+    i.liquidity === 'taker' ? book.effectiveTakerFee(i.exchange, i.symbol, notionalUsd, i.at, ctx) : book.effectiveMakerFee(i.exchange, i.symbol, notionalUsd, i.at, ctx);
+
   const d = i.discount;
   const discountValueUsd = d?.priceInQuote && i.quoteUsd ? d.free.times(d.priceInQuote).times(i.quoteUsd) : undefined;
-  const q = i.feeBook.effectiveTakerFee(i.exchange, i.symbol, notionalUsd, i.at, { discountAssetValueUsd: discountValueUsd });
+  const q = quoteFee({ discountAssetValueUsd: discountValueUsd });
   if (q.feeCurrency === i.quote) return inQuote(q.rate, q.reason, q.allowanceCoveredUsd);
   const price = d?.priceInQuote;
   if (d && price) {
@@ -55,6 +59,6 @@ export function paperTakerFees(i: PaperFeeInput): PaperFees {
     if (total.lte(d.free)) return { rate: q.rate, currency: d.asset, perFill, total, allowanceCoveredUsd: q.allowanceCoveredUsd, reason: q.reason };
   }
   // The discount asset fell short after rounding: the exchange charges the quote at full rate.
-  const full = i.feeBook.effectiveTakerFee(i.exchange, i.symbol, notionalUsd, i.at, { discountAssetValueUsd: ZERO });
+  const full = quoteFee({ discountAssetValueUsd: ZERO });
   return inQuote(full.rate, full.reason, full.allowanceCoveredUsd);
 }

@@ -80,3 +80,19 @@ export function midOf(book: OrderBook | undefined): Decimal | undefined {
   const a = book?.asks[0];
   return b && a ? b.price.plus(a.price).div(2) : undefined;
 }
+
+export type BookLevelKey = string;
+export const levelKey = (l: { price: Decimal }): BookLevelKey => l.price.toFixed();
+
+/** Marks `amount` of the crossing levels as used by one resting order in this update. */
+export function consume(taken: Map<BookLevelKey, Decimal>, levels: Array<{ price: Decimal; amount: Decimal }>, amount: Decimal): void {
+  let left = amount;
+  for (const l of levels) {
+    if (left.lte(ZERO)) break;
+    const free = l.amount.minus(taken.get(levelKey(l)) ?? ZERO);
+    const use = Decimal.min(free, left);
+    if (use.lte(ZERO)) continue;
+    taken.set(levelKey(l), (taken.get(levelKey(l)) ?? ZERO).plus(use));
+    left = left.minus(use);
+  }
+}

@@ -1,17 +1,18 @@
-import { Decimal, ONE } from '../../domain/money/decimal';
+import { Decimal, ONE, ZERO } from '../../domain/money/decimal';
 import { formatDecimal } from '../../domain/money/format';
 import { splitSymbol, type ExchangeId, type Market, type Symbol } from '../../domain/market';
 import type { OrderBook } from '../../domain/orderbook';
 import type { FeeBook } from '../../domain/fees';
 import type { Account, Balances } from '../../ports/account';
 import { systemClock, type Clock } from '../../ports/clock';
-import type { Ledger, LedgerEntry } from '../../ports/ledger';
+import type { Ledger } from '../../ports/ledger';
 import { rejected, type Rejected } from '../../ports/outcomes';
-import type { Confirmed, OrderOutcome, OrderRequest, Trading } from '../../ports/trading';
-import { orderAttempt, orderFilled, orderRejected } from '../persistence/ledger-entries';
+import type { OrderOutcome, OrderRequest, Trading } from '../../ports/trading';
+import { decision, orderAttempt, orderRejected } from '../persistence/ledger-entries';
 import { PaperBalances } from './paper-balances';
-import { checkOrder, crossingLevels, midOf, protectionLimit, walkWithFills } from './paper-fill';
-import { paperTakerFees } from './paper-fees';
+import { checkOrder, consume, crossingLevels, levelKey, protectionLimit, walkWithFills, type BookLevelKey } from './paper-fill';
+import { assetPricer } from './paper-prices';
+import { settle, snapshot, type OrderRef, type PaperOrder, type SettleContext } from './paper-order';
 
 export interface PaperTradingOptions {
   exchange: ExchangeId;
@@ -19,7 +20,7 @@ export interface PaperTradingOptions {
   /** The live book of a symbol from any feed (MarketData.latestBook, a replay, a test). */
   books: (symbol: Symbol) => OrderBook | undefined;
   initialBalances?: Record<string, Decimal>;
-  /** Without one, the market's listed taker fee is charged in the quote currency. */
+  /** Without one, the market's listed fee is charged in the quote currency. */
   feeBook?: FeeBook;
   /** Time between placing and the book being read, as a real round trip would take. */
   latencyMs?: number;
@@ -35,163 +36,190 @@ export interface PaperTradingOptions {
   usdPrice?: (asset: string) => Decimal | undefined;
 }
 
-const USD_LIKE = new Set(['USD', 'USDT', 'USDC']);
 const s = formatDecimal;
-type Reject = Rejected & { clientOrderId: string };
 
 /**
- * Paper trading over any book source: taker orders walk the live book after a configured latency,
- * with partial fills, the fee book's fee and per-exchange balances. Same typed outcomes as live
- * trading; nothing throws to the caller. Limit orders that would rest are refused explicitly.
+ * Paper trading over any book source. A taker order walks the live book after the configured
+ * latency (partial fills, the fee book's fee, per-exchange balances). A plain limit order fills
+ * what crosses and rests the remainder, which fills at its limit price (maker fee) when a later
+ * book (`onBook`) crosses it. Same typed outcomes as live trading; nothing throws to the caller.
  */
 export class PaperTrading implements Trading, Account {
   readonly exchange: ExchangeId;
   private readonly markets = new Map<Symbol, Market>();
-  private readonly balancesStore: PaperBalances;
+  private readonly wallet: PaperBalances;
   private readonly clock: Clock;
   private readonly sleep: (ms: number) => Promise<void>;
-  private readonly orders = new Map<string, Promise<OrderOutcome>>();
-  private readonly orderIds = new Map<string, string>();
+  private readonly outcomes = new Map<string, Promise<OrderOutcome>>();
+  private readonly orders = new Map<string, PaperOrder>();
+  /** Resting orders in placement order (the order they share crossing volume in). */
+  private readonly open = new Set<PaperOrder>();
+  private readonly prices: ReturnType<typeof assetPricer>;
+  private readonly consumed = new Map<Symbol, Map<BookLevelKey, Decimal>>();
   private seq = 0;
 
   constructor(private readonly opts: PaperTradingOptions) {
     this.exchange = opts.exchange;
     for (const m of opts.markets) if (m.exchange === opts.exchange) this.markets.set(m.symbol, m);
-    this.balancesStore = new PaperBalances(opts.initialBalances);
+    this.wallet = new PaperBalances(opts.initialBalances);
     this.clock = opts.clock ?? systemClock;
+    this.prices = assetPricer(opts.books, opts.usdPrice);
     this.sleep = opts.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
   }
 
   /** The same client order id twice returns the first outcome (even while it is in flight). */
   placeOrder(req: OrderRequest): Promise<OrderOutcome> {
     const clientOrderId = req.clientOrderId ?? `paper-${this.exchange}-${this.clock.now()}-${(this.seq += 1)}`;
-    const known = this.orders.get(clientOrderId);
+    const known = this.outcomes.get(clientOrderId);
     if (known) return known;
     const outcome = this.execute(req, clientOrderId).catch((err: unknown): OrderOutcome => ({
       ...rejected('EXCHANGE_REJECTED', `paper engine error, nothing was filled: ${(err as Error).message}`),
       clientOrderId,
     }));
-    this.orders.set(clientOrderId, outcome);
+    this.outcomes.set(clientOrderId, outcome);
     return outcome;
   }
 
   private async execute(req: OrderRequest, clientOrderId: string): Promise<OrderOutcome> {
-    const ref = { exchange: this.exchange, symbol: req.symbol, side: req.side, clientOrderId, correlationId: req.correlationId ?? clientOrderId };
-    const book = (lines: LedgerEntry[]) => this.opts.ledger?.append(lines);
-    const reject = (r: Rejected): Reject => {
-      book([orderRejected({ ...ref, at: this.clock.now(), code: r.code, reason: r.reason })]);
+    const ref: OrderRef = { exchange: this.exchange, symbol: req.symbol, side: req.side, clientOrderId, correlationId: req.correlationId ?? clientOrderId };
+    const reject = (r: Rejected): OrderOutcome => {
+      this.opts.ledger?.append([orderRejected({ ...ref, at: this.clock.now(), code: r.code, reason: r.reason })]);
       return { ...r, clientOrderId };
     };
-    book([orderAttempt({ ...ref, at: this.clock.now(), type: req.type, amount: req.amount, price: req.price, mode: 'paper' })]);
+    this.opts.ledger?.append([orderAttempt({ ...ref, at: this.clock.now(), type: req.type, amount: req.amount, price: req.price, mode: 'paper' })]);
 
     const market = this.markets.get(req.symbol);
     const checked = checkOrder(req, this.exchange, market);
     if ('status' in checked) return reject(checked);
     const m = market as Market;
     const { base, quote } = splitSymbol(m.symbol);
-
-    // Reserve what the order may spend, as an exchange does on acceptance: a buy limit the
-    // notional plus the listed fee, a sell its base. Market buys are checked after the walk.
-    let reservation: [string, Decimal] | undefined;
-    if (req.side === 'sell') reservation = [base, checked.amount];
-    else if (checked.price) reservation = [quote, checked.amount.times(checked.price).times(ONE.plus(m.takerFee))];
-    if (reservation && !this.balancesStore.reserve(...reservation)) {
-      const [asset, need] = reservation;
-      return reject(rejected('INSUFFICIENT_FUNDS', `needs ${s(need)} ${asset}, free ${s(this.balancesStore.freeOf(asset))}`));
+    // Reserve what the order may spend, as an exchange does on acceptance: a buy limit its
+    // notional plus the listed taker fee, a sell its base. Market buys are checked after the walk.
+    const perUnit = req.side === 'sell' ? ONE : checked.price?.times(ONE.plus(m.takerFee));
+    const reserveAsset = req.side === 'sell' ? base : quote;
+    const reserved = perUnit ? checked.amount.times(perUnit) : ZERO;
+    if (!this.wallet.reserve(reserveAsset, reserved)) {
+      return reject(rejected('INSUFFICIENT_FUNDS', `needs ${s(reserved)} ${reserveAsset}, free ${s(this.wallet.freeOf(reserveAsset))}`));
     }
-
     await this.sleep(this.opts.latencyMs ?? 0);
     // From here on no await: the book read, the checks and the balance changes are one step.
-    if (reservation) this.balancesStore.release(...reservation);
-    return this.fill(req, checked.amount, checked.price, m, ref, reject, book);
-  }
-
-  private fill(
-    req: OrderRequest, amount: Decimal, limitPrice: Decimal | undefined, m: Market,
-    ref: { exchange: ExchangeId; symbol: Symbol; side: 'buy' | 'sell'; clientOrderId: string; correlationId: string },
-    reject: (r: Rejected) => Reject, book: (lines: LedgerEntry[]) => void,
-  ): OrderOutcome {
-    const now = this.clock.now();
-    const { base, quote } = splitSymbol(m.symbol);
-    const ob = this.opts.books(m.symbol);
-    if (!ob || (req.side === 'buy' ? ob.asks : ob.bids).length === 0) return reject(rejected('EXCHANGE_UNAVAILABLE', `no ${req.side === 'buy' ? 'asks' : 'bids'} in the ${m.symbol} book`, true));
-    if (this.opts.maxBookAgeMs !== undefined && now - ob.receivedAt > this.opts.maxBookAgeMs) {
-      return reject(rejected('EXCHANGE_UNAVAILABLE', `${m.symbol} book is ${now - ob.receivedAt} ms old (max ${this.opts.maxBookAgeMs})`, true));
-    }
-    const limit = limitPrice ?? protectionLimit(ob, req.side, this.opts.marketProtection ?? new Decimal('0.01'));
-    if (!limit) return reject(rejected('EXCHANGE_UNAVAILABLE', `empty ${m.symbol} book`, true));
-    if (!limitPrice && amount.times((req.side === 'buy' ? ob.asks : ob.bids)[0]!.price).lt(m.minNotional)) {
-      return reject(rejected('BELOW_MIN_NOTIONAL', `notional of ${s(amount)} at the best price is below the minimum ${s(m.minNotional)} ${quote}`));
-    }
-    const { walk, fills } = walkWithFills(crossingLevels(ob, req.side, limit), amount);
-    const short = `${s(walk.filled)} of ${s(amount)} ${base} available at ${req.side === 'buy' ? '<=' : '>='} ${s(limit)}`;
-    if (req.type === 'fok' && !walk.complete) return reject(rejected('NO_FILL', `FOK not fully fillable: only ${short}`, true));
-    if (req.type === 'limit' && !walk.complete) {
-      return reject(rejected('NOT_SUPPORTED', `limit orders that rest are not supported in paper mode (only ${short}); use ioc or fok`));
-    }
-    if (walk.filled.isZero()) return reject(rejected('NO_FILL', `nothing crosses: ${short}`, true));
-
-    const discountAsset = this.opts.feeBook?.discountAsset(this.exchange);
-    const fees = paperTakerFees({
-      exchange: this.exchange, symbol: m.symbol, quote, fills, cost: walk.quote, at: now, listedTaker: m.takerFee, feeBook: this.opts.feeBook,
-      quoteUsd: this.usdPrice(quote),
-      discount: discountAsset ? { asset: discountAsset, free: this.balancesStore.freeOf(discountAsset), priceInQuote: this.priceIn(discountAsset, quote) } : undefined,
-    });
-    const sign = req.side === 'buy' ? ONE : ONE.negated();
-    const deltas: Array<[string, Decimal]> = [[base, walk.filled.times(sign)], [quote, walk.quote.times(sign).negated()], [fees.currency, fees.total.negated()]];
-    const covered = this.balancesStore.covers(deltas);
-    if (!covered.ok) return reject(rejected('INSUFFICIENT_FUNDS', `fill needs ${s(covered.need)} ${covered.asset}, free ${s(covered.free)}`));
-
-    this.balancesStore.apply(deltas);
-    const orderId = `paper-${this.exchange}-${(this.seq += 1)}`;
-    this.orderIds.set(orderId, ref.clientOrderId);
-    this.opts.feeBook?.recordFee({ exchange: this.exchange, at: now, currency: fees.currency, amount: fees.total, allowanceUsedUsd: fees.allowanceCoveredUsd });
-    book(orderFilled({
-      ...ref, at: now, orderId, filled: walk.filled, cost: walk.quote, quoteUsd: this.usdPrice(quote),
-      fees: [{ currency: fees.currency, amount: fees.total, allowanceUsedUsd: fees.allowanceCoveredUsd }],
-    }));
-    const confirmed: Confirmed = {
-      status: 'confirmed', exchange: this.exchange, symbol: m.symbol, side: req.side, orderId, clientOrderId: ref.clientOrderId,
-      amount, filled: walk.filled, averagePrice: walk.vwap, cost: walk.quote,
-      fills: fills.map((f, i) => ({ price: f.price, amount: f.amount, fee: fees.perFill[i]!, feeCurrency: fees.currency, tradeId: `${orderId}-${i + 1}` })),
-      fees: [{ currency: fees.currency, amount: fees.total }],
-      orderStatus: walk.complete ? 'closed' : 'canceled',
-      timestamp: now,
+    this.wallet.release(reserveAsset, reserved);
+    const order: PaperOrder = {
+      ref, orderId: '', type: req.type, market: m, amount: checked.amount, price: checked.price, filled: ZERO, cost: ZERO, fills: [],
+      fees: new Map(), status: 'open', reserveAsset, reserved: ZERO, reservePerUnit: perUnit ?? ZERO, timestamp: this.clock.now(), events: 0,
     };
-    return confirmed;
+    return this.takerStep(order, reject);
   }
 
-  /** Nothing rests in paper mode, so there is never anything to cancel. */
+  private takerStep(o: PaperOrder, reject: (r: Rejected) => OrderOutcome): OrderOutcome {
+    const now = this.clock.now();
+    const { side, symbol } = o.ref;
+    const book = this.opts.books(symbol);
+    const levels = side === 'buy' ? book?.asks : book?.bids;
+    if (!book || !levels?.[0]) return reject(rejected('EXCHANGE_UNAVAILABLE', `no ${side === 'buy' ? 'asks' : 'bids'} in the ${symbol} book`, true));
+    if (this.opts.maxBookAgeMs !== undefined && now - book.receivedAt > this.opts.maxBookAgeMs) {
+      return reject(rejected('EXCHANGE_UNAVAILABLE', `${symbol} book is ${now - book.receivedAt} ms old (max ${this.opts.maxBookAgeMs})`, true));
+    }
+    if (!o.price && o.amount.times(levels[0].price).lt(o.market.minNotional)) {
+      return reject(rejected('BELOW_MIN_NOTIONAL', `notional of ${s(o.amount)} at the best price is below the minimum ${s(o.market.minNotional)} ${o.market.quote}`));
+    }
+    const limit = o.price ?? (protectionLimit(book, side, this.opts.marketProtection ?? new Decimal('0.01')) as Decimal);
+    const { walk, fills } = walkWithFills(crossingLevels(book, side, limit), o.amount);
+    const short = `${s(walk.filled)} of ${s(o.amount)} ${o.market.base} available at ${side === 'buy' ? '<=' : '>='} ${s(limit)}`;
+    if (o.type === 'fok' && !walk.complete) return reject(rejected('NO_FILL', `FOK not fully fillable: only ${short}`, true));
+    if (o.type !== 'limit' && walk.filled.isZero()) return reject(rejected('NO_FILL', `nothing crosses: ${short}`, true));
+
+    o.orderId = `paper-${this.exchange}-${(this.seq += 1)}`;
+    if (!walk.filled.isZero()) {
+      const r = settle(this.settleContext(), o, fills, 'taker');
+      if ('status' in r) return reject(r);
+    }
+    if (walk.complete) o.status = 'closed';
+    else if (o.type !== 'limit') o.status = 'canceled';
+    else this.rest(o);
+    this.orders.set(o.orderId, o);
+    return snapshot(o);
+  }
+
+  /** Reserves the unfilled rest of a limit order; without the funds it is canceled instead. */
+  private rest(o: PaperOrder): void {
+    const amount = o.amount.minus(o.filled).times(o.reservePerUnit);
+    if (!this.wallet.reserve(o.reserveAsset, amount)) {
+      o.status = 'canceled';
+      return;
+    }
+    o.reserved = amount;
+    this.open.add(o);
+  }
+
+  /**
+   * A new book for a symbol: resting orders it crosses fill at their own limit price, as the
+   * maker, up to the volume that crossed (shared in placement order). Feed every book update
+   * of the watched symbols here. Returns the orders that changed.
+   */
+  onBook(book: OrderBook): string[] {
+    const changed: string[] = [];
+    // Crossing volume already used stays used while its level is still in the book: a level a
+    // paper fill "took" but that the real market left standing must not fill us a second time.
+    const previous = this.consumed.get(book.symbol) ?? new Map<BookLevelKey, Decimal>();
+    const present = new Set([...book.bids, ...book.asks].map(levelKey));
+    const taken = new Map([...previous].filter(([k]) => present.has(k)));
+    this.consumed.set(book.symbol, taken);
+    for (const o of [...this.open]) {
+      if (o.ref.symbol !== book.symbol || !o.price) continue;
+      let available = ZERO;
+      for (const level of crossingLevels(book, o.ref.side, o.price)) available = available.plus(level.amount.minus(taken.get(levelKey(level)) ?? ZERO));
+      const take = Decimal.min(available, o.amount.minus(o.filled));
+      if (take.lte(ZERO)) continue;
+      consume(taken, crossingLevels(book, o.ref.side, o.price), take);
+      const release = Decimal.min(o.reserved, take.times(o.reservePerUnit));
+      this.wallet.release(o.reserveAsset, release);
+      o.reserved = o.reserved.minus(release);
+      const r = settle(this.settleContext(), o, [{ price: o.price, amount: take }], 'maker');
+      if ('status' in r) this.cancelOpen(o, `fill refused: ${r.reason}`);
+      else if (o.filled.gte(o.amount)) this.close(o, 'closed');
+      changed.push(o.ref.clientOrderId);
+    }
+    return changed;
+  }
+
+  private close(o: PaperOrder, status: 'closed' | 'canceled'): void {
+    if (o.reserved.gt(ZERO)) this.wallet.release(o.reserveAsset, o.reserved);
+    o.reserved = ZERO;
+    o.status = status;
+    this.open.delete(o);
+    o.timestamp = this.clock.now();
+  }
+
+  private cancelOpen(o: PaperOrder, why: string): void {
+    this.close(o, 'canceled');
+    this.opts.ledger?.append([decision({ at: o.timestamp, exchange: this.exchange, correlationId: o.ref.correlationId, key: `order:${this.exchange}:${o.ref.clientOrderId}:canceled`, details: { event: 'order-canceled', orderId: o.orderId, why, filled: o.filled } })]);
+  }
+
   async cancelOrder(_symbol: Symbol, orderId: string): Promise<{ status: 'canceled' } | Rejected> {
-    const known = this.orderIds.has(orderId);
-    return rejected('INVALID_ORDER', known ? `order ${orderId} is already closed (paper orders never rest)` : `unknown order ${orderId}`);
+    const o = this.orders.get(orderId);
+    if (!o) return rejected('INVALID_ORDER', `unknown order ${orderId}`);
+    if (o.status !== 'open') return rejected('INVALID_ORDER', `order ${orderId} is already ${o.status}`);
+    this.cancelOpen(o, 'canceled by request');
+    return { status: 'canceled' };
   }
 
+  /** The order's current state (a resting order's fills so far), or its rejection. */
   async fetchOrderByClientId(_symbol: Symbol, clientOrderId: string): Promise<OrderOutcome | { status: 'not-found' }> {
-    return (await this.orders.get(clientOrderId)) ?? { status: 'not-found' };
+    const first = await this.outcomes.get(clientOrderId);
+    if (!first) return { status: 'not-found' };
+    const live = first.status === 'confirmed' ? this.orders.get(first.orderId) : undefined;
+    return live ? snapshot(live) : first;
   }
 
   async balances(): Promise<Balances> {
-    return { exchange: this.exchange, assets: this.balancesStore.snapshot(), at: this.clock.now() };
+    return { exchange: this.exchange, assets: this.wallet.snapshot(), at: this.clock.now() };
   }
 
-  private usdPrice(asset: string): Decimal | undefined {
-    if (this.opts.usdPrice) return this.opts.usdPrice(asset);
-    if (USD_LIKE.has(asset)) return ONE;
-    for (const q of USD_LIKE) {
-      const mid = midOf(this.opts.books(`${asset}/${q}`));
-      if (mid) return mid;
-    }
-    return undefined;
-  }
-
-  /** Price of `asset` in `quote`: its own book, else through USD. */
-  private priceIn(asset: string, quote: string): Decimal | undefined {
-    const direct = midOf(this.opts.books(`${asset}/${quote}`));
-    if (direct) return direct;
-    const a = this.usdPrice(asset);
-    const q = this.usdPrice(quote);
-    return a && q && !q.isZero() ? a.div(q) : undefined;
+  private settleContext(): SettleContext {
+    return {
+      balances: this.wallet, feeBook: this.opts.feeBook, ledger: this.opts.ledger, now: this.clock.now(),
+      ...this.prices,
+    };
   }
 }
-

@@ -49,21 +49,23 @@ export interface FeeLine {
  * unit of quote, 1 for USD-like quotes) values the quote leg when known.
  */
 export function orderFilled(
-  o: OrderRef & { orderId: string; filled: Decimal; cost: Decimal; fees: FeeLine[]; quoteUsd?: Decimal; realisedPnlUsd?: Decimal },
+  o: OrderRef & { orderId: string; filled: Decimal; cost: Decimal; fees: FeeLine[]; quoteUsd?: Decimal; realisedPnlUsd?: Decimal; fillKey?: string },
 ): LedgerEntry[] {
   const { base, quote } = splitSymbol(o.symbol);
+  // An order that fills in several events (a resting limit) books each under its own fill key.
+  const fill = o.fillKey === undefined ? 'fill' : `fill:${o.fillKey}`;
   const sign = o.side === 'buy' ? 1 : -1;
   const common = { at: o.at, exchange: o.exchange, correlationId: o.correlationId };
-  const details = { symbol: o.symbol, side: o.side, orderId: o.orderId, clientOrderId: o.clientOrderId, filled: s(o.filled), cost: s(o.cost) };
+  const details = { symbol: o.symbol, side: o.side, orderId: o.orderId, clientOrderId: o.clientOrderId, filled: s(o.filled), cost: s(o.cost), ...(o.fillKey ? { fillKey: o.fillKey } : {}) };
   const out: LedgerEntry[] = [
-    { ...common, kind: 'fill', asset: base, delta: o.filled.times(sign), idempotencyKey: orderKey(o, 'fill:base'), details },
+    { ...common, kind: 'fill', asset: base, delta: o.filled.times(sign), idempotencyKey: orderKey(o, `${fill}:base`), details },
     {
-      ...common, kind: 'fill', asset: quote, delta: o.cost.times(-sign), idempotencyKey: orderKey(o, 'fill:quote'), details,
+      ...common, kind: 'fill', asset: quote, delta: o.cost.times(-sign), idempotencyKey: orderKey(o, `${fill}:quote`), details,
       ...(o.quoteUsd ? { usdValue: o.cost.times(-sign).times(o.quoteUsd) } : {}),
       ...(o.realisedPnlUsd ? { realisedPnlUsd: o.realisedPnlUsd } : {}),
     },
   ];
-  for (const f of o.fees) out.push(feeEntry({ ...common, asset: f.currency, amount: f.amount, allowanceUsedUsd: f.allowanceUsedUsd, idempotencyKey: orderKey(o, `fee:${f.currency}`), details: { symbol: o.symbol, orderId: o.orderId } }));
+  for (const f of o.fees) out.push(feeEntry({ ...common, asset: f.currency, amount: f.amount, allowanceUsedUsd: f.allowanceUsedUsd, idempotencyKey: orderKey(o, o.fillKey === undefined ? `fee:${f.currency}` : `${fill}:fee:${f.currency}`), details: { symbol: o.symbol, orderId: o.orderId } }));
   return out;
 }
 
