@@ -23,14 +23,34 @@ function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   return { PATH: process.env.PATH, HOME: process.env.HOME, TMPDIR: process.env.TMPDIR, ...extra };
 }
 
-function qbot(args: string[], env: Record<string, string> = {}): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [QBOT, ...args], { cwd: ROOT, env: cleanEnv(env), timeout: 30_000 }, (err, stdout, stderr) => {
-      const code = err ? (typeof err.code === 'number' ? err.code : null) : 0;
-      resolve({ code, stdout, stderr });
-    });
-  });
+// Each run is a node + tsx start-up: a few at a time, so a loaded 2-core machine is not swamped.
+const MAX_PARALLEL = 3;
+let active = 0;
+const waiting: Array<() => void> = [];
+async function slot<T>(fn: () => Promise<T>): Promise<T> {
+  if (active >= MAX_PARALLEL) await new Promise<void>((r) => waiting.push(r));
+  active += 1;
+  try {
+    return await fn();
+  } finally {
+    active -= 1;
+    waiting.shift()?.();
+  }
 }
+
+function qbot(args: string[], env: Record<string, string> = {}): Promise<Run> {
+  return slot(
+    () =>
+      new Promise<Run>((resolve) => {
+        execFile(process.execPath, [QBOT, ...args], { cwd: ROOT, env: cleanEnv(env), timeout: 120_000 }, (err, stdout, stderr) => {
+          const code = err ? (typeof err.code === 'number' ? err.code : null) : 0;
+          resolve({ code, stdout, stderr });
+        });
+      }),
+  );
+}
+
+jest.setTimeout(180_000);
 
 interface Case {
   name: string;
@@ -39,7 +59,8 @@ interface Case {
   problem: string;
 }
 
-const settingsCases: Case[] = [
+/** Problems of the values themselves, each on its own key: all reported by one run. */
+const valueCases: Case[] = [
   { name: 'wrong type (string for a millisecond count)', mutate: (s) => setPath(s, 'qbot.cycleTimeMs.cross', '10000'), key: 'qbot.cycleTimeMs.cross', problem: 'expected number, received string' },
   { name: 'wrong type (object for a mode)', mutate: (s) => setPath(s, 'modes.initialMode', { mode: 'GOLD' }), key: 'modes.initialMode', problem: 'expected one of "BTC"|"GOLD"' },
   { name: 'out-of-range percentage', mutate: (s) => setPath(s, 'moneyManager.driftLimitPercent', '150'), key: 'moneyManager.driftLimitPercent', problem: 'must be a percentage between 0 and 100' },
@@ -47,31 +68,33 @@ const settingsCases: Case[] = [
   { name: 'malformed decimal', mutate: (s) => setPath(s, 'qbot.netThresholdPercent.baseline', '0.5.1'), key: 'qbot.netThresholdPercent.baseline', problem: 'malformed decimal "0.5.1"' },
   { name: 'decimal in exponent form', mutate: (s) => setPath(s, 'transfers.minimumUsd', '5e2'), key: 'transfers.minimumUsd', problem: 'malformed decimal "5e2"' },
   { name: 'JSON number where a decimal string is required', mutate: (s) => setPath(s, 'transfers.costTargetUsd', 1), key: 'transfers.costTargetUsd', problem: 'expected string, received number' },
-  { name: 'zero where a positive amount is required', mutate: (s) => setPath(s, 'transfers.minimumUsd', '0'), key: 'transfers.minimumUsd', problem: 'must be greater than 0' },
+  { name: 'zero where a positive amount is required', mutate: (s) => setPath(s, 'transfers.avalancheMaxFeeUsd', '0'), key: 'transfers.avalancheMaxFeeUsd', problem: 'must be greater than 0' },
+  { name: 'non-integer slot count', mutate: (s) => setPath(s, 'abot.slots', 6.5), key: 'abot.slots', problem: 'expected int' },
+  { name: 'missing key', mutate: (s) => setPath(s, 'qbot.minTradeUsd', undefined), key: 'qbot.minTradeUsd', problem: 'expected string, received undefined' },
+  // A typo is reported on the object holding it, and the key it was meant to be as missing.
+  { name: 'unknown (typo) key', mutate: (s) => renameKey(s, 'transfers.approvalTimeoutMs', 'approvalTimeoutMS'), key: 'transfers', problem: 'unknown key(s) "approvalTimeoutMS"' },
+  { name: 'the key the typo replaced', mutate: () => undefined, key: 'transfers.approvalTimeoutMs', problem: 'expected number, received undefined' },
+];
+
+/** Rules across keys: checked once the values are valid, so each needs its own file. */
+const crossCases: Case[] = [
   { name: 'allocations not adding up to 100', mutate: (s) => setPath(s, 'modes.allocationPercent.BTC.abot', '20'), key: 'modes.allocationPercent.BTC', problem: 'allocations must add up to 100, they add up to 105' },
   { name: 'Q-bot split not adding up to 100', mutate: (s) => setPath(s, 'qbot.splitPercent.triangular', '25'), key: 'qbot.splitPercent', problem: 'cross + triangular must add up to 100' },
   { name: 'threshold baseline outside its dynamic range', mutate: (s) => setPath(s, 'qbot.netThresholdPercent.baseline', '1.5'), key: 'qbot.netThresholdPercent', problem: 'must satisfy min <= baseline <= max' },
   { name: 'G-bot keep + sell not adding up to 100', mutate: (s) => setPath(s, 'gbot.keepPercentOnFlip', '20'), key: 'gbot', problem: 'sellPercentOnFlip + keepPercentOnFlip must add up to 100' },
-  { name: 'non-integer slot count', mutate: (s) => setPath(s, 'abot.slots', 6.5), key: 'abot.slots', problem: 'expected int' },
-  { name: 'missing key', mutate: (s) => setPath(s, 'qbot.minTradeUsd', undefined), key: 'qbot.minTradeUsd', problem: 'expected string, received undefined' },
 ];
-
-// An unknown key is reported on the object that holds it.
-const typoCase = { key: 'moneyManager', problem: 'unknown key(s) "driftLimitPercnt"' };
 
 describe('qbot config check (the real CLI)', () => {
   let dir: string;
-  const runs = new Map<string, Promise<Run>>();
+  let valuesFile: string;
+  let valuesRun: Promise<Run>;
+  const crossRuns: Promise<Run>[] = [];
 
   beforeAll(() => {
     dir = makeTempDir();
-    // All children start at once: each is a separate node + tsx start-up.
-    settingsCases.forEach((c, i) => {
-      const file = writeVariant(dir, 'settings', `settings-${i}.json`, c.mutate);
-      runs.set(c.name, qbot(['config', 'check', '--settings', file]));
-    });
-    const typo = writeVariant(dir, 'settings', 'settings-typo.json', (s) => renameKey(s, 'moneyManager.driftLimitPercent', 'driftLimitPercnt'));
-    runs.set('typo', qbot(['config', 'check', '--settings', typo]));
+    valuesFile = writeVariant(dir, 'settings', 'settings-values.json', (s) => valueCases.forEach((c) => c.mutate(s)));
+    valuesRun = qbot(['config', 'check', '--settings', valuesFile]);
+    crossCases.forEach((c, i) => crossRuns.push(qbot(['config', 'check', '--settings', writeVariant(dir, 'settings', `settings-cross-${i}.json`, c.mutate)])));
   });
 
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -83,37 +106,25 @@ describe('qbot config check (the real CLI)', () => {
     expect(r.code).toBe(0);
   });
 
-  it.each(settingsCases.map((c, i) => [c.name, i, c] as const))('rejects %s', async (name, i, c) => {
-    const r = await (runs.get(name) as Promise<Run>);
-    const file = path.join(dir, `settings-${i}.json`);
+  it('rejects broken values with exit code 1, one line per problem', async () => {
+    const r = await valuesRun;
     expect(r.code).toBe(1);
     expect(r.stdout).toBe('');
-    expect(r.stderr).toContain('config INVALID');
-    const line = r.stderr.split('\n').find((l) => l.includes(`${file}: ${c.key}: `));
-    expect(line).toBeDefined();
-    expect(line).toContain(c.problem);
+    expect(r.stderr).toContain(`config INVALID (${valueCases.length} problems)`);
   });
 
-  it('rejects an unknown (typo) key and also reports the key it replaced as missing', async () => {
-    const r = await (runs.get('typo') as Promise<Run>);
-    const file = path.join(dir, 'settings-typo.json');
-    expect(r.code).toBe(1);
-    expect(r.stderr).toContain(`${file}: ${typoCase.key}: ${typoCase.problem}`);
-    expect(r.stderr).toContain(`${file}: moneyManager.driftLimitPercent: `);
+  const lineFor = (stderr: string, file: string, key: string) => stderr.split('\n').find((l) => l.startsWith(`  ${file}: ${key}: `));
+
+  it.each(valueCases.map((c) => [c.name, c] as const))('names file, key and problem for %s', async (_name, c) => {
+    const r = await valuesRun;
+    expect(lineFor(r.stderr, valuesFile, c.key)).toContain(c.problem);
   });
 
-  it('reports several problems in one run, each with its own line', async () => {
-    const file = writeVariant(dir, 'settings', 'settings-many.json', (s) => {
-      setPath(s, 'qbot.cycleTimeMs.cross', '10s');
-      setPath(s, 'gbot.keepPercentOnFlip', '150');
-      setPath(s, 'webhook.allowList', ['52.89.214.238', 'not-an-ip']);
-    });
-    const r = await qbot(['config', 'check', '--settings', file]);
+  it.each(crossCases.map((c, i) => [c.name, i, c] as const))('rejects %s', async (_name, i, c) => {
+    const r = await (crossRuns[i] as Promise<Run>);
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain('config INVALID (3 problems)');
-    expect(r.stderr).toContain(`${file}: qbot.cycleTimeMs.cross: `);
-    expect(r.stderr).toContain(`${file}: gbot.keepPercentOnFlip: must be a percentage between 0 and 100`);
-    expect(r.stderr).toContain(`${file}: webhook.allowList.1: `);
+    expect(r.stderr).toContain('config INVALID (1 problem)');
+    expect(lineFor(r.stderr, path.join(dir, `settings-cross-${i}.json`), c.key)).toContain(c.problem);
   });
 
   it('rejects a file that is not JSON, naming the file', async () => {
