@@ -1,12 +1,14 @@
 import { Command } from 'commander';
 import { registerConfigCommands } from './commands/config';
 import { registerOperateCommands } from './commands/operate';
+import { registerPlanTransferCommands } from './commands/plan-transfer';
 
 /** The `qbot` operator command. Each area registers its own subcommands. */
 export function buildProgram(): Command {
   const program = new Command('qbot').description('Q-bot / A-bot / G-bot operator commands').showHelpAfterError();
   registerConfigCommands(program);
   registerOperateCommands(program);
+  registerPlanTransferCommands(program);
   return program;
 }
 
