@@ -169,7 +169,7 @@ export async function startTemporalDevServer(opts: TemporalDevServerOptions = {}
 
   const address = `${host}:${port}`;
   try {
-    await waitUntilServing(address, child, exited, opts.readyTimeoutMs ?? 30_000, tail);
+    await waitUntilServing(address, child, exited, opts.readyTimeoutMs ?? 60_000, tail);
   } catch (err) {
     await stop();
     throw err;

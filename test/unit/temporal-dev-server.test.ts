@@ -12,6 +12,8 @@ import { probePort, startTemporalDevServer, TemporalDevServerError } from '../..
  */
 
 const ROOT = path.resolve(__dirname, '../..');
+// A real server start: allow for a loaded CI machine.
+jest.setTimeout(120_000);
 
 const made: string[] = [];
 function tempDir(): string {
@@ -123,7 +125,7 @@ describe('npm run temporal (workers/temporal-dev.ts)', () => {
   it('starts, prints where it serves, and stops cleanly on SIGINT', async () => {
     const dataDir = tempDir();
     const cli = runCli({ TEMPORAL_ADDRESS: '127.0.0.1:0', TEMPORAL_UI_PORT: '0', QBOT_DATA_DIR: dataDir });
-    const m = await cli.waitFor(/dev server on (127\.0\.0\.1:(\d+)) \(UI http:\/\/127\.0\.0\.1:\d+\), state in (\S+)/, 30_000);
+    const m = await cli.waitFor(/dev server on (127\.0\.0\.1:(\d+)) \(UI http:\/\/127\.0\.0\.1:\d+\), state in (\S+)/, 90_000);
     expect(m[3]).toBe(path.join(dataDir, 'temporal.sqlite'));
     const port = Number(m[2]);
     expect(await probePort('127.0.0.1', port)).toMatchObject({ free: false });
