@@ -5,3 +5,4 @@ export * from './ring-buffer';
 export * from './snapshot';
 export type { DailyCandleFetcher } from './daily-fetch';
 export { intradayRangeRatio } from './compute';
+export { scannerThresholdSource } from './threshold-source';

@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { registerConfigCommands } from './commands/config';
 import { registerOperateCommands } from './commands/operate';
 import { registerPlanTransferCommands } from './commands/plan-transfer';
+import { registerLedgerCommands } from './commands/ledger';
 
 /** The `qbot` operator command. Each area registers its own subcommands. */
 export function buildProgram(): Command {
@@ -9,6 +10,7 @@ export function buildProgram(): Command {
   registerConfigCommands(program);
   registerOperateCommands(program);
   registerPlanTransferCommands(program);
+  registerLedgerCommands(program);
   return program;
 }
 

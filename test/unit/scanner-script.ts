@@ -4,6 +4,7 @@ import { Prng } from '../../adapters/sim/model/prng';
 import { settingsSchema, type Settings } from '../../config/schemas';
 import type { OhlcCandle } from '../../domain/market-context';
 import { Decimal } from '../../domain/money/decimal';
+import type { ExchangeId } from '../../domain/market';
 import type { OrderBook } from '../../domain/orderbook';
 import type { Trade } from '../../ports/market-data';
 import type { ScannerTimer } from '../../hotpath/scanner';
@@ -66,7 +67,18 @@ const D = (n: number) => new Decimal(n.toFixed(2));
  *   quarters of the trades are sells, every 10th second of the fall a whale sells 3 (30x the
  *   usual size), and the spread is 6x wider. Calm after a spike continues at the new level.
  */
-export function* scriptedMarket(phases: Phase[], opts: { start?: number; level?: number; dropPercent?: number; seed?: number } = {}): Generator<Second> {
+export interface ScriptOptions {
+  start?: number;
+  level?: number;
+  dropPercent?: number;
+  seed?: number;
+  exchange?: ExchangeId;
+  symbol?: string;
+}
+
+export function* scriptedMarket(phases: Phase[], opts: ScriptOptions = {}): Generator<Second> {
+  const exchange = opts.exchange ?? 'kraken';
+  const symbol = opts.symbol ?? 'BTC/USD';
   const rng = new Prng(opts.seed ?? 7);
   let level = opts.level ?? 60_000;
   const amplitude = level * 0.0002;
@@ -85,10 +97,10 @@ export function* scriptedMarket(phases: Phase[], opts: { start?: number; level?:
       const side: 'buy' | 'sell' = whale || rng.next() < (spike ? 0.75 : 0.5) ? 'sell' : 'buy';
       const amount = whale ? 3 : 0.05 + 0.1 * rng.next();
       const tradeAt = at + 500;
-      const trade: Trade = { exchange: 'kraken', symbol: 'BTC/USD', id: String((id += 1)), price: D(price), amount: new Decimal(amount.toFixed(4)), side, timestamp: tradeAt };
+      const trade: Trade = { exchange, symbol, id: String((id += 1)), price: D(price), amount: new Decimal(amount.toFixed(4)), side, timestamp: tradeAt };
       const half = spike ? 18 : 3;
       const lvls = (dir: 1 | -1) => Array.from({ length: 5 }, (_, i) => ({ price: D(price + dir * (half + i)), amount: new Decimal((1 + 0.5 * rng.next()).toFixed(3)) }));
-      const book: OrderBook = { exchange: 'kraken', symbol: 'BTC/USD', bids: lvls(-1), asks: lvls(1), receivedAt: tradeAt };
+      const book: OrderBook = { exchange, symbol, bids: lvls(-1), asks: lvls(1), receivedAt: tradeAt };
       yield { at: tradeAt, trade, book, phase: phase.kind };
       at += 1000;
     }
