@@ -5,7 +5,7 @@ import type Database from 'better-sqlite3';
 import { Decimal, ZERO } from '../../domain/money/decimal';
 import type { ExchangeId } from '../../domain/market';
 import type { Ledger, LedgerEntry, LedgerEntryKind, StoredLedgerEntry } from '../../ports/ledger';
-import { migrateLedger } from './ledger-schema';
+import { LEDGER_SCHEMA_VERSION, migrateLedger } from './ledger-schema';
 import { entryToRow, rowToEntry, type LedgerRow } from './ledger-rows';
 
 export interface LedgerOpenOptions {
@@ -13,6 +13,8 @@ export interface LedgerOpenOptions {
   file?: string;
   /** Default: QBOT_DATA_DIR or '.data'. */
   dataDir?: string;
+  /** For inspection (the CLI): the file must exist and is never written or migrated. */
+  readOnly?: boolean;
 }
 
 export function defaultLedgerFile(dataDir?: string): string {
@@ -47,6 +49,7 @@ export class SqliteLedger implements Ledger {
 
   static open(opts: LedgerOpenOptions = {}): SqliteLedger {
     const file = opts.file ?? defaultLedgerFile(opts.dataDir);
+    if (opts.readOnly) return SqliteLedger.openReadOnly(file);
     if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
     const db = new BetterSqlite3(file);
     db.pragma('journal_mode = WAL');
@@ -56,6 +59,23 @@ export class SqliteLedger implements Ledger {
     db.pragma('busy_timeout = 5000');
     db.pragma('foreign_keys = ON');
     migrateLedger(db);
+    return new SqliteLedger(db, file);
+  }
+
+  private static openReadOnly(file: string): SqliteLedger {
+    if (!fs.existsSync(file)) throw new Error(`no ledger at ${file}`);
+    const db = new BetterSqlite3(file, { readonly: true, fileMustExist: true });
+    db.pragma('busy_timeout = 5000');
+    let version: number | null = null;
+    try {
+      version = (db.prepare('SELECT MAX(version) AS v FROM schema_version').get() as { v: number | null }).v;
+    } catch {
+      // no schema_version table: not a ledger file
+    }
+    if (version !== LEDGER_SCHEMA_VERSION) {
+      db.close();
+      throw new Error(`${file} is not a ledger at schema version ${LEDGER_SCHEMA_VERSION} (found ${version ?? 'none'})`);
+    }
     return new SqliteLedger(db, file);
   }
 
