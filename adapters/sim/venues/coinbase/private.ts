@@ -111,9 +111,9 @@ function transactionJson(t: SimTransfer): Record<string, unknown> {
   const out = t.kind === 'withdrawal';
   const received = out ? t.amount.minus(t.fee) : t.amount;
   return {
-    id: t.id, type: out ? 'send' : 'receive', status: t.status === 'ok' ? 'completed' : t.status === 'failed' ? 'failed' : 'pending',
+    id: t.id, type: 'send', status: t.status === 'ok' ? 'completed' : t.status === 'failed' ? 'failed' : 'pending',
     amount: { amount: `${out ? '-' : ''}${s(t.amount)}`, currency: t.asset }, native_amount: { amount: '0', currency: 'USD' },
-    description: null, created_at: iso(t.created), updated_at: iso(t.updated), resource: 'transaction', resource_path: `/v2/transactions/${t.id}`,
+    description: null, created_at: iso(t.created), updated_at: iso(t.updated), resource: 'transaction', resource_path: `/v2/accounts/${accountId(t.asset)}/transactions/${t.id}`,
     instant_exchange: false, ...(t.clientId ? { idem: t.clientId } : {}),
     network: {
       status: t.status === 'ok' ? 'confirmed' : t.status === 'failed' ? 'failed' : 'pending', hash: t.txid, network_name: networkName(t.network),

@@ -35,11 +35,13 @@ export function wsName(m: SimMarket): string {
   return `${altAsset(m.base)}/${altAsset(m.quote)}`;
 }
 
-/** Deposit/withdrawal method names, as Kraken spells them. */
+/** Deposit/withdrawal method names as Kraken spells them (ccxt's defaults use these exact names). */
 export function methodName(asset: string, network: string): string {
   if (asset === 'BTC' && network === 'BTC') return 'Bitcoin';
   if (asset === 'ETH' && network === 'ETH') return 'Ether (Hex)';
   if (asset === 'SOL' && network === 'SOL') return 'Solana';
+  if (asset === 'PAXG' && network === 'ETH') return 'PAX (Gold)';
+  if (asset === 'USDC' && network === 'ETH') return 'USDC';
   const label: Record<string, string> = { ETH: 'ERC20', TRX: 'TRC20', SOL: 'SPL', BASE: 'Base', BSC: 'BEP20' };
-  return `${asset} (${label[network] ?? network})`;
+  return `${asset === 'USDT' ? 'Tether USD' : asset} (${label[network] ?? network})`;
 }
