@@ -37,7 +37,7 @@ describe('simulated funding: fee tables, addresses, withdrawals that take time, 
     const to = await kraken.fetchDepositAddress('USDT', { network: 'TRC20' });
     expect(to.address).toMatch(/^T[1-9A-HJ-NP-Za-km-z]{33}$/);
     const krakenBefore = new Decimal(sim.control.balances('kraken').USDT?.total ?? '0');
-    const w = await binance.withdraw('USDT', 100, to.address, undefined, { network: 'TRX' });
+    const w = await binance.withdraw('USDT', 100, String(to.address), undefined, { network: 'TRX' });
     const pending = (await binance.fetchWithdrawals('USDT')).find((x) => x.id === w.id);
     expect(pending?.status).toBe('pending');
     await waitFor(async () => (await binance.fetchWithdrawals('USDT')).find((x) => x.id === w.id)?.status === 'ok', 3000, 'withdrawal ok');
@@ -59,7 +59,7 @@ describe('simulated funding: fee tables, addresses, withdrawals that take time, 
 
   it('Coinbase -> Binance SOL: the send is out and pending, then ok; Binance credits it', async () => {
     const to = await binance.fetchDepositAddress('SOL', { network: 'SOL' });
-    const w = await coinbase.withdraw('SOL', 1, to.address, undefined, { network: 'solana', idem: 'sol-move-1' });
+    const w = await coinbase.withdraw('SOL', 1, String(to.address), undefined, { network: 'solana', idem: 'sol-move-1' });
     const out = (await coinbase.fetchLedger('SOL')).find((e) => e.id === w.id);
     expect(out?.direction).toBe('out');
     expect(out?.status).toBe('pending');
@@ -83,7 +83,7 @@ describe('simulated funding: fee tables, addresses, withdrawals that take time, 
   });
 
   it('a repeated client id returns the same withdrawal; below-minimum is refused with a reason', async () => {
-    const addr = (await kraken.fetchDepositAddress('ETH')).address;
+    const addr = String((await kraken.fetchDepositAddress('ETH')).address);
     const a = await binance.withdraw('ETH', 0.5, addr, undefined, { network: 'ETH', withdrawOrderId: 'move-eth-7' });
     const b = await binance.withdraw('ETH', 0.5, addr, undefined, { network: 'ETH', withdrawOrderId: 'move-eth-7' });
     expect(b.id).toBe(a.id);

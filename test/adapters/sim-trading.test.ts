@@ -36,7 +36,7 @@ describe.each(CASES)('orders and balances on the simulated $exchange through rea
     const cidParam = exchange === 'coinbase' ? { client_order_id: cid } : { clientOrderId: cid };
     const created = await ex.createOrder(symbol, 'limit', 'buy', 0.05, 64001, { timeInForce: 'IOC', ...cidParam });
     expect(created.id).toBeTruthy();
-    const order = await ex.fetchOrder(created.id, symbol);
+    const order = await ex.fetchOrder(String(created.id), symbol);
     const cost = new Decimal('64000').times('0.01').plus(new Decimal('64001').times('0.02'));
     expect(new Decimal(String(order.filled)).toFixed()).toBe('0.03');
     expect(order.status).not.toBe('open');
@@ -56,13 +56,13 @@ describe.each(CASES)('orders and balances on the simulated $exchange through rea
 
   it('a resting GTC order locks funds and can be cancelled', async () => {
     const created = await ex.createOrder(symbol, 'limit', 'buy', 0.001, 50000);
-    const open = await ex.fetchOrder(created.id, symbol);
+    const open = await ex.fetchOrder(String(created.id), symbol);
     expect(open.status).toBe('open');
     // Coinbase's v2 wallet list has no holds; the v3 accounts do.
     const bal = await ex.fetchBalance(exchange === 'coinbase' ? { v3: true } : {});
     expect(Number(bal[quote]?.used)).toBeGreaterThanOrEqual(50);
-    await ex.cancelOrder(created.id, symbol);
-    const cancelled = await ex.fetchOrder(created.id, symbol);
+    await ex.cancelOrder(String(created.id), symbol);
+    const cancelled = await ex.fetchOrder(String(created.id), symbol);
     expect(cancelled.status).toBe('canceled');
   });
 
