@@ -33,6 +33,8 @@ export function handleKrakenWs(ws: WebSocket, ctx: SimContext): void {
       const next = topOf(lb.book, sub.depth);
       const diff = diffBooks(sub.view, next);
       sub.view = next;
+      // Gap fault: this diff is lost on the wire; the next update's checksum no longer matches.
+      if (u.gap) continue;
       if (!diff.bids.length && !diff.asks.length) continue;
       send({ channel: 'book', type: 'update', data: [{ symbol, bids: levels(diff.bids, m), asks: levels(diff.asks, m), checksum: checksum(next, m), timestamp: new Date(u.timestamp).toISOString() }] });
     }
