@@ -35,7 +35,7 @@ describe('bounded memory', () => {
     expect(st.trades.size).toBe(50);
     expect(st.intraday.size).toBe(8);
     expect(st.builtDays.size).toBe(5); // averageDays 3 + 2
-    expect(st.trades.last()!.id).toBe('19999');
+    expect((st.trades.last() as Trade).id).toBe('19999');
     const scanner = new MarketScanner({ config: cfg, clock: { now: () => START } });
     for (let i = 0; i < 1000; i += 1) {
       scanner.onTrade(trade(i, START + i));
