@@ -75,6 +75,11 @@ export function settle(ctx: SettleContext, o: PaperOrder, fills: BookLevel[], li
   const covered = ctx.balances.covers(deltas);
   if (!covered.ok) return rejected('INSUFFICIENT_FUNDS', `fill needs ${covered.need.toFixed()} ${covered.asset}, free ${covered.free.toFixed()}`);
 
+  // The ledger first: if the durable write fails, nothing has changed.
+  ctx.ledger?.append(orderFilled({
+    ...o.ref, at: ctx.now, orderId: o.orderId, filled, cost, quoteUsd: ctx.usdPrice(quote), fillKey: String(o.events + 1),
+    fees: [{ currency: fees.currency, amount: fees.total, allowanceUsedUsd: fees.allowanceCoveredUsd }],
+  }));
   ctx.balances.apply(deltas);
   o.events += 1;
   fills.forEach((f, i) => o.fills.push({ price: f.price, amount: f.amount, fee: fees.perFill[i]!, feeCurrency: fees.currency, tradeId: `${o.orderId}-${o.fills.length + 1}` }));
@@ -83,9 +88,5 @@ export function settle(ctx: SettleContext, o: PaperOrder, fills: BookLevel[], li
   o.fees.set(fees.currency, (o.fees.get(fees.currency) ?? ZERO).plus(fees.total));
   o.timestamp = ctx.now;
   ctx.feeBook?.recordFee({ exchange: o.ref.exchange, at: ctx.now, currency: fees.currency, amount: fees.total, allowanceUsedUsd: fees.allowanceCoveredUsd });
-  ctx.ledger?.append(orderFilled({
-    ...o.ref, at: ctx.now, orderId: o.orderId, filled, cost, quoteUsd: ctx.usdPrice(quote), fillKey: String(o.events),
-    fees: [{ currency: fees.currency, amount: fees.total, allowanceUsedUsd: fees.allowanceCoveredUsd }],
-  }));
   return { ok: true };
 }
