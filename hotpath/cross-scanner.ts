@@ -105,7 +105,7 @@ export class CrossScanner {
       fee: this.deps.fee,
       convert: (x) => convertAtBooks(x, sm.quote, bm.quote, stable.books, this.deps.fee),
       depegged: stable.depegged,
-      params: { thresholdPercent: threshold, depthLevels: config.depth.levels, depthMultiple, rebalanceCostPercent: config.rebalanceCostPercent, minTradeUsd: config.minTradeUsd },
+      params: { thresholdPercent: threshold, depthLevels: config.depth.levels, depthMultiple, rebalanceCostPercent: config.rebalanceCostPercent, minTradeUsd: config.minTradeUsd, maxPlausibleGrossPercent: config.maxPlausibleGrossPercent },
     });
   }
 }

@@ -23,10 +23,18 @@ export interface QbotConfig {
   singleLeg: { policy: SingleLegPolicy; maxLossPercent: Decimal };
   killSwitch: { maxDailyLossUsd: Decimal; maxConsecutiveFailures: number };
   minTradeUsd: Decimal;
+  /** Gross profit above which a candidate is treated as bad data (IMPLAUSIBLE_PROFIT). */
+  maxPlausibleGrossPercent: Decimal;
   arbitrageAssets: string[];
   quoteCurrencies: string[];
   stablecoins: Record<string, string>;
 }
+
+/**
+ * Not in settings.json (yet): on BTC/ETH/SOL and the majors, a gross edge above 5 % has always
+ * been a frozen price, a delisted pair or a broken book, never money to take blindly.
+ */
+export const MAX_PLAUSIBLE_GROSS_PERCENT = new Decimal(5);
 
 export function qbotConfigFrom(cfg: AppConfig, latencyMode: LatencyMode = cfg.env.LATENCY_MODE): QbotConfig {
   const q = cfg.settings.qbot;
@@ -50,6 +58,7 @@ export function qbotConfigFrom(cfg: AppConfig, latencyMode: LatencyMode = cfg.en
     singleLeg: { policy: q.singleLeg.policy, maxLossPercent: q.singleLeg.maxUnwindLossPercent },
     killSwitch: q.killSwitch,
     minTradeUsd: q.minTradeUsd,
+    maxPlausibleGrossPercent: MAX_PLAUSIBLE_GROSS_PERCENT,
     arbitrageAssets: cfg.coins.arbitrageAssets,
     quoteCurrencies: cfg.coins.quoteCurrencies,
     stablecoins: cfg.coins.stablecoins,

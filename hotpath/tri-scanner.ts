@@ -112,7 +112,7 @@ export class TriScanner {
       startFree: this.deps.balance(exchange, cycle.start),
       capitalUsd: this.deps.capital().triangular,
       usdPerStart, fee: this.deps.fee,
-      params: { thresholdPercent: threshold, depthLevels: config.depth.levels, depthMultiple, minTradeUsd: config.minTradeUsd },
+      params: { thresholdPercent: threshold, depthLevels: config.depth.levels, depthMultiple, minTradeUsd: config.minTradeUsd, maxPlausibleGrossPercent: config.maxPlausibleGrossPercent },
     });
   }
 }

@@ -13,6 +13,11 @@ export interface CrossParams {
   depthMultiple: Decimal;
   rebalanceCostPercent: Decimal;
   minTradeUsd: Decimal;
+  /**
+   * Gross above this is taken for bad data (a frozen price, a delisted pair, a wrong book), not
+   * for an opportunity: a careful trader looks before firing at it. Absent: no such check.
+   */
+  maxPlausibleGrossPercent?: Decimal;
 }
 
 export interface CrossInput {
@@ -159,6 +164,8 @@ function sizeAndProfitGates(i: CrossInput, ev: CrossEvaluation, binding: Binding
     if (binding !== 'capital') return bindingRejection(binding, { ...f, costUsd, minTradeUsd: i.params.minTradeUsd });
     return reject('BELOW_MIN_TRADE', { costUsd, minTradeUsd: i.params.minTradeUsd });
   }
+  const plausible = i.params.maxPlausibleGrossPercent;
+  if (plausible && ev.grossPercent.gt(plausible)) return reject('IMPLAUSIBLE_PROFIT', { gross: pct(ev.grossPercent, 4), max: pct(plausible) });
   if (ev.netPercent.lt(i.params.thresholdPercent)) {
     return reject('NET_BELOW_THRESHOLD', { net: pct(ev.netPercent, 4), threshold: pct(i.params.thresholdPercent), gross: pct(ev.grossPercent, 4), netProfit: ev.netProfit });
   }

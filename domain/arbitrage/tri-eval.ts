@@ -12,6 +12,8 @@ export interface TriParams {
   depthLevels: number;
   depthMultiple: Decimal;
   minTradeUsd: Decimal;
+  /** See CrossParams.maxPlausibleGrossPercent. */
+  maxPlausibleGrossPercent?: Decimal;
 }
 
 export interface TriInput {
@@ -159,6 +161,8 @@ export function evaluateCycle(i: TriInput): TriEvaluation {
     const binding = i.startFree.lt(capital) ? 'INSUFFICIENT_BALANCE' : 'BELOW_MIN_TRADE';
     return { ...ev, rejection: reject(binding, { sizeUsd, minTradeUsd: i.params.minTradeUsd, free: i.startFree }) };
   }
+  const plausible = i.params.maxPlausibleGrossPercent;
+  if (plausible && ev.grossPercent.gt(plausible)) return { ...ev, rejection: reject('IMPLAUSIBLE_PROFIT', { gross: pct(ev.grossPercent, 4), max: pct(plausible), path: i.cycle.path }) };
   if (ev.netPercent.lt(i.params.thresholdPercent)) {
     return { ...ev, rejection: reject('NET_BELOW_THRESHOLD', { net: pct(ev.netPercent, 4), threshold: pct(i.params.thresholdPercent), gross: pct(ev.grossPercent, 4), netProfit }) };
   }

@@ -1,15 +1,19 @@
 import { Command } from 'commander';
 import { registerConfigCommands } from './commands/config';
+import { registerSimCommands } from './commands/sim';
 import { registerOperateCommands } from './commands/operate';
 import { registerPlanTransferCommands } from './commands/plan-transfer';
+import { registerScanCommands } from './commands/scan';
 import { registerLedgerCommands } from './commands/ledger';
 
 /** The `qbot` operator command. Each area registers its own subcommands. */
 export function buildProgram(): Command {
   const program = new Command('qbot').description('Q-bot / A-bot / G-bot operator commands').showHelpAfterError();
   registerConfigCommands(program);
+  registerSimCommands(program);
   registerOperateCommands(program);
   registerPlanTransferCommands(program);
+  registerScanCommands(program);
   registerLedgerCommands(program);
   return program;
 }

@@ -103,7 +103,7 @@ describe('hot path: scan -> gates -> execution -> ledger', () => {
     // Inventory: the matched 0.05 BTC moved from Coinbase to Kraken, the excess is gone.
     const btc = async (k: number) => {
       const b = await s.papers[k]!.balances();
-      if ('status' in b) throw new Error(b.reason);
+      if ('status' in b) throw new Error('balances rejected');
       return b.assets.BTC?.free.toFixed();
     };
     expect([await btc(0), await btc(1)]).toEqual(['0.05', '0.95']);
