@@ -19,7 +19,7 @@ export async function openTemporal(): Promise<{ client: Client; config: AppConfi
   const config = loadConfig({ env });
   const settings = temporalConnectSettings(env);
   try {
-    const client = await connectClient(settings, 5_000);
+    const client = await connectClient(settings, 3_000);
     return { client, config, address: settings.connectionOptions.address };
   } catch (err) {
     throw new CliExit(EXIT.unreachable, `cannot reach Temporal at ${settings.connectionOptions.address} (namespace ${settings.namespace}): ${(err as Error).message}`);

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { WithStartWorkflowOperation, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import { ApplicationFailure, WithStartWorkflowOperation, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import { modeQuery, setModeUpdate, type ModeView, type SetModeRequest } from '../../defs';
 import { DEFAULT_PLACEMENT, modeWorkflowInput } from '../../mode-start';
 import type { modeWorkflow } from '../../../workflows/mode';
@@ -54,7 +54,9 @@ async function setMode(client: Client, settings: Settings, req: SetModeRequest, 
     return EXIT.ok;
   } catch (err) {
     if (err instanceof WorkflowUpdateFailedError) {
-      console.error(`failed: ${err.cause?.message ?? err.message}`);
+      // The validator's rejection also arrives here; a flip whose activities failed for good is typed.
+      const failedFlip = err.cause instanceof ApplicationFailure && err.cause.type === 'FlipFailed';
+      console.error(`${failedFlip ? 'failed' : 'refused'}: ${err.cause?.message ?? err.message}`);
       return EXIT.refused;
     }
     throw err;
