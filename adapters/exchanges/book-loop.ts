@@ -104,6 +104,9 @@ export async function runWatchLoop<T>(
           await dropSockets(ex, symbols, urls);
           urls.clear();
         }
+        // A first gap resyncs at once; gaps that keep coming back off like failures.
+        failures += 1;
+        if (failures > 1) await sleep(backoffMs(failures - 1, cfg.backoffBaseMs, cfg.backoffMaxMs), hooks.signal);
         subscribe = true;
         continue;
       }

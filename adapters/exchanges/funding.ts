@@ -45,9 +45,12 @@ export class CcxtFunding implements Funding {
 
   async networks(asset: string): Promise<NetworkInfo[] | Rejected> {
     // Fresh each time: fees and enabled flags change, and a transfer must price them live.
-    const currencies = await guarded(this.budget, 'read', () => this.ex.fetchCurrencies());
-    if (isRejected(currencies)) return currencies;
-    const { infos, unpriced } = networkInfos(asset, currencies?.[asset], this.codes);
+    const venue = this.quirks.networks;
+    const got = await guarded(this.budget, 'read', async () =>
+      venue ? venue(this.ex, asset, this.env, this.codes) : networkInfos(asset, (await this.ex.fetchCurrencies())?.[asset], this.codes),
+    );
+    if (isRejected(got)) return got;
+    const { infos, unpriced } = got;
     if (unpriced.length) this.log.info({ exchange: this.exchange, asset, unpriced }, 'networks without a stated fee left out');
     return infos;
   }

@@ -33,6 +33,11 @@ export function marketDataConfig(staleAfterMs: number, overrides: Partial<Market
   };
 }
 
+/** What changes whenever ccxt applies a message to a book (sequence, time, top of book, size). */
+function stampOf(ob: CcxtBook): string {
+  return `${ob.nonce}|${ob.timestamp}|${ob.bids[0]?.join(',')}|${ob.asks[0]?.join(',')}|${ob.bids.length}|${ob.asks.length}`;
+}
+
 function chunk<T>(xs: T[], n: number): T[][] {
   const out: T[][] = [];
   for (let i = 0; i < xs.length; i += n) out.push(xs.slice(i, i + n));
@@ -106,7 +111,7 @@ export class CcxtMarketData implements MarketData {
     for (const group of chunk(fresh, this.quirks.bookGroupSize)) {
       this.loops.push(
         runWatchLoop<CcxtBook>('books', this.ex, this.quirks, group, () => this.ex.watchOrderBookForSymbols(group, limit), {
-          onData: (raw) => this.acceptBook(raw),
+          onData: (raw) => this.acceptGroup(raw, group),
           onSilence: () => this.states.sweep(this.clock.now(), this.cfg.staleAfterMs),
           onTrouble: (kind) => this.states.mark(this.requestedFor(group, this.bookAliases), 'reconnecting', kind),
           closed: () => this.abort.signal.aborted,
@@ -122,11 +127,34 @@ export class CcxtMarketData implements MarketData {
     return streamed.flatMap((s) => [...(aliases.get(s) ?? [])]);
   }
 
+  /**
+   * A grouped watch resolves for ONE symbol, but ws may deliver several frames in one tick, so
+   * other books of the group can have changed with no one waiting for them (their notification is
+   * lost). Every resolve therefore also copies any group book ccxt changed since our last copy.
+   */
+  private acceptGroup(raw: CcxtBook, group: Symbol[]): void {
+    this.acceptBook(raw);
+    const books = (this.ex as unknown as { orderbooks: Record<string, CcxtBook | undefined> }).orderbooks ?? {};
+    for (const s of group) {
+      const ob = books[s];
+      // An empty book is one whose snapshot has not arrived yet (Binance fetches it by REST).
+      if (ob && ob !== raw && ob.bids.length + ob.asks.length > 0 && this.changed(s, ob)) this.acceptBook(ob);
+    }
+  }
+
+  private readonly seen = new Map<Symbol, { obj: object; stamp: string }>();
+
+  private changed(symbol: Symbol, ob: CcxtBook): boolean {
+    const last = this.seen.get(symbol);
+    return !last || last.obj !== ob || last.stamp !== stampOf(ob);
+  }
+
   /** Synchronous from the resolved watch to the stored copy: ccxt mutates `raw` on the next message. */
   private acceptBook(raw: CcxtBook): void {
     const receivedAt = this.clock.now();
     const streamed = raw.symbol;
     if (!streamed) return;
+    this.seen.set(streamed, { obj: raw, stamp: stampOf(raw) });
     for (const symbol of this.bookAliases.get(streamed) ?? []) {
       const book = copyBook(this.exchange, symbol, raw, receivedAt, this.cfg.bookDepth);
       this.states.update(book);

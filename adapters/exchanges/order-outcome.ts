@@ -47,6 +47,12 @@ export function toOutcome(exchange: ExchangeId, market: Market, order: CcxtOrder
   if (fees.size === 0) addFee(fees, order.fee);
   if (fees.size === 0) for (const t of order.trades ?? []) addFee(fees, t.fee);
   if (fees.size === 0 && cost.gt(0)) fees.set(market.quote, cost.times(market.takerFee));
+  // Venues that report trades only as ids (Kraken's QueryOrders) still report the totals: one
+  // aggregate fill carries them, so fills always add up to `filled`.
+  if (fills.length === 0 && filled.gt(0)) {
+    const [feeCurrency, fee] = [...fees][0] ?? [market.quote, ZERO];
+    fills.push({ price: average.isZero() ? cost.div(filled) : average, amount: filled, fee, feeCurrency });
+  }
   return {
     status: 'confirmed',
     exchange,

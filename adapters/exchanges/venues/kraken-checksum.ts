@@ -1,5 +1,6 @@
 import { crc32 } from 'node:zlib';
 import ccxt from 'ccxt';
+import { Decimal } from '../../../domain/money/decimal';
 
 interface HoldingClient {
   resolve(result: unknown, hash?: string): unknown;
@@ -12,9 +13,8 @@ type KrakenClient = Parameters<InstanceType<typeof ccxt.pro.kraken>['handleOrder
 
 function decimalsOf(step: number | undefined): number {
   if (step === undefined || !(step > 0)) return 8;
-  const s = step.toFixed(20).replace(/0+$/, '');
-  const dot = s.indexOf('.');
-  return dot < 0 ? 0 : s.length - dot - 1;
+  // String(0.1) is "0.1" and String(1e-8) is "1e-8": Decimal reads both exactly.
+  return new Decimal(String(step)).decimalPlaces();
 }
 
 function field(x: number, decimals: number): string {

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import ccxt from 'ccxt';
 import { rejected } from '../../../ports/outcomes';
 import { KrakenWithChecksum } from './kraken-checksum';
+import { krakenNetworks } from './kraken-funding';
 import { atLeast, scanOrdersByClientId, type ProExchangeClass, type VenueQuirks } from './types';
 
 const BOOK_DEPTHS = [10, 25, 100, 500, 1000] as const;
@@ -33,6 +34,7 @@ export function krakenQuirks(): VenueQuirks {
       }
       return { key: keyName, network };
     },
+    networks: krakenNetworks,
     marketBuyNeedsPrice: false,
     hasTradingFees: false,
   };

@@ -2,7 +2,8 @@ import type { Exchange } from 'ccxt';
 import type { Env } from '../../../config/env';
 import type { ExchangeId } from '../../../domain/market';
 import type { Rejected } from '../../../ports/outcomes';
-import type { WithdrawalRequest } from '../../../ports/funding';
+import type { NetworkInfo, WithdrawalRequest } from '../../../ports/funding';
+import type { NetworkCodes } from '../funding-map';
 
 /** The constructor of a ccxt.pro exchange class (possibly one of our subclasses). */
 export type ProExchangeClass = new (config?: Record<string, unknown>) => Exchange;
@@ -40,6 +41,8 @@ export interface VenueQuirks {
   fetchOrderByClientId(ex: Exchange, symbol: string, clientOrderId: string): Promise<Record<string, unknown> | undefined>;
   /** Extra withdraw params (Kraken's whitelisted key name, Binance's withdrawOrderId). */
   withdrawParams(req: WithdrawalRequest, ccxtNetwork: string, env: Env): Record<string, string> | Rejected;
+  /** Per-network withdrawal facts where ccxt's fetchCurrencies lacks them (Kraken). */
+  networks?(ex: Exchange, asset: string, env: Env, codes: NetworkCodes): Promise<{ infos: NetworkInfo[]; unpriced: string[] }>;
   /** Market buys are sized in quote on this venue: the order needs a reference price. */
   readonly marketBuyNeedsPrice: boolean;
   /** Whether ccxt's fetchTradingFees answers for this venue. */

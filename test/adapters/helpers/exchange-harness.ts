@@ -17,10 +17,10 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-type AdapterOpts = Partial<Parameters<typeof createExchangeAdapters>[0]> & { ccxtExtra?: Record<string, unknown> };
+type AdapterOpts = Partial<Parameters<typeof createExchangeAdapters>[0]> & { ccxtExtra?: Record<string, unknown>; envExtra?: Record<string, string> };
 
-export function testConfig(): { cfg: ReturnType<typeof loadConfig>; settings: Settings } {
-  const cfg = loadConfig({ env: { LATENCY_MODE: 'laptop', LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent' } });
+export function testConfig(envExtra: Record<string, string> = {}): { cfg: ReturnType<typeof loadConfig>; settings: Settings } {
+  const cfg = loadConfig({ env: { LATENCY_MODE: 'laptop', LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent', ...envExtra } });
   const settings: Settings = {
     ...cfg.settings,
     latencyProfiles: { ...cfg.settings.latencyProfiles, laptop: { ...cfg.settings.latencyProfiles.laptop, staleAfterMs: TEST_STALE_AFTER_MS, wsSubscriptionsPerSecond: 20 } },
@@ -30,8 +30,8 @@ export function testConfig(): { cfg: ReturnType<typeof loadConfig>; settings: Se
 
 /** Adapters for one venue of a running simulator (a second call models a restarted process). */
 export async function adaptersFor(sim: RunningSimulator, exchange: ExchangeId, opts: AdapterOpts = {}): Promise<ExchangeAdapters> {
-  const { cfg, settings } = testConfig();
-  const { ccxtExtra, ...rest } = opts;
+  const { ccxtExtra, envExtra, ...rest } = opts;
+  const { cfg, settings } = testConfig(envExtra);
   return createExchangeAdapters({
     exchange,
     env: cfg.env,
