@@ -28,6 +28,11 @@ export function handleCoinbaseWs(ws: WebSocket, ctx: SimContext): void {
     const source = ctx.store.market('coinbase', u.symbols[0] ?? '');
     const m = source?.aliasOf ? ctx.store.market('coinbase', source.aliasOf) : source;
     if (!m || !level2.has(m.symbol)) return;
+    // Gap fault: this message is lost on the wire, so the connection's sequence_num skips one.
+    if (u.gap) {
+      seq += 1;
+      return;
+    }
     send('l2_data', [{ type: 'update', product_id: m.id, updates: [...updates(u.diff.bids, 'bid', m, u.timestamp), ...updates(u.diff.asks, 'offer', m, u.timestamp)] }]);
   });
   const offTrade = ctx.store.onTrade((t: TradePrint) => {
