@@ -6,7 +6,9 @@ import type { SimContext, Venue, VenueStats } from './context';
 import { createControl, type SimControl } from './control';
 import { emptyFaults, parseFaultSpec } from './faults';
 import { ModelDriver } from './model/driver';
-import { defaultMarkets } from './model/markets';
+import { defaultMarkets, replayMarket } from './model/markets';
+import { readReplayFile } from './replay/format';
+import { ReplayDriver } from './replay/driver';
 import { BookStore } from './model/store';
 import { SimServer } from './server';
 import { binanceVenue } from './venues/binance';
@@ -15,6 +17,9 @@ import { coinbaseVenue } from './venues/coinbase';
 import { generateKeyPairSync } from 'node:crypto';
 
 export type { SimControl } from './control';
+export type { ReplaySnapshot } from './replay/format';
+export { parseSnapshotLine, readReplayFile, toJsonl } from './replay/format';
+export { convertInterdex, convertInterdexFile } from './replay/convert-interdex';
 export type { Fault } from './faults';
 export { parseFaultSpec } from './faults';
 
@@ -52,9 +57,16 @@ const VENUES: Partial<Record<ExchangeId, Venue>> = { binance: binanceVenue, krak
 export async function startSimulator(opts: SimulatorOptions = {}): Promise<RunningSimulator> {
   const exchanges = (opts.exchanges ?? [...EXCHANGE_IDS]).filter((e) => VENUES[e]);
   const host = opts.host ?? '127.0.0.1';
+  // Bad options fail here, before anything listens.
+  const faults = opts.faults ? parseFaultSpec(opts.faults) : [];
+  for (const f of faults) if (!exchanges.includes(f.exchange)) throw new Error(`fault for ${f.exchange}, which is not running`);
   const now = (): number => Date.now();
   const store = new BookStore(now);
   for (const ex of exchanges) for (const m of defaultMarkets(ex)) store.addMarket(m);
+  const replay = opts.replayFile ? readReplayFile(opts.replayFile).filter((s) => exchanges.includes(s.exchange)) : undefined;
+  for (const s of replay ?? []) {
+    if (!store.market(s.exchange, s.symbol)) store.addMarket(replayMarket(s.exchange, s.symbol, [...s.bids, ...s.asks].map((l) => l[0]), [...s.bids, ...s.asks].map((l) => l[1])));
+  }
   let port = 0;
   const accounts = new Accounts(store, now, exchanges);
   const ctx: SimContext = {
@@ -68,14 +80,18 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Runni
     httpBase: () => `http://${host}:${port}`,
     wsBase: () => `ws://${host}:${port}`,
   };
-  const driver = new ModelDriver(store, opts.seed ?? 1, exchanges, opts.dislocationRate);
-  driver.step(1);
+  const driver = replay ? new ReplayDriver(store, replay, opts.replaySpeed ?? 1) : new ModelDriver(store, opts.seed ?? 1, exchanges, opts.dislocationRate);
+  if (driver instanceof ModelDriver) driver.step(1);
   const venues = exchanges.map((e) => VENUES[e] as Venue);
   const server = new SimServer(ctx, venues);
   port = await server.listen(opts.port ?? 0, host);
   const control = createControl({ ctx, exchanges, step: (n) => driver.step(n), dropSockets: (e) => server.dropSockets(e) });
-  if (opts.faults) for (const { exchange, fault } of parseFaultSpec(opts.faults)) if (exchanges.includes(exchange)) control.injectFault(exchange, fault);
-  const timer = opts.autoTick === false ? undefined : setInterval(() => driver.step(1), opts.tickMs ?? 250);
+  for (const { exchange, fault } of faults) control.injectFault(exchange, fault);
+  let timer: NodeJS.Timeout | undefined;
+  if (opts.autoTick !== false) {
+    if (driver instanceof ReplayDriver) driver.start();
+    else timer = setInterval(() => driver.step(1), opts.tickMs ?? 250);
+  }
   const urls = Object.fromEntries(venues.map((v) => [v.id, v.urls(ctx.httpBase(), ctx.wsBase())])) as Record<ExchangeId, Record<string, unknown>>;
   return {
     port,
@@ -88,6 +104,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Runni
     control,
     async close() {
       if (timer) clearInterval(timer);
+      if (driver instanceof ReplayDriver) driver.stop();
       ctx.funding.close();
       await server.close();
     },

@@ -1,0 +1,59 @@
+import type { Command } from 'commander';
+import { EXCHANGE_IDS, type ExchangeId } from '../../../domain/market';
+import { startSimulator } from '../../../adapters/sim';
+
+interface SimOpts { port?: string; host?: string; seed?: string; replay?: string; speed?: string; faults?: string; exchanges?: string; tick?: string; json?: boolean }
+
+/** `qbot sim`: the local exchange simulator, standalone, until Ctrl-C. */
+export function registerSimCommands(program: Command): void {
+  program
+    .command('sim')
+    .description('run the local exchange simulator (Binance, Kraken, Coinbase wire formats) and print the ccxt urls overrides')
+    .option('--port <n>', 'port to listen on (0 = any free port)', '0')
+    .option('--host <host>', 'address to bind', '127.0.0.1')
+    .option('--seed <n>', 'market model seed (same seed, same market)', '1')
+    .option('--replay <file>', 'serve recorded books from a JSON Lines file instead of the model')
+    .option('--speed <x>', 'replay speed factor (1 = recorded pace, 0 = all at once)', '1')
+    .option('--faults <spec>', 'faults to inject, e.g. "binance:silence=5000,kraken:http-429=3"')
+    .option('--exchanges <list>', 'comma-separated venues to run', EXCHANGE_IDS.join(','))
+    .option('--tick <ms>', 'market model step in milliseconds', '250')
+    .option('--json', 'print one JSON object: ccxt exchange id -> urls to deep-merge')
+    .action(async (o: SimOpts) => {
+      const exchanges = (o.exchanges ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+      const unknown = exchanges.filter((e) => !(EXCHANGE_IDS as readonly string[]).includes(e));
+      if (unknown.length) throw new Error(`unknown exchange(s): ${unknown.join(', ')} (have ${EXCHANGE_IDS.join(', ')})`);
+      const sim = await startSimulator({
+        port: wholeNumber(o.port, '--port'), host: o.host ?? '127.0.0.1', seed: wholeNumber(o.seed, '--seed'), tickMs: wholeNumber(o.tick, '--tick'),
+        replaySpeed: positiveNumber(o.speed, '--speed'), exchanges: exchanges as ExchangeId[],
+        ...(o.replay ? { replayFile: o.replay } : {}), ...(o.faults ? { faults: o.faults } : {}),
+      });
+      if (o.json) console.log(JSON.stringify(sim.urls));
+      else {
+        console.log(`simulator listening on 127.0.0.1:${sim.port} (${o.replay ? `replaying ${o.replay}` : `model seed ${o.seed ?? '1'}`}); any API key works`);
+        for (const [id, urls] of Object.entries(sim.urls)) console.log(`  ${id}: urls = ${JSON.stringify(urls)}`);
+        console.log('deep-merge into the ccxt exchange\'s urls and call `await exchange.loadHttpProxyAgent()` before watching (ws://). Ctrl-C stops.');
+      }
+      await new Promise<void>((resolve) => {
+        const stop = (): void => {
+          process.off('SIGINT', stop);
+          process.off('SIGTERM', stop);
+          resolve();
+        };
+        process.on('SIGINT', stop);
+        process.on('SIGTERM', stop);
+      });
+      await sim.close();
+    });
+}
+
+function wholeNumber(v: string | undefined, flag: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`${flag} must be a whole number, got "${String(v)}"`);
+  return n;
+}
+
+function positiveNumber(v: string | undefined, flag: string): number {
+  const n = Number(v);
+  if (!Number.isFinite(n) || n < 0) throw new Error(`${flag} must be a number >= 0, got "${String(v)}"`);
+  return n;
+}
