@@ -127,3 +127,33 @@ export interface HotpathControlActivities {
   resumeHotpath(): Promise<HotpathSnapshot>;
   hotpathSnapshot(): Promise<HotpathSnapshot>;
 }
+
+// --- Rebalance (workflow id `rebalance-<asset>-<n>`, implemented by workflows/rebalance.ts) ------
+
+export type RebalanceState =
+  | 'planning' | 'awaiting-approval' | 'withdrawing' | 'in-transit'
+  | 'completed' | 'refused' | 'rejected' | 'withdrawal-rejected' | 'withdrawal-failed' | 'stuck';
+
+export interface RebalanceView {
+  rebalanceId: string;
+  asset: string;
+  /** Decimal string, what leaves the sender. */
+  amount: string;
+  from: string;
+  to: string;
+  state: RebalanceState;
+  network?: string;
+  fee?: string;
+  costUsd?: string;
+  withdrawalId?: string;
+  txid?: string;
+  received?: string;
+  /** Why it ended the way it did (refusal, rejection, failure, timeout), or who approved. */
+  reason?: string;
+  history: Array<{ state: RebalanceState; at: string; note?: string }>;
+}
+
+export const rebalanceQuery = defineQuery<RebalanceView>('rebalance');
+/** Operator approval of a large transfer; refused unless the rebalance is waiting for it. */
+export const approveRebalanceUpdate = defineUpdate<RebalanceView, [{ by: string }]>('approveRebalance');
+export const rejectRebalanceUpdate = defineUpdate<RebalanceView, [{ by: string; reason: string }]>('rejectRebalance');

@@ -40,7 +40,7 @@ export function coldWalletAddress(configured: string): ColdWalletAddress {
 export type DestinationCheck = { ok: true } | { ok: false; reason: string };
 
 /** A destination fits a plan only when it is the planned receiver, for the planned asset and network. */
-export function checkDestination(plan: TransferPlan, dest: WithdrawalDestination): DestinationCheck {
+export function checkDestination(plan: Pick<TransferPlan, 'to' | 'asset' | 'network'>, dest: WithdrawalDestination): DestinationCheck {
   if (plan.to.kind !== dest.kind) return { ok: false, reason: `plan sends to ${plan.to.kind}, destination is ${dest.kind}` };
   if (dest.kind === 'exchange' && plan.to.kind === 'exchange') {
     const a = dest.address;

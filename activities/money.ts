@@ -1,0 +1,192 @@
+import { activityInfo, ApplicationFailure, heartbeat, sleep } from '@temporalio/activity';
+import type { ExchangeId } from '../domain/market';
+import { formatDecimal } from '../domain/money/format';
+import { parseDecimal } from '../domain/money/parse';
+import {
+  checkDestination, exchangeDepositAddress, planTransfer, transferDecisionToWire,
+  type NetworkCatalogue, type TransferDecisionWire, type TransferRules, type TransferTarget,
+} from '../domain/transfer';
+import type { Account } from '../ports/account';
+import type { Clock } from '../ports/clock';
+import type { Funding } from '../ports/funding';
+import type { Ledger } from '../ports/ledger';
+
+/**
+ * Activities of the money manager and the rebalance workflow: thin calls over the Account and
+ * Funding ports, the ledger, and the pure planners. Money crosses the Temporal boundary as
+ * decimal strings. Expected failures come back as values with a reason; only failures worth a
+ * retry (exchange unreachable, rate limited) are thrown, and the one that sends money is safe to
+ * retry because the Funding port never sends one idempotency key twice.
+ */
+export interface MoneyActivityDeps {
+  venues: Partial<Record<ExchangeId, { account: Account; funding: Funding }>>;
+  ledger: Ledger;
+  clock: Clock;
+  catalogue: NetworkCatalogue;
+  rules: TransferRules;
+  /** Pause between status polls while a transfer is under way. */
+  pollMs?: number;
+  logger?: { info(obj: object, msg: string): void; warn(obj: object, msg: string): void };
+}
+
+export interface PlanTransferInput {
+  asset: string;
+  amount: string;
+  from: ExchangeId;
+  to: TransferTarget;
+  priceUsd: string;
+  slippageUsd?: string;
+}
+
+export interface WithdrawalInput {
+  rebalanceId: string;
+  asset: string;
+  from: ExchangeId;
+  to: ExchangeId;
+  network: string;
+  amount: string;
+  fee: string;
+}
+
+export type WithdrawalOutcome = { status: 'submitted'; id: string; address: string } | { status: 'rejected'; code: string; reason: string };
+
+export interface AwaitTransferInput extends WithdrawalInput {
+  withdrawalId: string;
+  timeoutMs: number;
+}
+
+export type TransferOutcome =
+  | { status: 'credited'; txid: string; received: string }
+  | { status: 'failed'; reason: string }
+  | { status: 'stuck'; reason: string };
+
+export interface BalancesSnapshot {
+  /** exchange -> asset -> total (decimal string). */
+  holdings: Partial<Record<ExchangeId, Record<string, string>>>;
+  /** Exchanges whose balances could not be read, with why. */
+  unread: Array<{ exchange: ExchangeId; reason: string }>;
+}
+
+export function createMoneyActivities(deps: MoneyActivityDeps) {
+  const venue = (exchange: ExchangeId) => {
+    const v = deps.venues[exchange];
+    if (!v) throw ApplicationFailure.nonRetryable(`no adapters for ${exchange}`, 'NoVenue');
+    return v;
+  };
+  const pollMs = deps.pollMs ?? 5_000;
+
+  return {
+    async readBalances(exchanges: ExchangeId[]): Promise<BalancesSnapshot> {
+      const out: BalancesSnapshot = { holdings: {}, unread: [] };
+      for (const exchange of exchanges) {
+        const b = await venue(exchange).account.balances();
+        if ('status' in b) {
+          out.unread.push({ exchange, reason: `${b.code}: ${b.reason}` });
+          continue;
+        }
+        out.holdings[exchange] = Object.fromEntries(Object.entries(b.assets).map(([a, x]) => [a, formatDecimal(x.total)]));
+      }
+      return out;
+    },
+
+    /** Prices the transfer on the live networks of both sides, at the moment it is about to run. */
+    async planTransfer(input: PlanTransferInput): Promise<TransferDecisionWire> {
+      if (input.to.kind !== 'exchange') throw ApplicationFailure.nonRetryable('cold-wallet transfers are not wired into the rebalance yet', 'NotSupported');
+      const sender = await venue(input.from).funding.networks(input.asset);
+      const receiver = await venue(input.to.exchange).funding.networks(input.asset);
+      for (const [side, r] of [['sender', sender], ['receiver', receiver]] as const) {
+        if ('status' in r) throw ApplicationFailure.create({ message: `${side} networks: ${r.code}: ${r.reason}`, nonRetryable: !r.retryable, type: r.code });
+      }
+      const decision = planTransfer({
+        asset: input.asset, amount: parseDecimal(input.amount), from: input.from, to: input.to,
+        senderNetworks: sender as Exclude<typeof sender, { status: 'rejected' }>,
+        receiverNetworks: receiver as Exclude<typeof receiver, { status: 'rejected' }>,
+        assetPriceUsd: parseDecimal(input.priceUsd), conversionSlippageUsd: parseDecimal(input.slippageUsd ?? '0'),
+        rules: deps.rules, catalogue: deps.catalogue,
+      });
+      return transferDecisionToWire(decision);
+    },
+
+    /**
+     * Fetches the receiver's own deposit address (the only kind of address we send to) and submits
+     * the withdrawal under the rebalance's idempotency key; books it when the exchange took it.
+     */
+    async submitWithdrawal(input: WithdrawalInput): Promise<WithdrawalOutcome> {
+      const got = await venue(input.to).funding.depositAddress(input.asset, input.network);
+      if ('status' in got) {
+        if (got.retryable) throw ApplicationFailure.retryable(`deposit address: ${got.reason}`, got.code);
+        return { status: 'rejected', code: got.code, reason: `no ${input.to} deposit address: ${got.reason}` };
+      }
+      const address = exchangeDepositAddress({ exchange: input.to, ...got });
+      const check = checkDestination({ to: { kind: 'exchange', exchange: input.to }, asset: input.asset, network: input.network }, { kind: 'exchange', exchange: input.to, address });
+      if (!check.ok) return { status: 'rejected', code: 'ADDRESS_NOT_ALLOWED', reason: check.reason };
+      const amount = parseDecimal(input.amount);
+      const sent = await venue(input.from).funding.withdraw({
+        asset: input.asset, network: input.network, amount, address: address.address,
+        ...(address.tag ? { tag: address.tag } : {}), idempotencyKey: `rebalance:${input.rebalanceId}`,
+      });
+      if (sent.status === 'rejected') {
+        if (sent.retryable) throw ApplicationFailure.retryable(`withdrawal: ${sent.reason}`, sent.code);
+        deps.logger?.warn({ ...input, code: sent.code, reason: sent.reason }, 'withdrawal rejected');
+        return { status: 'rejected', code: sent.code, reason: sent.reason };
+      }
+      const fee = parseDecimal(input.fee);
+      const at = deps.clock.now();
+      const common = { at, exchange: input.from, asset: input.asset, correlationId: input.rebalanceId };
+      const details = { to: input.to, network: input.network, withdrawalId: sent.id };
+      deps.ledger.append([
+        { ...common, kind: 'transfer-out', delta: amount.minus(fee).negated(), idempotencyKey: `withdrawal:${input.from}:${sent.id}:out`, details },
+        { ...common, kind: 'fee', delta: fee.negated(), idempotencyKey: `withdrawal:${input.from}:${sent.id}:fee`, details },
+      ]);
+      return { status: 'submitted', id: sent.id, address: address.address };
+    },
+
+    /**
+     * Follows a withdrawal until the receiver credits it, heartbeating every poll. Resumes from its
+     * heartbeat after a worker restart, so the deadline counts from the first attempt.
+     */
+    async awaitTransfer(input: AwaitTransferInput): Promise<TransferOutcome> {
+      const resumed = activityInfo().heartbeatDetails as { startedAt?: number } | undefined;
+      const startedAt = resumed?.startedAt ?? deps.clock.now();
+      const deadline = startedAt + input.timeoutMs;
+      let last = 'not yet seen';
+      while (deps.clock.now() < deadline) {
+        heartbeat({ startedAt, last });
+        const w = await venue(input.from).funding.withdrawalStatus(input.withdrawalId);
+        if (w.status === 'failed') {
+          deps.ledger.append([{
+            kind: 'transfer-failed', at: deps.clock.now(), exchange: input.from, asset: input.asset, delta: parseDecimal(input.amount),
+            correlationId: input.rebalanceId, idempotencyKey: `withdrawal:${input.from}:${input.withdrawalId}:failed`, details: { withdrawalId: input.withdrawalId, reason: w.reason },
+          }]);
+          return { status: 'failed', reason: w.reason };
+        }
+        last = w.status === 'rejected' ? `${w.code}: ${w.reason}` : `withdrawal ${w.status}`;
+        if (w.status === 'confirmed' && w.txid) {
+          const d = await venue(input.to).funding.depositStatus({ asset: input.asset, txid: w.txid, since: startedAt - 3_600_000 });
+          last = d.status === 'rejected' ? `deposit check: ${d.reason}` : `withdrawal confirmed, deposit ${d.status}`;
+          if (d.status === 'confirmed') {
+            const received = d.amount ?? parseDecimal(input.amount).minus(parseDecimal(input.fee));
+            deps.ledger.append([{
+              kind: 'transfer-in', at: deps.clock.now(), exchange: input.to, asset: input.asset, delta: received, correlationId: input.rebalanceId,
+              idempotencyKey: `deposit:${input.to}:${w.txid}`, details: { from: input.from, txid: w.txid },
+            }]);
+            return { status: 'credited', txid: w.txid, received: formatDecimal(received) };
+          }
+        }
+        await sleep(pollMs);
+      }
+      return { status: 'stuck', reason: `not credited within ${Math.round(input.timeoutMs / 1000)} s (last: ${last})` };
+    },
+
+    async recordRebalance(input: { rebalanceId: string; outcome: string; details: Record<string, unknown> }): Promise<void> {
+      deps.ledger.append([{
+        kind: 'decision', at: deps.clock.now(), correlationId: input.rebalanceId,
+        idempotencyKey: `rebalance:${input.rebalanceId}:${input.outcome}`, details: { what: 'rebalance', outcome: input.outcome, ...input.details },
+      }]);
+      const log = input.outcome === 'completed' ? deps.logger?.info : deps.logger?.warn;
+      log?.call(deps.logger, { ...input }, `rebalance ${input.rebalanceId} ${input.outcome}`);
+    },
+  };
+}
+
+export type MoneyActivities = ReturnType<typeof createMoneyActivities>;
