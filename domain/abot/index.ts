@@ -1,0 +1,4 @@
+export * from './slots';
+export { slotBudgetUsd, realisedPnlUsd } from './capital';
+export * from './venue';
+export * from './staking';
