@@ -4,8 +4,8 @@ import { MarketScanner, scannerConfigFromSettings, ScannerMetrics, type ContextR
 import { DAY, ManualTimer, restCandles, scriptedMarket, shippedSettings, START, type Phase } from './scanner-script';
 
 /**
- * The scanner against a scripted market: 30 calm minutes, a 5-minute spike (1.5 % fall with whale
- * sells and a 6x spread), 30 calm minutes. The shipped settings drive it, except the update
+ * The scanner against a scripted market: 20 calm minutes, a 5-minute spike (1.5 % fall with whale
+ * sells and a 6x spread), 16 calm minutes. The shipped settings drive it, except the update
  * interval: 10 s instead of 2 s keeps the file fast (the schedule is what is under test, not 2 s).
  */
 function setup() {
@@ -55,7 +55,7 @@ describe('market scanner on a scripted calm -> spike -> calm market', () => {
     const base = scanner.contextFor('kraken', 'BTC/USD');
     expect([base.level, base.thresholdPercent.toFixed(), base.depthMultiple.toFixed(), base.highVolatility]).toEqual(['normal', '0.5', '2.5', false]);
 
-    await run([{ kind: 'calm', minutes: 30 }], START);
+    await run([{ kind: 'calm', minutes: 20 }], START);
     const calm = scanner.contextFor('kraken', 'BTC/USD');
     expect(calm.level).toBe('aggressive');
     expect([calm.thresholdPercent.toFixed(), calm.depthMultiple.toFixed(), calm.highVolatility]).toEqual(['0.4', '2.5', false]);
@@ -63,7 +63,7 @@ describe('market scanner on a scripted calm -> spike -> calm market', () => {
     expect(cycleTimeMs(cadence, calm.highVolatility)).toBe(10_000);
     expect(fetches).toEqual(['kraken:BTC/USD:16']); // once per day per market: averageDays + 2
 
-    const spikeStart = START + 30 * 60_000;
+    const spikeStart = START + 20 * 60_000;
     await run([{ kind: 'spike', minutes: 3 }], spikeStart, { level: 60_000 });
     const spike = scanner.contextFor('kraken', 'BTC/USD');
     expect(spike.level).toBe('careful');
@@ -71,8 +71,9 @@ describe('market scanner on a scripted calm -> spike -> calm market', () => {
     expect(spike.reasons).toEqual(expect.arrayContaining([expect.stringMatching(/^intraday range \d+\.\dx norm$/), expect.stringMatching(/^spread \d+\.\dx norm$/), expect.stringMatching(/^whale sells \d+$/)]));
     expect(cycleTimeMs(cadence, spike.highVolatility)).toBe(20_000);
 
-    const calmAgain = START + 33 * 60_000;
-    await run([{ kind: 'spike', minutes: 2 }, { kind: 'calm', minutes: 30 }], calmAgain, { level: 59_100, dropPercent: 0 });
+    // The spike's last 2 minutes at the new level, then calm until the window (15 min) holds no spike.
+    const calmAgain = START + 23 * 60_000;
+    await run([{ kind: 'spike', minutes: 2 }, { kind: 'calm', minutes: 16 }], calmAgain, { level: 59_100, dropPercent: 0 });
     const after = scanner.contextFor('kraken', 'BTC/USD');
     expect(after.level).toBe('aggressive');
     expect([after.thresholdPercent.toFixed(), after.depthMultiple.toFixed(), after.highVolatility]).toEqual(['0.4', '2.5', false]);
