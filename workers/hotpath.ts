@@ -1,0 +1,164 @@
+import * as http from 'node:http';
+import { Worker } from '@temporalio/worker';
+import { loadConfig, type AppConfig } from '../config';
+import { effectiveEnv } from '../config/dotenv';
+import { Decimal } from '../domain/money/decimal';
+import type { ExchangeId, Market } from '../domain/market';
+import { FeeBook } from '../domain/fees';
+import { baselineThresholdSource } from '../domain/arbitrage';
+import { createExchangeAdapters, type ExchangeAdapters } from '../adapters/exchanges/factory';
+import { PaperTrading } from '../adapters/paper/paper-trading';
+import { SqliteLedger } from '../adapters/persistence/ledger-sqlite';
+import { feeSchedulesFromSettings, hydrateFeeBookFromLedger } from '../adapters/persistence/fee-book-setup';
+import { startSimulator, type RunningSimulator } from '../adapters/sim';
+import type { Account } from '../ports/account';
+import { systemClock } from '../ports/clock';
+import type { Ledger } from '../ports/ledger';
+import type { Trading } from '../ports/trading';
+import { HOTPATH_TASK_QUEUE } from '../signals/defs';
+import { HotpathControl } from '../hotpath/control';
+import { createLogger } from '../hotpath/logger';
+import { QbotMetrics } from '../hotpath/metrics';
+import { Qbot } from '../hotpath/qbot';
+import { qbotConfigFrom } from '../hotpath/qbot-config';
+import { watchList } from '../hotpath/watch-list';
+import { connectWorker } from './temporal-client';
+
+export interface HotpathOptions {
+  config?: AppConfig;
+  /** A running simulator to point ccxt at (offline demo, tests); else the real exchanges. */
+  sim?: RunningSimulator;
+  ledger?: Ledger;
+  /** Run the Temporal worker on HOTPATH_TASK_QUEUE (default true). */
+  temporal?: boolean;
+  /** Prometheus /metrics on this port (0 = random; undefined = off). */
+  metricsPort?: number;
+  /** Paper inventory per exchange; default: a small demo inventory (see README). */
+  paperBalances?: Partial<Record<ExchangeId, Record<string, Decimal>>>;
+  maxSymbolsPerVenue?: number;
+}
+
+export interface HotpathProcess {
+  qbot: Qbot;
+  control: HotpathControl;
+  metrics: QbotMetrics;
+  venues: ExchangeAdapters[];
+  metricsPort?: number;
+  close(): Promise<void>;
+}
+
+const DEMO_INVENTORY: Record<string, string> = { USD: '1000', USDT: '1000', USDC: '1000', BTC: '0.01', ETH: '0.3', SOL: '5' };
+
+/** Wires the hot path: ccxt market data, paper (default) or live trading, ledger, control, metrics. */
+export async function startHotpath(o: HotpathOptions = {}): Promise<HotpathProcess> {
+  const cfg = o.config ?? loadConfig({ env: effectiveEnv() });
+  const config = qbotConfigFrom(cfg);
+  const log = createLogger(cfg.env.LOG_LEVEL);
+  const clock = systemClock;
+  const metrics = new QbotMetrics();
+  const ledger = o.ledger ?? SqliteLedger.open({ dataDir: cfg.env.QBOT_DATA_DIR });
+  const feeBook = new FeeBook(feeSchedulesFromSettings(cfg.settings.fees));
+  hydrateFeeBookFromLedger(feeBook, ledger, clock.now());
+  const control = new HotpathControl(clock);
+  const venues: ExchangeAdapters[] = [];
+  const markets: Market[] = [];
+  for (const exchange of cfg.settings.exchanges.enabled) {
+    const v = await createExchangeAdapters({
+      exchange, env: cfg.env, settings: cfg.settings, clock, networks: cfg.networks,
+      ...(o.sim ? { urlsOverride: o.sim.urls[exchange], ccxtOptions: o.sim.ccxtOptions(exchange) } : {}),
+    });
+    venues.push(v);
+    markets.push(...(await v.marketData.markets()));
+  }
+  const live = cfg.env.TRADING_MODE === 'live';
+  // Paper venues read the Q-bot's cache, which exists only once the venues do.
+  const ref: { qbot?: Qbot } = {};
+  const trading = new Map<ExchangeId, Trading>();
+  const accounts = new Map<ExchangeId, Account>();
+  for (const v of venues) {
+    if (live) {
+      trading.set(v.exchange, v.trading);
+      accounts.set(v.exchange, v.account);
+    } else {
+      const inventory = o.paperBalances?.[v.exchange] ?? Object.fromEntries(Object.entries(DEMO_INVENTORY).map(([a, x]) => [a, new Decimal(x)]));
+      // Paper fills walk the same cached books the scanners saw (plus the paper latency).
+      const paper = new PaperTrading({ exchange: v.exchange, markets, books: (s) => ref.qbot?.cache.get(v.exchange, s)?.book, ledger, feeBook, clock, initialBalances: inventory, maxBookAgeMs: config.staleAfterMs });
+      trading.set(v.exchange, paper);
+      accounts.set(v.exchange, paper);
+    }
+  }
+  const q = new Qbot({
+    config, markets, fee: feeBook.takerFeeFn(() => clock.now()), thresholds: baselineThresholdSource(config.threshold, config.depth),
+    clock, log, metrics, trading, ledger, accounts, control,
+  });
+  ref.qbot = q;
+  await q.refreshBalances();
+  for (const v of venues) {
+    const symbols = watchList(markets.filter((m) => m.exchange === v.exchange), config, o.maxSymbolsPerVenue ?? 300);
+    await v.marketData.watchBooks(symbols, (book) => {
+      try {
+        q.onBook(book);
+      } catch (err) {
+        log.error({ err, exchange: book.exchange, symbol: book.symbol }, 'book handling failed');
+      }
+    });
+  }
+  const timers = [
+    setInterval(() => { for (const v of venues) for (const h of v.marketData.health()) q.cache.setState(h.exchange, h.symbol, h.state); }, 250),
+    setInterval(() => void q.refreshBalances().catch((err: unknown) => log.warn({ err }, 'balance refresh failed')), 30_000),
+    setInterval(() => q.tri.refreshFees(), 60_000),
+  ];
+  const server = o.metricsPort === undefined ? undefined : await serveMetrics(metrics, o.metricsPort);
+  let worker: Worker | undefined;
+  let workerRun: Promise<void> | undefined;
+  if (o.temporal !== false) {
+    try {
+      const connection = await connectWorker();
+      worker = await Worker.create({ connection, namespace: cfg.env.TEMPORAL_NAMESPACE, taskQueue: HOTPATH_TASK_QUEUE, activities: control.activities(), shutdownGraceTime: '10 seconds' });
+      workerRun = worker.run();
+    } catch (err) {
+      // The Q-bot still trades on the configured initial mode; workflows cannot steer it until restart.
+      log.error({ err }, 'Temporal worker on the hotpath queue could not start');
+    }
+  }
+  log.info({ venues: venues.map((v) => v.exchange), markets: markets.length, tradingMode: cfg.env.TRADING_MODE, latencyMode: config.latencyMode }, 'hot path running');
+  return {
+    qbot: q, control, metrics, venues, ...(server ? { metricsPort: (server.address() as { port: number }).port } : {}),
+    async close() {
+      for (const t of timers) clearInterval(t);
+      worker?.shutdown();
+      await workerRun?.catch(() => undefined);
+      await q.drain().catch(() => undefined);
+      await Promise.all(venues.map((v) => v.close()));
+      await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+    },
+  };
+}
+
+function serveMetrics(metrics: QbotMetrics, port: number): Promise<http.Server> {
+  const server = http.createServer((req, res) => {
+    if (req.url !== '/metrics') return void res.writeHead(404).end();
+    void metrics.registry.metrics().then((body) => res.writeHead(200, { 'content-type': metrics.registry.contentType }).end(body));
+  });
+  return new Promise((resolve) => server.listen(port, '127.0.0.1', () => resolve(server)));
+}
+
+async function main(): Promise<void> {
+  const sim = process.argv.includes('--sim') ? await startSimulator({}) : undefined;
+  const metricsPort = Number(process.env.QBOT_METRICS_PORT ?? '9464');
+  const p = await startHotpath({ ...(sim ? { sim } : {}), metricsPort });
+  const stop = async () => {
+    await p.close();
+    await sim?.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void stop());
+  process.once('SIGTERM', () => void stop());
+}
+
+if (require.main === module) {
+  main().catch((err: unknown) => {
+    console.error(`hotpath: ${err instanceof Error ? err.message : String(err)}`);
+    process.exit(1);
+  });
+}
