@@ -26,8 +26,8 @@ export const coinbaseVenue: Venue = {
   },
   statusReply(status) {
     return status === 429
-      ? { status: 429, body: { error: 'RATE_LIMIT_EXCEEDED', error_details: '', message: 'Too many requests' } }
-      : { status: 418, body: { error: 'TOO_MANY_REQUESTS', error_details: '', message: 'Banned for excessive requests' } };
+      ? { status: 429, body: { error: 'rate_limit_exceeded', error_details: 'Too many requests', message: 'Too many requests' } }
+      : { status: 418, body: { error: 'resource_exhausted', error_details: 'Resource has been exhausted', message: 'Resource has been exhausted' } };
   },
   urls(http, ws) {
     return { api: { rest: `${http}/coinbase`, ws: `${ws}/coinbase/ws` } };
