@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { Decimal, isDecimal } from '../../domain/money/decimal';
 import { formatDecimal } from '../../domain/money/format';
-import { decimalWire } from '../../domain/money/schemas';
+import { decimalString, decimalWire } from '../../domain/money/schemas';
 import { parseDecimal } from '../../domain/money/parse';
 import type { LedgerEntry, LedgerEntryKind, StoredLedgerEntry } from '../../ports/ledger';
 
@@ -76,6 +76,20 @@ export function entryToRow(e: LedgerEntry): LedgerRow {
   return r.data;
 }
 
+// Schemas are built once: constructing a zod schema per row costs ~50 us, 10x the parse itself.
+const detailsSchema = z.record(z.string(), z.unknown());
+
+/** The three columns balance and fee sums need, for aggregate queries over many rows. */
+export const deltaRowSchema = z.object({
+  id: z.number().int().positive(),
+  exchange: z.string().nullable(),
+  asset: z.string(),
+  delta: decimalString,
+});
+export type DeltaRow = z.infer<typeof deltaRowSchema>;
+
+export const pnlRowSchema = z.object({ realised_pnl_usd: decimalString });
+
 const dec = (s: string | null): Decimal | undefined => (s === null ? undefined : parseDecimal(s));
 
 /** Row read back -> entry; a row that fails validation is a corrupt file and throws loudly. */
@@ -93,6 +107,6 @@ export function rowToEntry(raw: unknown): StoredLedgerEntry {
   const pnl = dec(r.realised_pnl_usd);
   if (pnl) out.realisedPnlUsd = pnl;
   if (r.idempotency_key !== null) out.idempotencyKey = r.idempotency_key;
-  if (r.details !== null) out.details = z.record(z.string(), z.unknown()).parse(JSON.parse(r.details));
+  if (r.details !== null) out.details = detailsSchema.parse(JSON.parse(r.details));
   return out;
 }

@@ -6,7 +6,7 @@ import { Decimal, ZERO } from '../../domain/money/decimal';
 import type { ExchangeId } from '../../domain/market';
 import type { Ledger, LedgerEntry, LedgerEntryKind, StoredLedgerEntry } from '../../ports/ledger';
 import { LEDGER_SCHEMA_VERSION, migrateLedger } from './ledger-schema';
-import { entryToRow, rowToEntry, type LedgerRow } from './ledger-rows';
+import { deltaRowSchema, pnlRowSchema, entryToRow, rowToEntry, type LedgerRow } from './ledger-rows';
 
 export interface LedgerOpenOptions {
   /** A file path or ':memory:'. Default: <dataDir>/ledger.sqlite. */
@@ -40,6 +40,8 @@ type Total = { exchange: string; asset: string; amount: Decimal };
 export class SqliteLedger implements Ledger {
   private readonly insert: Database.Statement;
   private readonly keyExists: Database.Statement;
+  private readonly balanceSums = new Map<string, Total>();
+  private balanceCursor = 0;
 
   private constructor(private readonly db: Database.Database, readonly file: string) {
     this.insert = db.prepare(`INSERT INTO entries (kind, at, exchange, asset, delta, usd_value, realised_pnl_usd, correlation_id, idempotency_key, details)
@@ -100,40 +102,36 @@ export class SqliteLedger implements Ledger {
   }
 
   entries(q: EntryQuery = {}): StoredLedgerEntry[] {
-    const filters: Array<[unknown, string, string]> = [
-      [q.kind, 'kind = @kind', 'kind'],
-      [q.correlationId, 'correlation_id = @cid', 'cid'],
-      [q.exchange, 'exchange = @exchange', 'exchange'],
-      [q.since, 'at >= @since', 'since'],
-      [q.until, 'at < @until', 'until'],
-    ];
-    const where: string[] = [];
-    const params: Record<string, unknown> = {};
-    for (const [value, clause, name] of filters) {
-      if (value === undefined) continue;
-      where.push(clause);
-      params[name] = value;
-    }
-    const sql = `SELECT * FROM entries ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id`;
-    return this.db.prepare(sql).all(params).map(rowToEntry);
+    const { where, params } = whereClause(q);
+    return this.db.prepare(`SELECT * FROM entries ${where} ORDER BY id`).all(params).map(rowToEntry);
   }
 
   /** Sum of realised PnL booked in [since, until), in Decimal. */
   realisedPnlUsd(q: { since?: number; until?: number } = {}): Decimal {
+    const { where, params } = whereClause({ since: q.since, until: q.until });
     let total = ZERO;
-    for (const e of this.entries({ since: q.since, until: q.until })) if (e.realisedPnlUsd) total = total.plus(e.realisedPnlUsd);
+    for (const raw of this.db.prepare(`SELECT realised_pnl_usd FROM entries ${where} AND realised_pnl_usd IS NOT NULL`).all(params)) {
+      total = total.plus(pnlRowSchema.parse(raw).realised_pnl_usd);
+    }
     return total;
   }
 
   /** Fees paid per exchange and asset (positive numbers; a fee line books a negative delta). */
   feesPaid(q: { since?: number; until?: number; exchange?: ExchangeId } = {}): Total[] {
-    const sums = sumByExchangeAsset(this.entries({ kind: 'fee', since: q.since, until: q.until, exchange: q.exchange }));
-    return sums.map((t) => ({ ...t, amount: t.amount.negated() })).filter((t) => !t.amount.isZero());
+    const { where, params } = whereClause({ kind: 'fee', since: q.since, until: q.until, exchange: q.exchange });
+    const sums = new Map<string, Total>();
+    addDeltas(sums, this.db.prepare(`SELECT id, exchange, asset, delta FROM entries ${where} AND asset IS NOT NULL`).all(params));
+    return sorted(sums).map((t) => ({ ...t, amount: t.amount.negated() })).filter((t) => !t.amount.isZero());
   }
 
-  /** Balances implied by every booked delta, per exchange (or cold wallet) and asset. */
+  /**
+   * Balances implied by every booked delta, per exchange (or cold wallet) and asset. Lines never
+   * change, so the sums up to the last id read stay valid: each call reads only newer lines.
+   */
   impliedBalances(): Total[] {
-    return sumByExchangeAsset(this.entries());
+    const rows = this.db.prepare('SELECT id, exchange, asset, delta FROM entries WHERE id > ? AND asset IS NOT NULL ORDER BY id').all(this.balanceCursor);
+    this.balanceCursor = addDeltas(this.balanceSums, rows, this.balanceCursor);
+    return sorted(this.balanceSums).map((t) => ({ ...t }));
   }
 
   /** Highest id booked (0 when empty): a cheap "has anything changed" check for readers. */
@@ -147,14 +145,38 @@ export class SqliteLedger implements Ledger {
   }
 }
 
-function sumByExchangeAsset(entries: StoredLedgerEntry[]): Total[] {
-  const sums = new Map<string, Total>();
-  for (const e of entries) {
-    if (e.asset === undefined || e.delta === undefined) continue;
-    const exchange = e.exchange ?? 'unknown';
-    const key = `${exchange}\u0000${e.asset}`;
-    const prev = sums.get(key);
-    sums.set(key, { exchange, asset: e.asset, amount: (prev?.amount ?? ZERO).plus(e.delta) });
+function whereClause(q: EntryQuery): { where: string; params: Record<string, unknown> } {
+  const filters: Array<[unknown, string, string]> = [
+    [q.kind, 'kind = @kind', 'kind'],
+    [q.correlationId, 'correlation_id = @cid', 'cid'],
+    [q.exchange, 'exchange = @exchange', 'exchange'],
+    [q.since, 'at >= @since', 'since'],
+    [q.until, 'at < @until', 'until'],
+  ];
+  const clauses = ['1 = 1'];
+  const params: Record<string, unknown> = {};
+  for (const [value, clause, name] of filters) {
+    if (value === undefined) continue;
+    clauses.push(clause);
+    params[name] = value;
   }
+  return { where: `WHERE ${clauses.join(' AND ')}`, params };
+}
+
+/** Adds rows' deltas into the sums (validated with zod, summed in Decimal); returns the last id. */
+function addDeltas(sums: Map<string, Total>, rows: unknown[], lastId = 0): number {
+  let last = lastId;
+  for (const raw of rows) {
+    const r = deltaRowSchema.parse(raw);
+    const exchange = r.exchange ?? 'unknown';
+    const key = `${exchange}\u0000${r.asset}`;
+    const prev = sums.get(key);
+    sums.set(key, { exchange, asset: r.asset, amount: (prev?.amount ?? ZERO).plus(r.delta) });
+    last = Math.max(last, r.id);
+  }
+  return last;
+}
+
+function sorted(sums: Map<string, Total>): Total[] {
   return [...sums.values()].sort((a, b) => (a.exchange === b.exchange ? a.asset.localeCompare(b.asset) : a.exchange.localeCompare(b.exchange)));
 }

@@ -127,6 +127,24 @@ describe('SqliteLedger', () => {
     l.close();
   });
 
+  test('implied balances stay current when another connection appends, and a corrupt row fails loudly', () => {
+    const file = path.join(dir, 'l.sqlite');
+    const a = SqliteLedger.open({ file });
+    const b = SqliteLedger.open({ file });
+    a.append([{ kind: 'transfer-in', at: 1, exchange: 'kraken', asset: 'USDT', delta: d('0.1'), correlationId: 't1', idempotencyKey: 't1' }]);
+    expect(a.impliedBalances().map((x) => formatDecimal(x.amount))).toEqual(['0.1']);
+    b.append([{ kind: 'transfer-in', at: 2, exchange: 'kraken', asset: 'USDT', delta: d('0.2'), correlationId: 't2', idempotencyKey: 't2' }]);
+    // 0.1 + 0.2, read incrementally from the cached 0.1 plus the new line
+    expect(a.impliedBalances().map((x) => formatDecimal(x.amount))).toEqual(['0.3']);
+    const raw = new BetterSqlite3(file);
+    raw.prepare("INSERT INTO entries (kind, at, exchange, asset, delta, correlation_id) VALUES ('fill', 3, 'kraken', 'USDT', '1e3', 'bad')").run();
+    raw.close();
+    expect(() => a.impliedBalances()).toThrow(/decimal/);
+    expect(() => b.entries()).toThrow(/decimal/);
+    a.close();
+    b.close();
+  });
+
   test('interleaved batches from two connections to one file all land, each exactly once', async () => {
     const file = path.join(dir, 'l.sqlite');
     const a = SqliteLedger.open({ file });
