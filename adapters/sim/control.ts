@@ -32,10 +32,14 @@ function plainLevels(levels: Array<[Decimal, Decimal]>): StringLevels {
   return levels.map(([p, a]) => [formatDecimal(p), formatDecimal(a)]);
 }
 
-function strictLevels(levels: StringLevels, what: string): StringLevels {
-  for (const [p, a] of levels) {
+function strictLevels(levels: StringLevels, what: string, order?: 'falling' | 'rising'): StringLevels {
+  levels.forEach(([p, a], i) => {
     if (!/^\d+(\.\d+)?$/.test(p) || !/^\d+(\.\d+)?$/.test(a)) throw new Error(`${what}: levels must be decimal strings, got [${p}, ${a}]`);
-  }
+    const prev = levels[i - 1]?.[0];
+    if (order && prev !== undefined && (order === 'falling' ? !new Decimal(p).lt(prev) : !new Decimal(p).gt(prev))) {
+      throw new Error(`${what}: prices must be best first and strictly ${order} (level ${i})`);
+    }
+  });
   return levels;
 }
 
@@ -53,7 +57,7 @@ export function createControl(d: ControlDeps): SimControl {
     },
     setBook(exchange, symbol, bids, asks) {
       live(exchange, symbol);
-      ctx.store.apply(exchange, symbol, { bids: parseLevels(strictLevels(bids, 'bids')), asks: parseLevels(strictLevels(asks, 'asks')) });
+      ctx.store.apply(exchange, symbol, { bids: parseLevels(strictLevels(bids, 'bids', 'falling')), asks: parseLevels(strictLevels(asks, 'asks', 'rising')) });
     },
     step(n = 1) {
       d.step(n);
