@@ -12,7 +12,8 @@ export type AlertVerdict =
   | { kind: 'duplicate'; alertId: string }
   | { kind: 'unknown-mode'; given: string }
   | { kind: 'bad-time'; given: string }
-  | { kind: 'out-of-order'; firedAt: string; lastAlertAt: string };
+  | { kind: 'out-of-order'; firedAt: string; lastAlertAt: string }
+  | { kind: 'malformed'; why: string };
 
 export interface AlertBook {
   /** Most recent alert ids, oldest first; capped so continue-as-new carries a bounded state. */
@@ -39,6 +40,8 @@ export function isoToMs(iso: string): number | null {
  * The duplicate check comes first: a re-delivered alert is ignored even when it is also old.
  */
 export function judgeAlert(book: AlertBook, targetMode: TradingMode, alert: IncomingAlert): AlertVerdict {
+  // Signals sent by hand (`temporal workflow signal`) bypass the receiver's schema: check the shape.
+  if (typeof alert.alertId !== 'string' || alert.alertId.trim() === '') return { kind: 'malformed', why: 'alertId must be a non-empty string' };
   if (book.seenAlertIds.includes(alert.alertId)) return { kind: 'duplicate', alertId: alert.alertId };
   if (!isTradingMode(alert.mode)) return { kind: 'unknown-mode', given: String(alert.mode) };
   const firedMs = isoToMs(alert.firedAt);
@@ -66,6 +69,8 @@ export function describeVerdict(v: AlertVerdict): string {
       return `alert time "${v.given}" is not an ISO-8601 time`;
     case 'out-of-order':
       return `alert fired at ${v.firedAt} is older than the last applied alert (${v.lastAlertAt})`;
+    case 'malformed':
+      return `malformed alert: ${v.why}`;
   }
 }
 

@@ -25,12 +25,31 @@ export function temporalConnectSettings(env: NodeJS.ProcessEnv = process.env): T
 }
 
 /**
- * A client whose connection is dialled on first use: the receiver must start (and answer 503)
- * even while Temporal is down, and a CLI call fails with the real gRPC reason.
+ * A client dialled on first use and re-dialled after a failure: the receiver must start (and
+ * answer 503) while Temporal is down, and pick the server up once it is back. (With the SDK's
+ * `Connection.lazy`, a failed dial later surfaced as an unhandled "Channel has been shut down".)
  */
-export function lazyClient(settings: TemporalConnectSettings): Client {
-  const connection = Connection.lazy(settings.connectionOptions);
-  return new Client({ connection, namespace: settings.namespace });
+export class ClientOnDemand {
+  private pending: Promise<Client> | undefined;
+
+  constructor(
+    private readonly settings: TemporalConnectSettings,
+    private readonly connectTimeoutMs = 2_000,
+  ) {}
+
+  get(): Promise<Client> {
+    this.pending ??= connectClient(this.settings, this.connectTimeoutMs).catch((err: unknown) => {
+      this.pending = undefined;
+      throw err;
+    });
+    return this.pending;
+  }
+
+  async close(): Promise<void> {
+    const client = await this.pending?.catch(() => undefined);
+    this.pending = undefined;
+    await client?.connection.close();
+  }
 }
 
 /** A client that has already reached the server (fails fast with the reason otherwise). */

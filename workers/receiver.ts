@@ -3,7 +3,7 @@ import { loadConfig, SECRET_ENV_KEYS } from '../config';
 import { effectiveEnv } from '../config/dotenv';
 import { startWebhookServer, TemporalAlertSink } from '../signals/webhook';
 import { modeWorkflowInput } from '../signals/mode-start';
-import { lazyClient, temporalConnectSettings } from './temporal-client';
+import { ClientOnDemand, temporalConnectSettings } from './temporal-client';
 
 /**
  * The TradingView webhook receiver process: `tsx workers/receiver.ts`.
@@ -20,18 +20,18 @@ async function main(): Promise<void> {
     return;
   }
   const w = config.settings.webhook;
-  const client = lazyClient(temporalConnectSettings(env));
+  const temporal = new ClientOnDemand(temporalConnectSettings(env));
   const running = await startWebhookServer({
     ...w,
     passphrase,
     abotUniverse: config.coins.abotUniverse,
-    sink: new TemporalAlertSink(client, modeWorkflowInput(config.settings)),
+    sink: new TemporalAlertSink(() => temporal.get(), modeWorkflowInput(config.settings)),
     logger,
   });
   logger.info({ url: running.url, allowList: w.allowList.length ? w.allowList : 'any source', trustProxy: w.trustProxy }, 'receiver listening');
   const stop = (signal: string) => {
     logger.info({ signal }, 'receiver stopping');
-    void running.close().then(() => client.connection.close());
+    void running.close().then(() => temporal.close());
   };
   process.once('SIGINT', () => stop('SIGINT'));
   process.once('SIGTERM', () => stop('SIGTERM'));

@@ -1,7 +1,7 @@
 import { NativeConnection } from '@temporalio/worker';
 import { temporalConnectSettings, type TemporalConnectSettings } from '../signals/connection';
 
-export { temporalConnectSettings, lazyClient, connectClient } from '../signals/connection';
+export { temporalConnectSettings, ClientOnDemand, connectClient } from '../signals/connection';
 
 /** A worker connection from the same settings the clients use (TEMPORAL_ADDRESS & co). */
 export async function connectWorker(settings: TemporalConnectSettings = temporalConnectSettings()): Promise<NativeConnection> {

@@ -3,37 +3,14 @@ import {
 } from '@temporalio/workflow';
 import {
   HOTPATH_TASK_QUEUE, macroSignal, modeQuery, setModeUpdate,
-  type HotpathControlActivities, type MacroAlert, type ModeFlip, type ModeView, type SetModeRequest,
+  type HotpathControlActivities, type MacroAlert, type ModeView, type SetModeRequest,
 } from '../signals/defs';
-import { isTradingMode, type BotName, type TradingMode } from '../domain/allocation';
-import { botStates, describeVerdict, flipTransitions, judgeAlert, keepLast, rememberAlert, type AlertBook, type AlertVerdict } from '../domain/mode';
+import { isTradingMode, type TradingMode } from '../domain/allocation';
+import { botStates, describeVerdict, flipTransitions, judgeAlert, keepLast, rememberAlert, type AlertVerdict } from '../domain/mode';
 import type { ModeActivities } from '../activities/mode';
+import { HISTORY_CAP, IGNORED_CAP, initialModeState, SEEN_IDS_CAP, type ModeState, type ModeWorkflowInput, type PendingFlip } from './mode-types';
 
-const HISTORY_CAP = 50;
-const SEEN_IDS_CAP = 500;
-const IGNORED_CAP = 20;
-
-interface PendingFlip { seq: number; from: TradingMode; to: TradingMode; alert: MacroAlert }
-
-/** Everything the workflow carries across continue-as-new. */
-export interface ModeState {
-  mode: TradingMode;
-  changedAt: string | null;
-  reason: string;
-  history: ModeFlip[];
-  book: AlertBook;
-  ignored: NonNullable<ModeView['ignoredAlerts']>;
-  pending: PendingFlip[];
-}
-
-export interface ModeWorkflowInput {
-  initialMode: TradingMode;
-  /** Percent per bot per mode, decimal strings (from config/settings.json). */
-  allocationPercent: Record<TradingMode, Record<BotName, string>>;
-  /** Continue as new at this history length even before the server suggests it (tests, tuning). */
-  maxHistoryEvents?: number;
-  state?: ModeState;
-}
+export type { ModeState, ModeWorkflowInput } from './mode-types';
 
 // Retries are unbounded on purpose: a flip waits for a hot path that is down rather than half-apply.
 const retry = { initialInterval: '1 second', maximumInterval: '30 seconds' } as const;
@@ -45,10 +22,7 @@ const hotpath = proxyActivities<HotpathControlActivities>({ taskQueue: HOTPATH_T
  * flips, one at a time, so a flip arriving mid-flip waits its turn instead of interleaving.
  */
 export async function modeWorkflow(input: ModeWorkflowInput): Promise<void> {
-  const s: ModeState = input.state ?? {
-    mode: input.initialMode, changedAt: null, reason: 'initial mode from config',
-    history: [], book: { seenAlertIds: [], lastAlertAt: null }, ignored: [], pending: [],
-  };
+  const s: ModeState = input.state ?? initialModeState(input);
   let lastSeq = s.pending.reduce((m, f) => Math.max(m, f.seq), 0);
   const outcomes = new Map<number, string | null>(); // seq -> null (applied) or the failure
   let current: PendingFlip | null = null;
@@ -71,7 +45,11 @@ export async function modeWorkflow(input: ModeWorkflowInput): Promise<void> {
     s.ignored = keepLast([...s.ignored, { alertId, why, at: new Date().toISOString() }], IGNORED_CAP);
   };
 
-  setHandler(macroSignal, (alert) => void accept(alert));
+  setHandler(macroSignal, (alert) => {
+    const reason = typeof alert?.reason === 'string' && alert.reason.trim() !== '' ? alert.reason : `macro signal ${String(alert?.mode)}`;
+    const source = alert?.source === 'operator' ? 'operator' : 'tradingview';
+    void accept({ ...alert, reason, source });
+  });
 
   setHandler(
     setModeUpdate,
@@ -91,9 +69,8 @@ export async function modeWorkflow(input: ModeWorkflowInput): Promise<void> {
       validator: (req: SetModeRequest) => {
         if (!isTradingMode(req.mode)) throw new Error(`unknown mode "${String(req.mode)}": use BTC or GOLD`);
         if (typeof req.reason !== 'string' || req.reason.trim() === '') throw new Error('a reason is required');
-        if (req.firedAt === undefined) return;
-        const v = judgeAlert(s.book, target(), { mode: req.mode, alertId: req.requestId ?? '', firedAt: req.firedAt });
-        if (v.kind === 'bad-time' || v.kind === 'out-of-order') throw new Error(describeVerdict(v));
+        const v = judgeAlert(s.book, target(), { mode: req.mode, alertId: req.requestId ?? 'operator', firedAt: req.firedAt ?? new Date().toISOString() });
+        if (v.kind === 'bad-time' || v.kind === 'out-of-order' || v.kind === 'malformed') throw new Error(describeVerdict(v));
       },
     },
   );

@@ -23,16 +23,20 @@ export class DeliveryTimeoutError extends Error {
  * gives up after 3 s, and an answer it never sees is worse than a clear 503.
  */
 export class TemporalAlertSink implements AlertSink {
+  private readonly clientOf: () => Promise<Client>;
+
   constructor(
-    private readonly client: Client,
+    client: Client | (() => Promise<Client>),
     private readonly modeInput: ModeWorkflowInput,
     private readonly placement: WorkflowPlacement = DEFAULT_PLACEMENT,
     private readonly deadlineMs = 2_500,
-  ) {}
+  ) {
+    this.clientOf = typeof client === 'function' ? client : () => Promise.resolve(client);
+  }
 
   deliverMacro(alert: MacroAlert): Promise<void> {
-    return this.withDeadline(() =>
-      this.client.workflow.signalWithStart<typeof modeWorkflow, [MacroAlert]>('modeWorkflow', {
+    return this.withDeadline((client) =>
+      client.workflow.signalWithStart<typeof modeWorkflow, [MacroAlert]>('modeWorkflow', {
         workflowId: this.placement.modeWorkflowId,
         taskQueue: this.placement.taskQueue,
         args: [this.modeInput],
@@ -43,8 +47,8 @@ export class TemporalAlertSink implements AlertSink {
   }
 
   deliverAbot(alert: AbotAlert): Promise<void> {
-    return this.withDeadline(() =>
-      this.client.workflow.signalWithStart<typeof abotInboxWorkflow, [AbotAlert]>('abotInboxWorkflow', {
+    return this.withDeadline((client) =>
+      client.workflow.signalWithStart<typeof abotInboxWorkflow, [AbotAlert]>('abotInboxWorkflow', {
         workflowId: this.placement.abotInboxWorkflowId,
         taskQueue: this.placement.taskQueue,
         args: [ABOT_INBOX_INPUT],
@@ -54,15 +58,26 @@ export class TemporalAlertSink implements AlertSink {
     );
   }
 
-  private async withDeadline(call: () => Promise<unknown>): Promise<void> {
+  private async withDeadline(call: (client: Client) => Promise<unknown>): Promise<void> {
     const ms = this.deadlineMs;
+    const until = Date.now() + ms;
+    const abort = new AbortController();
     let timer: NodeJS.Timeout | undefined;
-    // The gRPC deadline covers the call; the timer also covers dialling a server that is down.
+    // One budget for dialling and calling; the abort stops the client's own retry loop so nothing
+    // keeps running after we answered.
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new DeliveryTimeoutError(ms)), ms);
+      timer = setTimeout(() => {
+        abort.abort();
+        reject(new DeliveryTimeoutError(ms));
+      }, ms);
     });
+    const attempt = async () => {
+      const client = await this.clientOf();
+      const conn = client.connection;
+      await conn.withAbortSignal(abort.signal, () => conn.withDeadline(until, () => call(client)));
+    };
     try {
-      await Promise.race([this.client.connection.withDeadline(Date.now() + ms, call), timeout]);
+      await Promise.race([attempt(), timeout]);
     } finally {
       clearTimeout(timer);
     }

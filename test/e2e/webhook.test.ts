@@ -5,8 +5,8 @@ import { Runtime, DefaultLogger, type Worker } from '@temporalio/worker';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { loadConfig } from '../../config';
 import { SqliteLedger } from '../../adapters/persistence/ledger-sqlite';
-import { abotInboxQuery, modeQuery } from '../../signals/defs';
-import { lazyClient } from '../../signals/connection';
+import { abotInboxQuery, modeQuery, takeAbotAlertsUpdate } from '../../signals/defs';
+import { ClientOnDemand } from '../../signals/connection';
 import { modeWorkflowInput, type WorkflowPlacement } from '../../signals/mode-start';
 import { startWebhookServer, TemporalAlertSink, type RunningWebhook, type WebhookOptions } from '../../signals/webhook';
 import { startDevServer } from '../helpers/temporal';
@@ -107,6 +107,11 @@ describe('TradingView receiver end to end (real HTTP, real Temporal, real worker
     const inbox = await env.client.workflow.getHandle(placement.abotInboxWorkflowId).query(abotInboxQuery);
     expect(inbox.pending).toEqual([{ action: 'buy', ticker: 'SOL', alertId: first.body.alertId, firedAt: alert.time, source: 'tradingview' }]);
     expect(inbox.duplicatesIgnored).toBe(1);
+    // The A-bot (a later workflow) takes alerts out in order; they leave the inbox.
+    const inboxHandle = env.client.workflow.getHandle(placement.abotInboxWorkflowId);
+    const taken = await inboxHandle.executeUpdate(takeAbotAlertsUpdate, { args: [{ max: 5 }] });
+    expect(taken.map((a) => a.alertId)).toEqual([first.body.alertId]);
+    expect(await inboxHandle.query(abotInboxQuery)).toMatchObject({ pending: [], received: 1, taken: 1 });
   });
 
   it('refuses each kind of bad input with the right 4xx, and no workflow sees it', async () => {
@@ -167,8 +172,8 @@ describe('TradingView receiver end to end (real HTTP, real Temporal, real worker
         s.close(() => resolve(port));
       });
     });
-    const deadClient = lazyClient({ connectionOptions: { address: `127.0.0.1:${closedPort}` }, namespace: 'default' });
-    const down = await startWebhookServer(options({ sink: new TemporalAlertSink(deadClient, modeWorkflowInput(config.settings), placement) }));
+    const deadClient = new ClientOnDemand({ connectionOptions: { address: `127.0.0.1:${closedPort}` }, namespace: 'default' });
+    const down = await startWebhookServer(options({ sink: new TemporalAlertSink(() => deadClient.get(), modeWorkflowInput(config.settings), placement) }));
     try {
       const started = Date.now();
       const r = await answer(await post(down.url, { passphrase: PASSPHRASE, kind: 'macro', action: 'GOLD', time: nowIso() }));
@@ -181,6 +186,7 @@ describe('TradingView receiver end to end (real HTTP, real Temporal, real worker
       console.log(`503 answered in ${took} ms with Temporal down`);
     } finally {
       await down.close();
+      await deadClient.close();
     }
     expect((await modeHandle().query(modeQuery)).mode).toBe('BTC');
     expect(logLines.join('')).not.toContain(PASSPHRASE);

@@ -15,6 +15,7 @@ describe('mode decisions', () => {
     expect(judgeAlert(book, 'GOLD', { mode: 'BTC', alertId: 'b', firedAt: '2026-11-24T10:00:00Z' })).toEqual({ kind: 'flip', to: 'BTC' });
     expect(judgeAlert(book, 'BTC', { mode: 'BTC', alertId: 'b', firedAt: '2026-11-24T10:00:00Z' })).toEqual({ kind: 'same-mode', mode: 'BTC' });
     expect(judgeAlert({ seenAlertIds: [], lastAlertAt: null }, 'GOLD', { mode: 'BTC', alertId: 'x', firedAt: '2000-01-01T00:00:00Z' }).kind).toBe('flip');
+    expect(judgeAlert(book, 'GOLD', { mode: 'BTC', alertId: undefined as unknown as string, firedAt: '2026-11-24T11:00:00Z' }).kind).toBe('malformed');
     expect(describeVerdict({ kind: 'out-of-order', firedAt: 'T1', lastAlertAt: 'T2' })).toBe('alert fired at T1 is older than the last applied alert (T2)');
   });
 

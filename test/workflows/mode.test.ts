@@ -90,6 +90,7 @@ describe('mode workflow on a real Temporal server with real hot path and ledger 
       await refuse({ mode: 'BTC', reason: '   ' }, /reason is required/);
       await refuse({ mode: 'BTC' }, /reason is required/);
       await refuse({ mode: 'BTC', reason: 'x', firedAt: 'yesterday' }, /not an ISO-8601 time/);
+      await refuse({ mode: 'BTC', reason: 'x', requestId: ' ' }, /alertId must be a non-empty string/);
 
       const same = await handle.executeUpdate(setModeUpdate, { args: [{ mode: 'GOLD', reason: 'confirm', firedAt: '2026-11-24T11:00:00Z' }] });
       expect(same).toEqual({ mode: 'GOLD', changed: false, message: 'already in GOLD mode' });
@@ -125,9 +126,11 @@ describe('mode workflow on a real Temporal server with real hot path and ledger 
       // Older than the applied one: a delayed delivery must not undo a newer decision.
       await handle.signal(macroSignal, alert('GOLD', 'tv-b', '2026-11-24T09:59:00Z'));
       await handle.signal(macroSignal, alert('COPPER', 'tv-c', '2026-11-24T10:06:00Z'));
+      // Sent by hand without an id (e.g. `temporal workflow signal`): refused, never half-applied.
+      await handle.signal(macroSignal, { mode: 'GOLD', firedAt: '2026-11-24T10:07:00Z' } as MacroAlert);
       const view = await eventually(async () => {
         const v = await handle.query(modeQuery);
-        expect(v.ignoredAlerts).toHaveLength(4);
+        expect(v.ignoredAlerts).toHaveLength(5);
         expect(v.pendingFlips).toBe(0);
         return v;
       });
@@ -138,6 +141,7 @@ describe('mode workflow on a real Temporal server with real hot path and ledger 
         ['tv-a', 'alert tv-a was seen before: ignored'],
         ['tv-b', 'alert fired at 2026-11-24T09:59:00Z is older than the last applied alert (2026-11-24T10:00:00Z)'],
         ['tv-c', 'unknown mode "COPPER": use BTC or GOLD'],
+        [undefined, 'malformed alert: alertId must be a non-empty string'],
       ]);
       expect(flips(ledger)).toHaveLength(1);
       expect(control.snapshot().allocationsApplied).toBe(1);
