@@ -1,5 +1,6 @@
 import { activityInfo, ApplicationFailure, heartbeat, sleep } from '@temporalio/activity';
 import type { ExchangeId } from '../domain/market';
+import type { Decimal } from '../domain/money/decimal';
 import { formatDecimal } from '../domain/money/format';
 import { parseDecimal } from '../domain/money/parse';
 import {
@@ -26,6 +27,10 @@ export interface MoneyActivityDeps {
   rules: TransferRules;
   /** Pause between status polls while a transfer is under way. */
   pollMs?: number;
+  /** coins.json stablecoins (asset -> peg): a USD-pegged stable is valued at 1 unless `usdPrice` knows better. */
+  stablecoins?: Record<string, string>;
+  /** Live USD price of an asset (e.g. the hot path's book mid); undefined when unknown. */
+  usdPrice?: (asset: string) => Promise<Decimal | undefined>;
   logger?: { info(obj: object, msg: string): void; warn(obj: object, msg: string): void };
 }
 
@@ -85,6 +90,17 @@ export function createMoneyActivities(deps: MoneyActivityDeps) {
           continue;
         }
         out.holdings[exchange] = Object.fromEntries(Object.entries(b.assets).map(([a, x]) => [a, formatDecimal(x.total)]));
+      }
+      return out;
+    },
+
+    /** USD prices as decimal strings; an asset left out has no price (the review says so). */
+    async usdPrices(assets: string[]): Promise<Record<string, string>> {
+      const out: Record<string, string> = {};
+      for (const asset of assets) {
+        const live = await deps.usdPrice?.(asset);
+        if (live) out[asset] = formatDecimal(live);
+        else if (asset === 'USD' || deps.stablecoins?.[asset] === 'USD') out[asset] = '1';
       }
       return out;
     },

@@ -157,3 +157,25 @@ export const rebalanceQuery = defineQuery<RebalanceView>('rebalance');
 /** Operator approval of a large transfer; refused unless the rebalance is waiting for it. */
 export const approveRebalanceUpdate = defineUpdate<RebalanceView, [{ by: string }]>('approveRebalance');
 export const rejectRebalanceUpdate = defineUpdate<RebalanceView, [{ by: string; reason: string }]>('rejectRebalance');
+
+// --- Money manager (workflow id `money`, implemented by workflows/money.ts) ---------------------
+
+export const MONEY_WORKFLOW_ID = 'money';
+
+export interface MoneyView {
+  lastReviewAt: string | null;
+  reviews: number;
+  totalUsd: string | null;
+  /** Per inventory asset: drift in percent (decimal string) and whether it is over the limit. */
+  drifts: Array<{ asset: string; driftPercent: string; exceedsLimit: boolean }>;
+  /** Rebalances running now, by asset (workflow ids). */
+  running: Record<string, string>;
+  /** Recent decisions: started, skipped (with why), finished (with the outcome). */
+  events: Array<{ at: string; asset: string; what: string }>;
+  /** Exchanges whose balances could not be read at the last review, and assets that could not be judged. */
+  problems: string[];
+}
+
+export const moneyQuery = defineQuery<MoneyView>('money');
+/** Review balances now instead of at the next interval. */
+export const reviewMoneySignal = defineSignal('reviewMoney');

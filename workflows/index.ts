@@ -3,3 +3,4 @@ export { modeWorkflow } from './mode';
 export { abotInboxWorkflow } from './abot-inbox';
 export { hotpathStatusWorkflow } from './hotpath-status';
 export { rebalanceWorkflow } from './rebalance';
+export { moneyWorkflow } from './money';

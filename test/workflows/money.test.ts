@@ -1,0 +1,136 @@
+import { Runtime, DefaultLogger, Worker } from '@temporalio/worker';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { moneyWorkflow, type MoneyInput } from '../../workflows/money';
+import { approveRebalanceUpdate, moneyQuery, rebalanceQuery, reviewMoneySignal } from '../../signals/defs';
+import { createMoneyActivities } from '../../activities/money';
+import { SqliteLedger } from '../../adapters/persistence/ledger-sqlite';
+import { startSimulator, type RunningSimulator } from '../../adapters/sim';
+import type { ExchangeAdapters } from '../../adapters/exchanges';
+import { systemClock } from '../../ports/clock';
+import { startDevServer, uniqueTaskQueue, workflowBundle } from '../helpers/temporal';
+import { adaptersFor, testConfig } from '../adapters/helpers/exchange-harness';
+
+Runtime.install({ logger: new DefaultLogger('ERROR') });
+
+let env: TestWorkflowEnvironment;
+let sim: RunningSimulator;
+let venues: Record<'binance' | 'kraken', ExchangeAdapters>;
+let ledger: SqliteLedger;
+const { cfg } = testConfig();
+
+beforeAll(async () => {
+  [env, sim] = await Promise.all([
+    startDevServer(),
+    startSimulator({ port: 0, seed: 5, autoTick: false, exchanges: ['binance', 'kraken'], withdrawalDelayMs: 500 }),
+  ]);
+  venues = { binance: await adaptersFor(sim, 'binance'), kraken: await adaptersFor(sim, 'kraken') };
+  ledger = SqliteLedger.open({ file: ':memory:' });
+}, 90_000);
+afterAll(async () => {
+  await Promise.all(Object.values(venues ?? {}).map((v) => v.close()));
+  await sim?.close();
+  await env?.teardown();
+  ledger?.close();
+});
+
+const t = cfg.settings.transfers;
+const INPUT: MoneyInput = {
+  exchanges: ['binance', 'kraken'],
+  inventoryAssets: ['USDT', 'USDC', 'SOL'],
+  driftLimitPercent: cfg.settings.moneyManager.driftLimitPercent.toFixed(),
+  transferMinimumUsd: t.minimumUsd.toFixed(),
+  approvalAboveUsd: t.approvalAboveUsd.toFixed(),
+  approvalTimeoutMs: 60_000,
+  depositTimeoutMs: 30_000,
+  intervalMs: 3_600_000,
+};
+
+async function worker(taskQueue: string): Promise<Worker> {
+  const activities = createMoneyActivities({
+    venues, ledger, clock: systemClock, catalogue: cfg.networks, rules: t, pollMs: 100, stablecoins: cfg.coins.stablecoins,
+  });
+  return Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle: await workflowBundle(), activities, shutdownGraceTime: '1 second' });
+}
+
+async function until<T>(what: string, get: () => Promise<T>, ok: (v: T) => boolean): Promise<T> {
+  const end = Date.now() + 20_000;
+  for (;;) {
+    const v = await get();
+    if (ok(v)) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(v)}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+describe('money manager workflow (real Temporal server, real ccxt adapters against the simulator)', () => {
+  it('reviews balances, leaves balanced assets alone, starts one rebalance for a drifted asset and sees it through', async () => {
+    const taskQueue = uniqueTaskQueue('money');
+    const w = await worker(taskQueue);
+    await w.runUntil(async () => {
+      const h = await env.client.workflow.start(moneyWorkflow, { taskQueue, workflowId: `money-test-${Date.now()}`, args: [INPUT] });
+      const q = () => h.query(moneyQuery);
+      try {
+        const first = await until('first review', q, (v) => v.reviews >= 1);
+        expect(first.drifts).toEqual([
+          { asset: 'USDT', driftPercent: '0.00', exceedsLimit: false },
+          { asset: 'USDC', driftPercent: '0.00', exceedsLimit: false },
+        ]);
+        expect(first.problems).toEqual(['SOL: no USD price']);
+        expect(first.running).toEqual({});
+
+        // 40,000 USDT more on Binance: 140k vs 100k is 16.67 % over the 120k target -> move 20k.
+        sim.control.credit('binance', 'USDT', '40000');
+        await h.signal(reviewMoneySignal);
+        const started = await until('a rebalance', q, (v) => v.running.USDT !== undefined);
+        expect(started.drifts.find((d) => d.asset === 'USDT')).toEqual({ asset: 'USDT', driftPercent: '16.67', exceedsLimit: true });
+        const id = started.running.USDT!;
+        expect(id).toBe('rebalance-USDT-1');
+        expect(started.events.at(-1)!.what).toBe('started rebalance-USDT-1: 20000 binance -> kraken (drift 16.67 %)');
+
+        // $20,000 is above the approval amount: it waits, and a second review starts nothing new.
+        const child = env.client.workflow.getHandle(id);
+        await until('approval wait', () => child.query(rebalanceQuery), (v) => v.state === 'awaiting-approval');
+        await h.signal(reviewMoneySignal);
+        const again = await until('second review', q, (v) => v.reviews >= started.reviews + 1);
+        expect(again.running).toEqual({ USDT: id });
+        expect(again.events.filter((e) => e.what.startsWith('started'))).toHaveLength(1);
+
+        await child.executeUpdate(approveRebalanceUpdate, { args: [{ by: 'test-operator' }] });
+        const done = await until('rebalance done', q, (v) => v.running.USDT === undefined);
+        expect(done.events.at(-1)!.what).toBe('rebalance-USDT-1 completed: credited 19999 USDT on kraken; approved by test-operator');
+        expect(sim.control.balances('binance').USDT!.total).toBe('120000');
+        expect(sim.control.balances('kraken').USDT!.total).toBe('119999');
+
+        await h.signal(reviewMoneySignal);
+        const after = await until('review after', q, (v) => v.reviews >= again.reviews + 1);
+        expect(after.drifts.find((d) => d.asset === 'USDT')!.exceedsLimit).toBe(false);
+        expect(after.running).toEqual({});
+        expect(sim.control.withdrawals('binance')).toHaveLength(1);
+      } finally {
+        await h.terminate('test over');
+      }
+    });
+  });
+
+  it('continues as new with its state (review count, events) when the history grows', async () => {
+    const taskQueue = uniqueTaskQueue('money');
+    const w = await worker(taskQueue);
+    await w.runUntil(async () => {
+      const workflowId = `money-roll-${Date.now()}`;
+      const h = await env.client.workflow.start(moneyWorkflow, { taskQueue, workflowId, args: [{ ...INPUT, maxHistoryEvents: 20 }] });
+      try {
+        const firstRun = h.firstExecutionRunId;
+        for (let i = 0; i < 4; i += 1) {
+          const before = (await h.query(moneyQuery)).reviews;
+          await env.client.workflow.getHandle(workflowId).signal(reviewMoneySignal);
+          await until('a review', () => env.client.workflow.getHandle(workflowId).query(moneyQuery), (v) => v.reviews > before);
+        }
+        const latest = env.client.workflow.getHandle(workflowId);
+        expect((await latest.describe()).runId).not.toBe(firstRun);
+        expect((await latest.query(moneyQuery)).reviews).toBeGreaterThanOrEqual(5);
+      } finally {
+        await env.client.workflow.getHandle(workflowId).terminate('test over');
+      }
+    });
+  });
+});

@@ -1,0 +1,138 @@
+import {
+  allHandlersFinished, condition, continueAsNew, log, ParentClosePolicy, proxyActivities, setHandler, startChild, workflowInfo,
+} from '@temporalio/workflow';
+import { moneyQuery, reviewMoneySignal, type MoneyView } from '../signals/defs';
+import { Decimal, ROUND_DOWN } from '../domain/money/decimal';
+import { formatDecimal } from '../domain/money/format';
+import type { ExchangeId } from '../domain/market';
+import { reviewBalances, type HoldingsByExchange, type RebalancePlan } from '../domain/money-manager';
+import type { MoneyActivities } from '../activities/money';
+import { rebalanceWorkflow } from './rebalance';
+
+const EVENTS_CAP = 50;
+
+export interface MoneyState {
+  view: MoneyView;
+  /** Numbers the rebalance ids (`rebalance-<asset>-<n>`) across continue-as-new. */
+  counter: number;
+}
+
+export interface MoneyInput {
+  exchanges: ExchangeId[];
+  /** The Q-bot's inventory (coins.json arbitrageAssets + quoteCurrencies). */
+  inventoryAssets: string[];
+  /** Decimal strings from settings.json. */
+  driftLimitPercent: string;
+  transferMinimumUsd: string;
+  approvalAboveUsd: string;
+  approvalTimeoutMs: number;
+  depositTimeoutMs: number;
+  /** moneyManager.balanceCheckIntervalMs */
+  intervalMs: number;
+  /** Continue as new at this history length even before the server suggests it (tests, tuning). */
+  maxHistoryEvents?: number;
+  state?: MoneyState;
+}
+
+const acts = proxyActivities<MoneyActivities>({ startToCloseTimeout: '1 minute', retry: { initialInterval: '1 second', maximumInterval: '1 minute' } });
+
+/**
+ * The money manager (id `money`): every interval (or on `reviewMoney`) reads every balance, values
+ * it, measures each inventory asset's drift and starts a rebalance for an asset over the limit,
+ * never two for one asset at once. Rebalances are children that outlive this run (ABANDON): a
+ * transfer in flight must not be cut off by a continue-as-new or an operator stopping this loop.
+ */
+export async function moneyWorkflow(input: MoneyInput): Promise<void> {
+  const s: MoneyState = input.state ?? {
+    counter: 0,
+    view: { lastReviewAt: null, reviews: 0, totalUsd: null, drifts: [], running: {}, events: [], problems: [] },
+  };
+  let reviewRequested = true;
+  setHandler(moneyQuery, (): MoneyView => JSON.parse(JSON.stringify(s.view)) as MoneyView);
+  setHandler(reviewMoneySignal, () => void (reviewRequested = true));
+
+  const note = (asset: string, what: string) => {
+    s.view.events = [...s.view.events, { at: new Date().toISOString(), asset, what }].slice(-EVENTS_CAP);
+  };
+
+  async function startRebalance(plan: RebalancePlan): Promise<void> {
+    // Whole cents of a stablecoin, a millionth of a coin: finer than any exchange takes.
+    const amount = plan.amount.toDecimalPlaces(6, ROUND_DOWN);
+    const price = plan.amountUsd.div(plan.amount);
+    s.counter += 1;
+    const workflowId = `rebalance-${plan.asset}-${s.counter}`;
+    const child = await startChild(rebalanceWorkflow, {
+      workflowId,
+      parentClosePolicy: ParentClosePolicy.ABANDON,
+      args: [{
+        rebalanceId: workflowId, asset: plan.asset, amount: formatDecimal(amount), priceUsd: formatDecimal(price),
+        from: plan.from, to: plan.to, approvalAboveUsd: input.approvalAboveUsd,
+        approvalTimeoutMs: input.approvalTimeoutMs, depositTimeoutMs: input.depositTimeoutMs,
+      }],
+    });
+    s.view.running[plan.asset] = workflowId;
+    note(plan.asset, `started ${workflowId}: ${formatDecimal(amount)} ${plan.from} -> ${plan.to} (drift ${plan.driftPercent.toFixed(2)} %)`);
+    void child.result().then(
+      (r) => note(plan.asset, `${workflowId} ${r.state}: ${r.reason ?? ''}`),
+      (err: unknown) => note(plan.asset, `${workflowId} failed: ${err instanceof Error ? err.message : String(err)}`),
+    ).finally(() => {
+      delete s.view.running[plan.asset];
+    });
+  }
+
+  async function review(): Promise<void> {
+    const snap = await acts.readBalances(input.exchanges);
+    const prices = await acts.usdPrices(input.inventoryAssets);
+    const holdings: HoldingsByExchange = {};
+    for (const [ex, assets] of Object.entries(snap.holdings) as Array<[ExchangeId, Record<string, string>]>) {
+      holdings[ex] = Object.fromEntries(Object.entries(assets).map(([a, v]) => [a, new Decimal(v)]));
+    }
+    const read = input.exchanges.filter((e) => holdings[e] !== undefined);
+    s.view.problems = snap.unread.map((u) => `${u.exchange} balances unread: ${u.reason}`);
+    s.view.lastReviewAt = new Date().toISOString();
+    s.view.reviews += 1;
+    // Judging drift with a venue missing would move money toward a venue we cannot see.
+    if (snap.unread.length > 0 || read.length < 2) return;
+    const r = reviewBalances({
+      holdings,
+      prices: Object.fromEntries(Object.entries(prices).map(([a, p]) => [a, new Decimal(p)])),
+      inventoryAssets: input.inventoryAssets,
+      enabledExchanges: read,
+      driftLimitPercent: new Decimal(input.driftLimitPercent),
+    });
+    s.view.totalUsd = formatDecimal(r.valuation.totalUsd, 2);
+    s.view.drifts = r.drifts.map((d) => ({ asset: d.asset, driftPercent: d.driftPercent.toFixed(2), exceedsLimit: d.exceedsLimit }));
+    s.view.problems.push(...r.skipped.map((k) => `${k.asset}: ${k.reason}`));
+    for (const plan of r.rebalances) {
+      if (s.view.running[plan.asset]) continue;
+      if (plan.amountUsd.lt(new Decimal(input.transferMinimumUsd))) {
+        note(plan.asset, `drift ${plan.driftPercent.toFixed(2)} % but the move is only $${plan.amountUsd.toFixed(2)}: under the transfer minimum`);
+        continue;
+      }
+      await startRebalance(plan);
+    }
+  }
+
+  const shouldRoll = () =>
+    workflowInfo().continueAsNewSuggested || (input.maxHistoryEvents !== undefined && workflowInfo().historyLength >= input.maxHistoryEvents);
+
+  for (;;) {
+    if (reviewRequested) {
+      reviewRequested = false;
+      try {
+        await review();
+      } catch (err) {
+        log.warn('money review failed', { error: err instanceof Error ? err.message : String(err) });
+        s.view.problems = [`review failed: ${err instanceof Error ? err.message : String(err)}`];
+      }
+    }
+    // Roll over only with no rebalance to watch: their completion callbacks live in this run.
+    const canRoll = () => shouldRoll() && Object.keys(s.view.running).length === 0;
+    const woken = await condition(() => reviewRequested || canRoll(), input.intervalMs);
+    if (!woken) reviewRequested = true;
+    if (canRoll()) {
+      await condition(allHandlersFinished);
+      await continueAsNew<typeof moneyWorkflow>({ ...input, state: s });
+    }
+  }
+}
