@@ -56,9 +56,11 @@ export class CcxtFunding implements Funding {
   }
 
   async depositAddress(asset: string, network: string): Promise<DepositAddress | Rejected> {
-    const r = await guarded(this.budget, 'read', () => this.ex.fetchDepositAddress(asset, { network: this.codes.ccxt(network) }));
+    const net = this.codes.ccxt(network);
+    const venue = this.quirks.depositAddress;
+    const r = await guarded(this.budget, 'read', () => (venue ? venue(this.ex, asset, net) : this.ex.fetchDepositAddress(asset, { network: net })));
     if (isRejected(r)) return r;
-    if (!r.address) return rejected('NETWORK_DISABLED', `${this.exchange} gave no ${asset} address on ${network}`);
+    if (!r?.address) return rejected('NETWORK_DISABLED', `${this.exchange} gave no ${asset} address on ${network}`);
     return { asset, network, address: r.address, ...(r.tag ? { tag: r.tag } : {}) };
   }
 
@@ -93,11 +95,12 @@ export class CcxtFunding implements Funding {
 
   private async findInHistory(req: WithdrawalRequest, record: KeyRecord): Promise<Transaction | undefined | Rejected> {
     const since = Math.min(record.firstSeen, this.clock.now() - DAY_MS);
-    const list = await guarded(this.budget, 'read', () => this.ex.fetchWithdrawals(req.asset, since));
+    const list = await guarded(this.budget, 'read', () => this.transfers('withdrawal', req.asset, since));
     if (isRejected(list)) return list;
     return list.find((t) => {
       const info = (t.info ?? {}) as Record<string, unknown>;
-      if (info.withdrawOrderId !== undefined) return info.withdrawOrderId === req.idempotencyKey;
+      const tag = this.quirks.withdrawalTag;
+      if (tag && info[tag.field] !== undefined) return info[tag.field] === tag.value(req.idempotencyKey);
       // Venues report the amount either gross or net of the fee.
       const net = t.amount === undefined ? undefined : decOr(t.amount).plus(decOr(t.fee?.cost));
       const amountMatches = sameAmount(t.amount, req.amount) || (net !== undefined && net.eq(req.amount));
@@ -105,9 +108,14 @@ export class CcxtFunding implements Funding {
     });
   }
 
+  private transfers(kind: 'withdrawal' | 'deposit', code: string | undefined, since: number): Promise<Transaction[]> {
+    if (this.quirks.listTransfers) return this.quirks.listTransfers(this.ex, kind, code, since);
+    return kind === 'withdrawal' ? this.ex.fetchWithdrawals(code, since) : this.ex.fetchDeposits(code, since);
+  }
+
   async withdrawalStatus(id: string): Promise<WithdrawalStatus | Rejected> {
     const asset = this.assetOfId.get(id);
-    const list = await guarded(this.budget, 'read', () => this.ex.fetchWithdrawals(asset, this.clock.now() - 30 * DAY_MS));
+    const list = await guarded(this.budget, 'read', () => this.transfers('withdrawal', asset, this.clock.now() - 30 * DAY_MS));
     if (isRejected(list)) return list;
     const t = list.find((x) => String(x.id) === id);
     if (!t) return rejected('UNKNOWN_OUTCOME', `${this.exchange} withdrawal ${id} is not in the exchange's history`, true);
@@ -115,7 +123,7 @@ export class CcxtFunding implements Funding {
   }
 
   async depositStatus(q: { asset: string; txid?: string; amount?: Decimal; since: number }): Promise<DepositStatus | Rejected> {
-    const list = await guarded(this.budget, 'read', () => this.ex.fetchDeposits(q.asset, q.since));
+    const list = await guarded(this.budget, 'read', () => this.transfers('deposit', q.asset, q.since));
     if (isRejected(list)) return list;
     const t = list.find((d) => (q.txid ? d.txid === q.txid : q.amount !== undefined && sameAmount(d.amount, q.amount)));
     if (!t) return { status: 'not-found' };

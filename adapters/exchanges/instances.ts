@@ -1,4 +1,4 @@
-import type { Exchange } from 'ccxt';
+import ccxt, { type Exchange } from 'ccxt';
 import type { Env } from '../../config/env';
 import type { VenueQuirks } from './venues/types';
 
@@ -20,6 +20,22 @@ export function deepMerge(...parts: Array<Obj | undefined>): Obj {
 function hasWsScheme(x: unknown): boolean {
   if (typeof x === 'string') return x.startsWith('ws://');
   return isPlain(x) && Object.values(x).some(hasWsScheme);
+}
+
+type ErrorHandler = (code: number, reason: string, url: string, method: string, ...rest: unknown[]) => unknown;
+
+/**
+ * Some venues' error parsers (Coinbase's) turn a 429 body into a plain ExchangeError before ccxt
+ * looks at the HTTP status, which would hide the rate limit from the budget. The status decides.
+ */
+function statusBeforeBody(ex: Exchange): void {
+  const target = ex as unknown as { handleErrors: ErrorHandler; id: string };
+  const original = target.handleErrors.bind(ex);
+  target.handleErrors = (code, reason, url, method, ...rest) => {
+    if (code === 429) throw new ccxt.RateLimitExceeded(`${target.id} ${method} ${url} 429 ${reason}`);
+    if (code === 418) throw new ccxt.DDoSProtection(`${target.id} ${method} ${url} 418 ${reason}`);
+    return original(code, reason, url, method, ...rest);
+  };
 }
 
 export interface InstanceSpec {
@@ -51,6 +67,7 @@ export async function createCcxtInstance(spec: InstanceSpec): Promise<Exchange> 
     { urls: deepMerge(quirks.defaultUrls(), spec.ccxtOptions?.urls as Obj | undefined, spec.urlsOverride) },
   );
   const ex = new cls(config);
+  statusBeforeBody(ex);
   // ccxt refuses plain ws:// (the simulator) until its http agent is loaded.
   if (hasWsScheme(ex.urls)) await ex.loadHttpProxyAgent();
   return ex;

@@ -43,6 +43,7 @@ export function binanceQuirks(env: Env): VenueQuirks {
     },
     // withdrawOrderId makes the key visible in Binance's withdrawal history for reconciliation.
     withdrawParams: (req, network) => ({ network, withdrawOrderId: req.idempotencyKey }),
+    withdrawalTag: { field: 'withdrawOrderId', value: (key) => key },
     marketBuyNeedsPrice: false,
     hasTradingFees: true,
   };

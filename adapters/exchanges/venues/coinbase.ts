@@ -1,10 +1,32 @@
-import { randomUUID } from 'node:crypto';
-import ccxt from 'ccxt';
+import { createHash, randomUUID } from 'node:crypto';
+import ccxt, { type Exchange, type Transaction } from 'ccxt';
 import { CoinbaseWithSequence } from './coinbase-sequence';
 import { scanOrdersByClientId, type ProExchangeClass, type VenueQuirks } from './types';
 
 interface Subscriber {
   subscribe(name: string, isPrivate: boolean, symbol?: string[]): Promise<unknown>;
+}
+
+/** A stable UUID-shaped token for an idempotency key (same key, same token). */
+export function uuidFromKey(key: string): string {
+  const h = createHash('sha256').update(`qbot-withdrawal:${key}`).digest('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
+interface TransactionsApi {
+  fetchTransactionsWithMethod(method: string, code?: string, since?: number, limit?: number, params?: object): Promise<Transaction[]>;
+}
+
+/**
+ * Coinbase lists crypto sends only as v2 account transactions (its withdrawals list is fiat only),
+ * and ccxt labels them all "deposit": a send is told apart by its negative amount.
+ */
+async function coinbaseTransfers(ex: Exchange, kind: 'withdrawal' | 'deposit', code: string | undefined, since: number): Promise<Transaction[]> {
+  const all = await (ex as unknown as TransactionsApi).fetchTransactionsWithMethod('v2PrivateGetAccountsAccountIdTransactions', code, since);
+  return all.filter((t) => {
+    const amount = ((t.info as { amount?: { amount?: string } } | undefined)?.amount?.amount ?? '').trim();
+    return (kind === 'withdrawal') === amount.startsWith('-');
+  });
 }
 
 /** Coinbase Advanced Trade: CDP key name + EC private key (ES256 JWT, which ccxt builds). */
@@ -35,7 +57,14 @@ export function coinbaseQuirks(): VenueQuirks {
     newClientOrderId: () => randomUUID(),
     clientOrderIdParams: (id) => ({ client_order_id: id }),
     fetchOrderByClientId: scanOrdersByClientId,
-    withdrawParams: (_req, network) => ({ network }),
+    // Coinbase deduplicates sends by `idem` (a UUID): derived from our key, a retry reuses it.
+    withdrawParams: (req, network) => ({ network, idem: uuidFromKey(req.idempotencyKey) }),
+    withdrawalTag: { field: 'idem', value: uuidFromKey },
+    listTransfers: coinbaseTransfers,
+    async depositAddress(ex, asset, ccxtNetwork) {
+      const byNetwork = await ex.fetchDepositAddressesByNetwork(asset);
+      return byNetwork[ccxtNetwork] ?? Object.values(byNetwork).find((a) => a?.network === ccxtNetwork);
+    },
     hasTradingFees: true,
   };
 }

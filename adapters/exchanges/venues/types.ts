@@ -1,4 +1,4 @@
-import type { Exchange } from 'ccxt';
+import type { Exchange, Transaction } from 'ccxt';
 import type { Env } from '../../../config/env';
 import type { ExchangeId } from '../../../domain/market';
 import type { Rejected } from '../../../ports/outcomes';
@@ -45,6 +45,15 @@ export interface VenueQuirks {
   networks?(ex: Exchange, asset: string, env: Env, codes: NetworkCodes): Promise<{ infos: NetworkInfo[]; unpriced: string[] }>;
   /** Market buys are sized in quote on this venue: the order needs a reference price. */
   readonly marketBuyNeedsPrice: boolean;
+  /**
+   * The venue's own idempotency field for withdrawals, visible again in its history (Binance
+   * withdrawOrderId, Coinbase idem); venues without one are matched by address and amount.
+   */
+  readonly withdrawalTag?: { field: string; value(idempotencyKey: string): string };
+  /** Deposit address where ccxt's fetchDepositAddress does not work per network (Coinbase). */
+  depositAddress?(ex: Exchange, asset: string, ccxtNetwork: string): Promise<{ address?: string; tag?: string } | undefined>;
+  /** Lists crypto transfers where ccxt's fetchWithdrawals/fetchDeposits cannot (Coinbase). */
+  listTransfers?(ex: Exchange, kind: 'withdrawal' | 'deposit', code: string | undefined, since: number): Promise<Transaction[]>;
   /** Whether ccxt's fetchTradingFees answers for this venue. */
   readonly hasTradingFees: boolean;
 }

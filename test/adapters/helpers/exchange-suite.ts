@@ -8,7 +8,7 @@ export interface VenueSpec {
   books: [string, string];
   /** Market used for orders, with its base and quote. */
   trade: { symbol: string; base: string; quote: string };
-  withdraw: { asset: string; network: string; amount: string; address: string };
+  withdraw: { asset: string; network: string; amount: string; address: string; feesPublished?: boolean };
   /** Environment the venue needs (Kraken's withdrawal key names). */
   env?: Record<string, string>;
 }
@@ -48,10 +48,16 @@ export function describeMarketData(spec: VenueSpec): void {
     it('resyncs after a sequence gap and ends on the simulator book again', async () => {
       const sym = spec.books[0];
       const resyncsBefore = healthOf(h, sym).resyncs;
+      // Two deliberate top-of-book changes: the first is lost on the wire (gap), the second
+      // arrives and can only be applied consistently by a resync.
+      const bump = (levels: Array<[string, string]>, i: number, by: string): Array<[string, string]> =>
+        levels.map(([p, a], j) => [p, j === i ? new Decimal(a).plus(by).toFixed() : a]);
+      const book = h.sim.control.book(ex, sym);
       h.sim.control.injectFault(ex, { type: 'sequence-gap', symbol: sym });
-      stop = ticking(h);
+      const lostBids = bump(book.bids, 3, '0.5');
+      h.sim.control.setBook(ex, sym, lostBids, book.asks);
+      h.sim.control.setBook(ex, sym, lostBids, bump(book.asks, 2, '0.25'));
       await waitFor(() => healthOf(h, sym).resyncs > resyncsBefore, 4000, 'a resync');
-      stop();
       h.sim.control.step(1);
       await waitFor(() => sameAsSim(h, ex, sym, CMP_DEPTH) && healthOf(h, sym).state === 'live', 4000, 'book consistent after resync');
     });
