@@ -19,9 +19,9 @@ const MARGIN = 1e-9;
 /**
  * Event-driven cross-exchange scanner over BTC/ETH/SOL x USD/USDT/USDC on every venue. A book
  * update re-evaluates only the pairs of its base that involve the updated market, both ways.
- * Float prefilter: gross top-of-book ratio bid/ask, ignoring fees (an upper bound) and, when the
- * quotes differ, allowing the stables to sit at opposite ends of the peg band (the depeg guard
- * refuses anything wider). Only survivors are evaluated in Decimal.
+ * Float prefilter: gross top-of-book ratio bid/ask ignoring fees, times the best top-of-book
+ * stable conversion rate when the quotes differ: an upper bound of the exact net (walking deeper,
+ * fees and rounding only lose). Only survivors are evaluated in Decimal.
  */
 export class CrossScanner {
   private readonly slots = new Map<string, number>();
@@ -29,6 +29,10 @@ export class CrossScanner {
   private readonly bid: Float64Array;
   private readonly ask: Float64Array;
   private readonly peers: number[][];
+  private readonly stableKeys = new Set<string>();
+  /** Best top-of-book conversion rate "FROM>TO" over all venues, before fees: an upper bound. */
+  private readonly rates = new Map<string, number>();
+  private stable: StableState | undefined;
 
   constructor(private readonly deps: ScanDeps) {
     const { arbitrageAssets, quoteCurrencies } = deps.config;
@@ -40,6 +44,24 @@ export class CrossScanner {
     this.bid = new Float64Array(this.markets.length);
     this.ask = new Float64Array(this.markets.length);
     this.peers = this.markets.map((m) => this.markets.flatMap((o, j) => (o.base === m.base && o.exchange !== m.exchange ? [j] : [])));
+    const money = new Set([...Object.keys(deps.config.stablecoins), ...Object.values(deps.config.stablecoins)]);
+    for (const m of deps.cache.markets()) if (money.has(m.base) && money.has(m.quote)) this.stableKeys.add(`${m.exchange}:${m.symbol}`);
+  }
+
+  /** A stable book changed: recompute the float rates and drop the Decimal stable state. */
+  private onStableBook(): void {
+    this.stable = undefined;
+    this.rates.clear();
+    for (const key of this.stableKeys) {
+      const [ex, symbol] = key.split(':') as [string, string];
+      const e = this.deps.cache.get(ex, symbol);
+      if (!e || e.state !== 'live') continue;
+      const bid = e.book.bids[0]?.price.toNumber() ?? 0;
+      const ask = e.book.asks[0]?.price.toNumber() ?? 0;
+      const { base, quote } = e.market;
+      if (bid > 0) this.rates.set(`${base}>${quote}`, Math.max(this.rates.get(`${base}>${quote}`) ?? 0, bid));
+      if (ask > 0) this.rates.set(`${quote}>${base}`, Math.max(this.rates.get(`${quote}>${base}`) ?? 0, 1 / ask));
+    }
   }
 
   get marketCount(): number {
@@ -47,27 +69,30 @@ export class CrossScanner {
   }
 
   onBook(entry: CachedBook): CrossScanResult {
-    const s = this.slots.get(`${entry.market.exchange}:${entry.market.symbol}`);
+    const key = `${entry.market.exchange}:${entry.market.symbol}`;
+    if (this.stableKeys.has(key)) this.onStableBook();
+    const s = this.slots.get(key);
     if (s === undefined) return { evaluated: [], prefiltered: 0 };
     this.bid[s] = entry.book.bids[0]?.price.toNumber() ?? 0;
     this.ask[s] = entry.book.asks[0]?.price.toNumber() ?? 0;
     const ctx = this.deps.thresholds.current('cross', entry.market.base);
     const floor = (this.deps.prefilterFloorPercent ?? ctx.thresholdPercent).toNumber() / 100;
-    const band = (2.01 * this.deps.config.pegBandPercent.toNumber()) / 100;
     const out: CrossScanResult = { evaluated: [], prefiltered: 0 };
-    let stable: StableState | undefined;
     for (const t of this.peers[s]!) {
       for (const [b, sl] of [[s, t], [t, s]] as const) {
         const a = this.ask[b]!;
         const bd = this.bid[sl]!;
         if (!(a > 0 && bd > 0)) continue;
-        const slack = this.markets[b]!.quote === this.markets[sl]!.quote ? 0 : band;
-        if (bd / a - 1 + slack < floor - MARGIN) {
+        const bq = this.markets[b]!.quote;
+        const sq = this.markets[sl]!.quote;
+        // Unknown rate: no estimate, so no pruning (the exact evaluation says NO_CONVERSION).
+        const rate = bq === sq ? 1 : this.rates.get(`${sq}>${bq}`);
+        if (rate !== undefined && (bd * rate) / a - 1 < floor - MARGIN) {
           out.prefiltered += 1;
           continue;
         }
-        stable ??= this.stableState();
-        const ev = this.evaluate(b, sl, ctx.thresholdPercent, ctx.depthMultiple, stable);
+        this.stable ??= this.stableState();
+        const ev = this.evaluate(b, sl, ctx.thresholdPercent, ctx.depthMultiple, this.stable);
         out.evaluated.push(ev);
         if (!ev.rejection && (!out.best || ev.netProfit.gt(out.best.netProfit))) out.best = ev;
       }
@@ -76,12 +101,12 @@ export class CrossScanner {
   }
 
   private stableState(): StableState {
-    const pegs = new Set(Object.values(this.deps.config.stablecoins));
     const stables = this.deps.config.stablecoins;
     const books: MarketBook[] = [];
-    for (const e of this.deps.cache.all()) {
-      const isStable = (x: string) => x in stables || pegs.has(x);
-      if (isStable(e.market.base) && isStable(e.market.quote) && e.state === 'live') books.push(e);
+    for (const key of this.stableKeys) {
+      const [ex, symbol] = key.split(':') as [string, string];
+      const e = this.deps.cache.get(ex, symbol);
+      if (e && e.state === 'live') books.push(e);
     }
     return { books, depegged: depeggedStables(stables, books, this.deps.config.pegBandPercent) };
   }

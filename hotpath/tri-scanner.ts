@@ -1,7 +1,7 @@
 import { ZERO, type Decimal } from '../domain/money/decimal';
 import type { ExchangeId, Market } from '../domain/market';
 import {
-  bookGate, buildTriGraph, evaluateCycle, lockGate, prefilterCycles, TopOfBook, type GateRejection,
+  bookGate, buildTriGraph, cycleReturnEstimate, evaluateCycle, lockGate, prefilterCycles, reject, TopOfBook, type GateRejection,
   type MarketBook, type TriEvaluation, type TriGraph,
 } from '../domain/arbitrage';
 import type { CachedBook } from './book-cache';
@@ -85,16 +85,18 @@ export class TriScanner {
     this.scratch.length = 0;
     const survivors = prefilterCycles(v.graph, v.top, ids, floor, this.scratch);
     const out: TriScanResult = { evaluated: [], prefiltered: ids.length - survivors.length };
+    const usd = new Map<string, Decimal | undefined>();
     for (const id of survivors) {
-      const ev = this.evaluate(exchange, v.graph, id, ctx.thresholdPercent, ctx.depthMultiple);
+      const ev = this.evaluate(exchange, v, id, ctx.thresholdPercent, ctx.depthMultiple, usd);
       out.evaluated.push(ev);
       if (!ev.rejection && (!out.best || ev.netPercent.gt(out.best.netPercent))) out.best = ev;
     }
     return out;
   }
 
-  private evaluate(exchange: ExchangeId, graph: TriGraph, id: number, threshold: Decimal, depthMultiple: Decimal): TriEvaluation {
+  private evaluate(exchange: ExchangeId, v: Venue, id: number, threshold: Decimal, depthMultiple: Decimal, usd: Map<string, Decimal | undefined>): TriEvaluation {
     const { cache, config } = this.deps;
+    const graph = v.graph;
     const cycle = graph.cycles[id]!;
     const books = cycle.legs.map((l) => cache.get(exchange, graph.markets[l.market]!.symbol));
     const rejectedWith = (rejection: GateRejection): TriEvaluation => ({
@@ -105,7 +107,16 @@ export class TriScanner {
     const ready = books as CachedBook[];
     const gate = bookGate(ready, this.deps.now(), config.maxBookAgeMs) ?? lockGate([`${exchange}:${cycle.start}`], this.deps.locked);
     if (gate) return rejectedWith(gate);
-    const usdPerStart = usdPrice(cache, cycle.start, config.stablecoins);
+    // Plausibility on the top of book, before any Decimal work: an edge the best prices already
+    // show above the limit is bad data (frozen or delisted pairs), whatever the walk would say.
+    const keep = cycle.legs.reduce((k, l) => k * v.top.keep[l.market]!, 1);
+    const topGross = cycleReturnEstimate(cycle, v.top) / keep - 1;
+    const maxPlausible = config.maxPlausibleGrossPercent.toNumber() / 100;
+    if (topGross > maxPlausible) {
+      return rejectedWith(reject('IMPLAUSIBLE_PROFIT', { topOfBookGross: `${(topGross * 100).toFixed(4)}%`, max: `${config.maxPlausibleGrossPercent.toFixed(2)}%`, path: cycle.path }));
+    }
+    if (!usd.has(cycle.start)) usd.set(cycle.start, usdPrice(cache, cycle.start, config.stablecoins));
+    const usdPerStart = usd.get(cycle.start);
     if (!usdPerStart) return rejectedWith({ code: 'NO_CONVERSION', figures: { asset: cycle.start }, message: `NO_CONVERSION: asset=${cycle.start} usd=unknown` });
     return evaluateCycle({
       cycle, books: ready as unknown as [MarketBook, MarketBook, MarketBook],
