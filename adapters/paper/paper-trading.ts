@@ -1,4 +1,4 @@
-import { Decimal, ONE, ZERO } from '../../domain/money/decimal';
+import { Decimal, ONE, ZERO, maxDecimal } from '../../domain/money/decimal';
 import { formatDecimal } from '../../domain/money/format';
 import { splitSymbol, type ExchangeId, type Market, type Symbol } from '../../domain/market';
 import type { OrderBook } from '../../domain/orderbook';
@@ -20,6 +20,8 @@ export interface PaperTradingOptions {
   /** The live book of a symbol from any feed (MarketData.latestBook, a replay, a test). */
   books: (symbol: Symbol) => OrderBook | undefined;
   initialBalances?: Record<string, Decimal>;
+  /** Shared paper balances (e.g. with paper staking, which moves coins in and out of them). */
+  wallet?: PaperBalances;
   /** Without one, the market's listed fee is charged in the quote currency. */
   feeBook?: FeeBook;
   /** Time between placing and the book being read, as a real round trip would take. */
@@ -55,13 +57,14 @@ export class PaperTrading implements Trading, Account {
   /** Resting orders in placement order (the order they share crossing volume in). */
   private readonly open = new Set<PaperOrder>();
   private readonly prices: ReturnType<typeof assetPricer>;
-  private readonly consumed = new Map<Symbol, Map<BookLevelKey, Decimal>>();
+  /** Per "symbol:side": crossing volume resting orders already took, by price level. */
+  private readonly consumed = new Map<string, Map<BookLevelKey, Decimal>>();
   private seq = 0;
 
   constructor(private readonly opts: PaperTradingOptions) {
     this.exchange = opts.exchange;
     for (const m of opts.markets) if (m.exchange === opts.exchange) this.markets.set(m.symbol, m);
-    this.wallet = new PaperBalances(opts.initialBalances);
+    this.wallet = opts.wallet ?? new PaperBalances(opts.initialBalances);
     this.clock = opts.clock ?? systemClock;
     this.prices = assetPricer(opts.books, opts.usdPrice);
     this.sleep = opts.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
@@ -159,16 +162,24 @@ export class PaperTrading implements Trading, Account {
    */
   onBook(book: OrderBook): string[] {
     const changed: string[] = [];
+    if (book.exchange !== this.exchange) return changed;
     // Crossing volume already used stays used while its level is still in the book: a level a
     // paper fill "took" but that the real market left standing must not fill us a second time.
-    const previous = this.consumed.get(book.symbol) ?? new Map<BookLevelKey, Decimal>();
-    const present = new Set([...book.bids, ...book.asks].map(levelKey));
-    const taken = new Map([...previous].filter(([k]) => present.has(k)));
-    this.consumed.set(book.symbol, taken);
+    // Kept per side (a buy consumes asks, a sell bids) so a locked book cannot mix them.
+    const takenBySide = { buy: new Map<BookLevelKey, Decimal>(), sell: new Map<BookLevelKey, Decimal>() };
+    for (const side of ['buy', 'sell'] as const) {
+      const previous = this.consumed.get(`${book.symbol}:${side}`) ?? new Map<BookLevelKey, Decimal>();
+      const present = new Set((side === 'buy' ? book.asks : book.bids).map(levelKey));
+      takenBySide[side] = new Map([...previous].filter(([k]) => present.has(k)));
+      this.consumed.set(`${book.symbol}:${side}`, takenBySide[side]);
+    }
     for (const o of [...this.open]) {
       if (o.ref.symbol !== book.symbol || !o.price) continue;
+      const taken = takenBySide[o.ref.side];
       let available = ZERO;
-      for (const level of crossingLevels(book, o.ref.side, o.price)) available = available.plus(level.amount.minus(taken.get(levelKey(level)) ?? ZERO));
+      for (const level of crossingLevels(book, o.ref.side, o.price)) {
+        available = available.plus(maxDecimal(ZERO, level.amount.minus(taken.get(levelKey(level)) ?? ZERO)));
+      }
       const take = Decimal.min(available, o.amount.minus(o.filled));
       if (take.lte(ZERO)) continue;
       consume(taken, crossingLevels(book, o.ref.side, o.price), take);

@@ -84,6 +84,33 @@ describe('paper trading: resting limit orders', () => {
     ledger.close();
   });
 
+  test('a level that shrinks below what was taken gives nothing, it does not cancel other levels', async () => {
+    const { paper, feed } = setup();
+    await paper.placeOrder(limitBuy('2', '99', 'shrink'));
+    feed(bookWithAsks(['98.50', '0.4'])); // takes 0.4 at 98.50
+    // 98.50 now shows 0.2 (< the 0.4 taken): 0 from it; 98.60 brings 0.3 -> +0.3 (0.1 if it went negative)
+    feed(bookWithAsks(['98.50', '0.2'], ['98.60', '0.3']));
+    expect(f(confirmed(await paper.fetchOrderByClientId('BTC/USDT', 'shrink')).filled)).toBe('0.7');
+    // Books of another exchange are ignored.
+    expect(paper.onBook({ ...bookWithAsks(['90', '5']), exchange: 'kraken' })).toEqual([]);
+  });
+
+  test('a resting sell fills when bids rise through it', async () => {
+    const seller = new PaperTrading({
+      exchange: 'binance', markets: [market], books: () => bookWithAsks(['100', '1']), initialBalances: { BTC: d('1') },
+      clock: { now: () => T0 }, sleep: async () => undefined,
+    });
+    const o = confirmed(await seller.placeOrder({ ...limitBuy('0.5', '99.50', 's'), side: 'sell' }));
+    // bids are at 99.00 < 99.50: nothing crosses, the whole 0.5 rests with 0.5 BTC reserved
+    expect([f(o.filled), o.orderStatus]).toEqual(['0', 'open']);
+    expect(seller.onBook({ exchange: 'binance', symbol: 'BTC/USDT', receivedAt: T0, asks: [], bids: [L('99.60', '0.2'), L('99.40', '9')] })).toEqual(['s']);
+    const c = confirmed(await seller.fetchOrderByClientId('BTC/USDT', 's'));
+    // 0.2 at our 99.50 = 19.9; maker fee 0.05 % = 0.00995; USDT 19.9 - 0.00995 = 19.89005
+    expect([f(c.filled), f(c.cost), f(c.fees[0]!.amount), c.orderStatus]).toEqual(['0.2', '19.9', '0.00995', 'open']);
+    const b = (await seller.balances()).assets;
+    expect([f(b.BTC!.free), f(b.BTC!.used), f(b.USDT!.free)]).toEqual(['0.5', '0.3', '19.89005']);
+  });
+
   test('two resting orders share the crossing volume in placement order', async () => {
     const { paper, feed } = setup();
     await paper.placeOrder(limitBuy('0.5', '99', 'a'));
