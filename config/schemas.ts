@@ -174,6 +174,21 @@ export const coinsSchema = z.strictObject({
   feeDiscountAsset: z.partialRecord(exchangeIdSchema, assetCode),
   abotUniverse: z.array(assetCode).min(1),
   stakable: z.record(assetCode, z.array(exchangeIdSchema).min(1)),
+  /**
+   * Paper staking products (APY, unbonding) per asset and exchange: what the paper Staking adapter
+   * offers. Only (asset, exchange) pairs listed in `stakable` may appear.
+   */
+  paperStaking: z
+    .record(assetCode, z.partialRecord(exchangeIdSchema, z.strictObject({ apyPercent: percentageString, unbondingHours: z.number().int().min(0).max(24 * 90) })))
+    .optional(),
+}).superRefine((c, ctx) => {
+  for (const [asset, venues] of Object.entries(c.paperStaking ?? {})) {
+    for (const exchange of Object.keys(venues)) {
+      if (!(c.stakable[asset] ?? []).includes(exchange as ExchangeId)) {
+        ctx.addIssue({ code: 'custom', path: ['paperStaking', asset, exchange], message: `${asset} is not stakable on ${exchange} (see "stakable")` });
+      }
+    }
+  }
 });
 export type Coins = z.infer<typeof coinsSchema>;
 

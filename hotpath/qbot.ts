@@ -2,7 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { Decimal, ZERO } from '../domain/money/decimal';
 import type { ExchangeId, Market } from '../domain/market';
 import type { OrderBook } from '../domain/orderbook';
-import type { CrossEvaluation, TakerFeeFn, ThresholdSource, TriEvaluation } from '../domain/arbitrage';
+import { lockGate, type CrossEvaluation, type TakerFeeFn, type ThresholdSource, type TriEvaluation } from '../domain/arbitrage';
 import type { Account } from '../ports/account';
 import type { Clock } from '../ports/clock';
 import type { Ledger } from '../ports/ledger';

@@ -21,6 +21,8 @@ export interface StakeConfirmed {
   /** For unstakes: when the coins become free. */
   availableAt?: number;
   id: string;
+  /** Unstakes: staking rewards paid out with it, when the venue reports them. */
+  rewardsPaid?: Decimal;
 }
 
 export interface StakingPosition {

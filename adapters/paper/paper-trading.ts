@@ -104,9 +104,13 @@ export class PaperTrading implements Trading, Account {
     if (!this.wallet.reserve(reserveAsset, reserved)) {
       return reject(rejected('INSUFFICIENT_FUNDS', `needs ${s(reserved)} ${reserveAsset}, free ${s(this.wallet.freeOf(reserveAsset))}`));
     }
-    await this.sleep(this.opts.latencyMs ?? 0);
+    try {
+      await this.sleep(this.opts.latencyMs ?? 0);
+    } finally {
+      // Also when the wait fails: a reservation must never leak.
+      this.wallet.release(reserveAsset, reserved);
+    }
     // From here on no await: the book read, the checks and the balance changes are one step.
-    this.wallet.release(reserveAsset, reserved);
     const order: PaperOrder = {
       ref, orderId: '', type: req.type, market: m, amount: checked.amount, price: checked.price, filled: ZERO, cost: ZERO, fills: [],
       fees: new Map(), status: 'open', reserveAsset, reserved: ZERO, reservePerUnit: perUnit ?? ZERO, timestamp: this.clock.now(), events: 0,

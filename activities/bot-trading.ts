@@ -1,0 +1,174 @@
+import { Decimal, ONE, ZERO } from '../domain/money/decimal';
+import { formatDecimal } from '../domain/money/format';
+import { quantizeAmountDown } from '../domain/money/quantize';
+import { midPrice, type OrderBook } from '../domain/orderbook';
+import { bestBuy, bestSell, buyQuote, sellQuote, type BuyQuote, type SellQuote } from '../domain/abot/venue';
+import type { ExchangeId, Market, Symbol } from '../domain/market';
+import type { Account } from '../ports/account';
+import type { Clock } from '../ports/clock';
+import type { Funding } from '../ports/funding';
+import type { Ledger, LedgerEntry } from '../ports/ledger';
+import type { Staking } from '../ports/staking';
+import type { Confirmed, Trading } from '../ports/trading';
+import { decision, orderFilled } from '../adapters/persistence/ledger-entries';
+
+/**
+ * What the A-bot, G-bot and sweep activities trade through: one entry per exchange with its
+ * ports, markets and a book source. `paper` marks paper venues in the ledger; `booksFills` says the
+ * Trading adapter books its own fills (paper trading with a ledger does; the ccxt adapter does not).
+ */
+export interface BotVenue {
+  exchange: ExchangeId;
+  trading: Trading;
+  account: Account;
+  staking?: Staking;
+  funding?: Funding;
+  markets: Market[];
+  books: (symbol: Symbol) => OrderBook | undefined;
+  paper: boolean;
+  booksFills: boolean;
+}
+
+export interface BotLogger {
+  info(obj: object, msg: string): void;
+  warn(obj: object, msg: string): void;
+}
+
+export interface BotTradingDeps {
+  venues: BotVenue[];
+  ledger: Ledger;
+  clock: Clock;
+  /** Quote currencies the bots may pay with (coins.json quoteCurrencies). */
+  quoteCurrencies: string[];
+  logger?: BotLogger;
+}
+
+const USD_LIKE = ['USD', 'USDT', 'USDC'];
+const s = formatDecimal;
+
+/** A trade's result as it crosses the Temporal boundary: decimal strings only. */
+export type TradeResult =
+  | { status: 'confirmed'; exchange: ExchangeId; symbol: string; clientOrderId: string; filled: string; averagePrice: string; usd: string; feesUsd: string }
+  | { status: 'rejected'; code: string; reason: string };
+
+/** USD per unit from the books (stables at par: the depeg guard is the hot path's business). */
+export function usdPrice(deps: BotTradingDeps, asset: string): Decimal | undefined {
+  if (USD_LIKE.includes(asset)) return ONE;
+  for (const v of deps.venues) {
+    for (const q of USD_LIKE) {
+      const book = v.books(`${asset}/${q}`);
+      const mid = book ? midPrice(book) : undefined;
+      if (mid) return mid;
+    }
+  }
+  return undefined;
+}
+
+/** The outcome booked under `key` by an earlier attempt, if any: a retry returns it unchanged. */
+export function bookedOutcome<T>(deps: BotTradingDeps, key: string): T | undefined {
+  const e = deps.ledger.entries({ kind: 'decision', correlationId: key }).find((x) => x.idempotencyKey === `${key}:outcome`);
+  return e ? ((e.details as { outcome: T }).outcome) : undefined;
+}
+
+/** Books the outcome of a step (with any extra lines) once; returns what is booked under the key. */
+export function bookOutcome<T extends object>(deps: BotTradingDeps, key: string, what: string, outcome: T, extra: LedgerEntry[] = [], realised?: Decimal): T {
+  const line = decision({ at: deps.clock.now(), correlationId: key, key: `${key}:outcome`, details: { what, outcome } });
+  const written = deps.ledger.append([...extra, { ...line, ...(realised ? { realisedPnlUsd: realised } : {}) }]);
+  if (!written) return bookedOutcome<T>(deps, key) ?? outcome;
+  deps.logger?.info({ key, what, outcome }, `${what}: ${'status' in outcome ? String(outcome.status) : 'booked'}`);
+  return outcome;
+}
+
+function feesUsd(deps: BotTradingDeps, c: Confirmed): Decimal {
+  return c.fees.reduce((sum, f) => sum.plus(f.amount.times(usdPrice(deps, f.currency) ?? ZERO)), ZERO);
+}
+
+function venueInputs(deps: BotTradingDeps, asset: string, exchange?: ExchangeId) {
+  const out: Array<{ venue: BotVenue; market: Market; book: OrderBook; quoteUsd: Decimal }> = [];
+  for (const venue of deps.venues) {
+    if (exchange && venue.exchange !== exchange) continue;
+    for (const market of venue.markets) {
+      if (market.base !== asset || !market.active || !deps.quoteCurrencies.includes(market.quote)) continue;
+      const book = venue.books(market.symbol);
+      const quoteUsd = usdPrice(deps, market.quote);
+      if (book && quoteUsd) out.push({ venue, market, book, quoteUsd });
+    }
+  }
+  return out;
+}
+
+async function execute(deps: BotTradingDeps, venue: BotVenue, q: BuyQuote | SellQuote, side: 'buy' | 'sell', amount: Decimal, key: string): Promise<TradeResult> {
+  const outcome = await venue.trading.placeOrder({ exchange: venue.exchange, symbol: q.symbol, side, type: 'ioc', amount, price: q.limitPrice, clientOrderId: key, correlationId: key });
+  if (outcome.status === 'rejected') return { status: 'rejected', code: outcome.code, reason: `${venue.exchange} ${q.symbol}: ${outcome.reason}` };
+  if (outcome.filled.isZero()) return { status: 'rejected', code: 'NO_FILL', reason: `${venue.exchange} ${q.symbol}: nothing filled` };
+  if (!venue.booksFills) {
+    deps.ledger.append(orderFilled({
+      at: deps.clock.now(), exchange: venue.exchange, symbol: q.symbol, side, clientOrderId: key, correlationId: key, orderId: outcome.orderId,
+      filled: outcome.filled, cost: outcome.cost, fees: outcome.fees.map((f) => ({ currency: f.currency, amount: f.amount })), quoteUsd: usdPrice(deps, q.quote),
+    }));
+  }
+  const fees = feesUsd(deps, outcome);
+  const gross = outcome.cost.times(usdPrice(deps, q.quote) ?? ZERO);
+  // Buys: what the coins cost with fees; sells: what came in after fees.
+  const usd = side === 'buy' ? gross.plus(fees) : gross.minus(fees);
+  // A fee taken in the bought coin reduces what we hold.
+  const baseFee = outcome.fees.filter((f) => f.currency === q.symbol.split('/')[0]).reduce((a, f) => a.plus(f.amount), ZERO);
+  const filled = side === 'buy' ? outcome.filled.minus(baseFee) : outcome.filled;
+  return { status: 'confirmed', exchange: venue.exchange, symbol: q.symbol, clientOrderId: key, filled: s(filled), averagePrice: s(outcome.averagePrice), usd: s(usd), feesUsd: s(fees) };
+}
+
+/** Buys `asset` for `budgetUsd` on the venue and quote with the best net price, paying with quote held there. */
+export async function buyBest(deps: BotTradingDeps, req: { key: string; asset: string; budgetUsd: Decimal; exchanges?: ExchangeId[] }): Promise<TradeResult> {
+  const skipped: string[] = [];
+  const quotes: Array<{ q: BuyQuote; venue: BotVenue; market: Market }> = [];
+  for (const { venue, market, book, quoteUsd } of venueInputs(deps, req.asset)) {
+    if (req.exchanges && !req.exchanges.includes(venue.exchange)) continue;
+    const balances = await venue.account.balances();
+    const free = 'assets' in balances ? (balances.assets[market.quote]?.free ?? ZERO) : ZERO;
+    if (free.times(quoteUsd).lt(req.budgetUsd)) {
+      skipped.push(`${venue.exchange} ${market.symbol}: ${s(free)} ${market.quote} free`);
+      continue;
+    }
+    const q = buyQuote({ market, book, takerFee: market.takerFee, quoteUsd }, req.budgetUsd);
+    if (q) quotes.push({ q, venue, market });
+    else skipped.push(`${venue.exchange} ${market.symbol}: book too thin`);
+  }
+  const best = bestBuy(quotes.map((x) => x.q));
+  const pick = quotes.find((x) => x.q === best);
+  if (!best || !pick) return { status: 'rejected', code: 'NO_VENUE', reason: `no venue can buy ${req.asset} for ${s(req.budgetUsd)} USD (${skipped.join('; ') || 'no market'})` };
+  const amount = quantizeAmountDown(best.baseAmount, pick.market.amountStep);
+  if (amount.lt(pick.market.minAmount) || amount.isZero()) return { status: 'rejected', code: 'BELOW_MIN_AMOUNT', reason: `${s(amount)} ${req.asset} is below the minimum on ${pick.venue.exchange}` };
+  return execute(deps, pick.venue, best, 'buy', amount, req.key);
+}
+
+/** Sells `amount` of `asset` held on `exchange` for the best net proceeds among its quote markets. */
+export async function sellBest(deps: BotTradingDeps, req: { key: string; asset: string; amount: Decimal; exchange: ExchangeId }): Promise<TradeResult> {
+  const quotes: Array<{ q: SellQuote; venue: BotVenue; market: Market }> = [];
+  for (const { venue, market, book, quoteUsd } of venueInputs(deps, req.asset, req.exchange)) {
+    const amount = quantizeAmountDown(req.amount, market.amountStep);
+    const q = sellQuote({ market, book, takerFee: market.takerFee, quoteUsd }, amount);
+    if (q && amount.gte(market.minAmount)) quotes.push({ q, venue, market });
+  }
+  const best = bestSell(quotes.map((x) => x.q));
+  const pick = quotes.find((x) => x.q === best);
+  if (!best || !pick) return { status: 'rejected', code: 'NO_VENUE', reason: `no ${req.exchange} market can take ${s(req.amount)} ${req.asset}` };
+  return execute(deps, pick.venue, best, 'sell', best.baseAmount, req.key);
+}
+
+export function venueOf(deps: BotTradingDeps, exchange: ExchangeId): BotVenue {
+  const v = deps.venues.find((x) => x.exchange === exchange);
+  if (!v) throw new Error(`no venue ${exchange} is wired`);
+  return v;
+}
+
+/** Everything held across venues (free + used + staked), in USD at mid prices. */
+export async function portfolioUsd(deps: BotTradingDeps): Promise<Decimal> {
+  let total = ZERO;
+  for (const v of deps.venues) {
+    const b = await v.account.balances();
+    if ('assets' in b) for (const [asset, bal] of Object.entries(b.assets)) total = total.plus(bal.total.times(usdPrice(deps, asset) ?? ZERO));
+    const staked = v.staking ? await v.staking.positions() : [];
+    if (Array.isArray(staked)) for (const p of staked) total = total.plus(p.amount.plus(p.rewards).times(usdPrice(deps, p.asset) ?? ZERO));
+  }
+  return total;
+}

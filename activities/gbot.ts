@@ -1,0 +1,136 @@
+import { Decimal, ZERO } from '../domain/money/decimal';
+import { formatDecimal } from '../domain/money/format';
+import { findCheapestConversion } from '../domain/conversion';
+import type { ExchangeId } from '../domain/market';
+import type { OrderBook } from '../domain/orderbook';
+import { transferIn, transferOut } from '../adapters/persistence/ledger-entries';
+import type { LedgerEntry } from '../ports/ledger';
+import { bookedOutcome, bookOutcome, buyBest, portfolioUsd, sellBest, usdPrice, venueOf, type BotTradingDeps, type BotVenue, type TradeResult } from './bot-trading';
+
+/**
+ * The G-bot's activities: buy PAXG where it is cheapest net (converting the quote held into the
+ * one the best PAXG market uses when needed), sell it, and send it to the cold wallet, the only
+ * destination allowed. Idempotent per workflow key like the A-bot's.
+ */
+export interface GbotActivityDeps extends BotTradingDeps {
+  goldAsset: string;
+  /** COLD_WALLET_ADDRESS: without it nothing can go to the cold wallet (and nothing else may). */
+  coldWalletAddress?: string;
+  /** The network PAXG is withdrawn on (an ERC-20 token). */
+  goldNetwork: string;
+}
+
+export type ColdResult =
+  | { status: 'confirmed'; exchange: ExchangeId; amount: string; fee: string; txid: string; paper: boolean }
+  | { status: 'rejected'; reason: string };
+
+const s = formatDecimal;
+const USD_LIKE = ['USD', 'USDT', 'USDC'];
+
+export function createGbotActivities(deps: GbotActivityDeps) {
+  const gold = deps.goldAsset;
+
+  /** Turns a USD-like balance into `quote` on one venue with the cheapest route, leg by leg. */
+  async function convertFor(venue: BotVenue, quote: string, amountUsd: Decimal, key: string): Promise<string | null> {
+    const b = await venue.account.balances();
+    if (!('assets' in b)) return `${venue.exchange}: balances unavailable (${b.reason})`;
+    const source = USD_LIKE.filter((a) => a !== quote).find((a) => (b.assets[a]?.free ?? ZERO).gte(amountUsd));
+    if (!source) return `${venue.exchange}: no stable balance covers ${s(amountUsd)} USD to convert into ${quote}`;
+    const books = new Map<string, OrderBook>();
+    for (const m of venue.markets) {
+      const book = venue.books(m.symbol);
+      if (book) books.set(m.symbol, book);
+    }
+    const r = findCheapestConversion({ markets: venue.markets, books, from: source, to: quote, amount: amountUsd, toUsdPrice: usdPrice(deps, quote) ?? new Decimal(1), parRate: new Decimal(1) });
+    if (!r.ok) return `${venue.exchange}: ${source} -> ${quote}: ${r.reason}`;
+    for (const [i, leg] of r.best.legs.entries()) {
+      const o = await venue.trading.placeOrder({ exchange: venue.exchange, symbol: leg.symbol, side: leg.side, type: 'ioc', amount: leg.orderAmount, price: leg.worstPrice, clientOrderId: `${key}:conv:${i}`, correlationId: key });
+      if (o.status === 'rejected') return `${venue.exchange}: conversion leg ${leg.symbol} rejected: ${o.reason}`;
+    }
+    return null;
+  }
+
+  return {
+    async gbotCapitalUsd(): Promise<string> {
+      return s(await portfolioUsd(deps));
+    },
+
+    async gbotGoldPriceUsd(): Promise<string> {
+      return s(usdPrice(deps, gold) ?? ZERO);
+    },
+
+    /** Buys PAXG for `budgetUsd` on the best venue; converts the quote first when none is held. */
+    async gbotBuyGold(input: { key: string; budgetUsd: string }): Promise<TradeResult> {
+      const known = bookedOutcome<TradeResult>(deps, input.key);
+      if (known) return known;
+      const budgetUsd = new Decimal(input.budgetUsd);
+      let trade = await buyBest(deps, { key: input.key, asset: gold, budgetUsd });
+      if (trade.status === 'rejected' && trade.code === 'NO_VENUE') {
+        // No venue holds the right quote: convert where the PAXG market is, then buy there.
+        const notes: string[] = [trade.reason];
+        for (const venue of deps.venues) {
+          const market = venue.markets.find((m) => m.base === gold && deps.quoteCurrencies.includes(m.quote) && venue.books(m.symbol));
+          if (!market) continue;
+          // A little more than the budget: the conversion costs fees and the buy needs the full amount.
+          const why = await convertFor(venue, market.quote, budgetUsd.times('1.01'), input.key);
+          if (why) {
+            notes.push(why);
+            continue;
+          }
+          trade = await buyBest(deps, { key: input.key, asset: gold, budgetUsd, exchanges: [venue.exchange] });
+          if (trade.status === 'confirmed') break;
+          notes.push(trade.reason);
+        }
+        if (trade.status === 'rejected') trade = { ...trade, reason: notes.join('; ') };
+      }
+      return bookOutcome(deps, input.key, 'gbot-buy', trade);
+    },
+
+    async gbotSellGold(input: { key: string; exchange: ExchangeId; amount: string; costUsd: string }): Promise<{ trade: TradeResult; realisedPnlUsd?: string }> {
+      const known = bookedOutcome<{ trade: TradeResult; realisedPnlUsd?: string }>(deps, input.key);
+      if (known) return known;
+      const trade = await sellBest(deps, { key: input.key, asset: gold, amount: new Decimal(input.amount), exchange: input.exchange });
+      if (trade.status !== 'confirmed') return bookOutcome(deps, input.key, 'gbot-sell', { trade });
+      // The order may have sold a step less than asked: the basis follows what was sold.
+      const sold = new Decimal(trade.filled);
+      const basis = new Decimal(input.costUsd).times(sold).div(new Decimal(input.amount));
+      const pnl = new Decimal(trade.usd).minus(basis);
+      return bookOutcome(deps, input.key, 'gbot-sell', { trade, realisedPnlUsd: s(pnl) }, [], pnl);
+    },
+
+    /** Withdraws PAXG to the cold wallet through the venue's Funding port (paper: PaperFunding). */
+    async gbotSendToCold(input: { key: string; exchange: ExchangeId; amount: string; purpose: 'flip' | 'sweep' }): Promise<ColdResult> {
+      const known = bookedOutcome<ColdResult>(deps, input.key);
+      if (known) return known;
+      const reject = (reason: string) => bookOutcome(deps, input.key, 'gbot-cold', { status: 'rejected', reason } as ColdResult);
+      if (!deps.coldWalletAddress) return reject('COLD_WALLET_ADDRESS is not set: nothing may leave for a cold wallet');
+      const venue = venueOf(deps, input.exchange);
+      if (!venue.funding) return reject(`${input.exchange} has no funding adapter wired`);
+      const amount = new Decimal(input.amount);
+      const nets = await venue.funding.networks(gold);
+      const net = Array.isArray(nets) ? nets.find((n) => n.network === deps.goldNetwork && n.withdrawEnabled) : undefined;
+      if (!net) return reject(`${input.exchange} cannot withdraw ${gold} on ${deps.goldNetwork}`);
+      // The fee comes out of the kept amount: the exchange balance never goes below zero.
+      const send = amount.minus(net.withdrawFee);
+      if (send.lte(ZERO)) return reject(`${s(amount)} ${gold} does not cover the ${s(net.withdrawFee)} withdrawal fee`);
+      const sub = await venue.funding.withdraw({ asset: gold, network: net.network, amount: send, address: deps.coldWalletAddress, idempotencyKey: input.key });
+      if (sub.status === 'rejected') return reject(`${sub.code}: ${sub.reason}`);
+      const st = await venue.funding.withdrawalStatus(sub.id);
+      const txid = 'txid' in st && typeof st.txid === 'string' ? st.txid : `pending:${sub.id}`;
+      const at = deps.clock.now();
+      const mark = (e: LedgerEntry): LedgerEntry => ({ ...e, details: { ...e.details, purpose: input.purpose, paper: venue.paper } });
+      const lines = [
+        ...transferOut({ at, from: input.exchange, to: 'cold-wallet', asset: gold, amount: send, fee: net.withdrawFee, network: net.network, withdrawalId: sub.id, correlationId: input.key }),
+        transferIn({ at, to: 'cold-wallet', from: input.exchange, asset: gold, amount: send, txid, correlationId: input.key }),
+      ].map(mark);
+      const out: ColdResult = { status: 'confirmed', exchange: input.exchange, amount: s(send), fee: s(net.withdrawFee), txid, paper: venue.paper };
+      return bookOutcome(deps, input.key, 'gbot-cold', out, lines);
+    },
+
+    async gbotRecord(input: { key: string; what: string; details: Record<string, unknown> }): Promise<void> {
+      bookOutcome(deps, input.key, input.what, input.details);
+    },
+  };
+}
+
+export type GbotActivities = ReturnType<typeof createGbotActivities>;

@@ -1,0 +1,94 @@
+import { formatForPeople } from '../domain/money/format';
+import type { CrossEvaluation, TriEvaluation } from '../domain/arbitrage';
+import type { BookOutcome, Qbot } from '../hotpath/qbot';
+
+type Evaluation = CrossEvaluation | TriEvaluation;
+
+export interface OpportunityRow {
+  key: string;
+  strategy: 'cross' | 'triangular';
+  route: string;
+  size: string;
+  netProfit: string;
+  netPercent: string;
+  threshold: string;
+  verdict: string;
+  seenAt: number;
+}
+
+export interface DecisionRow {
+  at: number;
+  route: string;
+  netPercent: string;
+  outcome: 'taken' | 'held';
+  reason: string;
+}
+
+interface Best {
+  ev: Evaluation;
+  at: number;
+}
+
+/**
+ * Watches the Q-bot's evaluations (every book the hot path hands it) and keeps, per route, the
+ * latest sized evaluation; the dashboard shows the best of those that are still fresh, plus the
+ * recent taken/held decisions. Observes only: the Q-bot's result is returned unchanged.
+ */
+export class OpportunityTap {
+  private readonly latest = new Map<string, Best>();
+  private readonly decisions: DecisionRow[] = [];
+  evaluated = 0;
+
+  constructor(private readonly now: () => number = Date.now, private readonly freshMs = 10_000) {}
+
+  attach(q: Qbot): void {
+    const original = q.onBook.bind(q);
+    // The hot path calls qbot.onBook through the instance, so an own property sees every book.
+    q.onBook = (book) => {
+      const out = original(book);
+      this.record(out);
+      return out;
+    };
+  }
+
+  record(out: BookOutcome): void {
+    const at = this.now();
+    for (const ev of [...out.cross.evaluated, ...out.tri.evaluated]) {
+      this.evaluated += 1;
+      this.latest.set(routeOf(ev), { ev, at });
+    }
+    for (const ev of out.started) this.decide(ev, at, 'taken');
+    for (const ev of out.held) this.decide(ev, at, 'held');
+  }
+
+  best(limit = 8): OpportunityRow[] {
+    const cutoff = this.now() - this.freshMs;
+    const rows = [...this.latest.entries()].filter(([, b]) => b.at >= cutoff);
+    // Sized evaluations first (their figures are real), then those refused before sizing.
+    rows.sort((a, b) => Number(a[1].ev.size.isZero()) - Number(b[1].ev.size.isZero()) || b[1].ev.netPercent.comparedTo(a[1].ev.netPercent));
+    return rows.slice(0, limit).map(([key, { ev, at }]) => ({
+      key,
+      strategy: ev.strategy,
+      route: key,
+      size: `${formatForPeople(ev.size, 6)} ${ev.strategy === 'cross' ? ev.base : ev.start}`,
+      netProfit: `${formatForPeople(ev.netProfit, 6)} ${ev.strategy === 'cross' ? ev.buyQuote : ev.start}`,
+      netPercent: `${formatForPeople(ev.netPercent, 4)} %`,
+      threshold: `${formatForPeople(ev.thresholdPercent, 2)} %`,
+      verdict: ev.rejection ? `${ev.rejection.code}: ${ev.rejection.message}` : 'above threshold',
+      seenAt: at,
+    }));
+  }
+
+  recentDecisions(): DecisionRow[] {
+    return [...this.decisions].reverse();
+  }
+
+  private decide(ev: Evaluation, at: number, outcome: 'taken' | 'held'): void {
+    this.decisions.push({ at, route: routeOf(ev), netPercent: `${formatForPeople(ev.netPercent, 4)} %`, outcome, reason: ev.rejection ? `${ev.rejection.code}: ${ev.rejection.message}` : 'sent to the executor' });
+    if (this.decisions.length > 20) this.decisions.shift();
+  }
+}
+
+function routeOf(ev: Evaluation): string {
+  return ev.strategy === 'cross' ? `${ev.buyAt} → ${ev.sellAt}` : `${ev.exchange} ${ev.path}`;
+}

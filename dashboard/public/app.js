@@ -1,0 +1,104 @@
+/* global document, Node, prompt, sessionStorage, fetch, EventSource */
+// The dashboard page: renders the server's state (already formatted decimal strings) and sends
+// actions with the token. It does no arithmetic on money: every figure arrives as text.
+'use strict';
+
+const $ = (id) => document.getElementById(id);
+const text = (id, value) => { $(id).textContent = value == null ? '' : String(value); };
+
+function rows(tbodyId, items, cells) {
+  const body = $(tbodyId);
+  body.replaceChildren(...items.map((item) => {
+    const tr = document.createElement('tr');
+    for (const c of cells(item)) {
+      const td = document.createElement('td');
+      if (c instanceof Node) td.append(c); else td.textContent = c == null ? '' : String(c);
+      tr.append(td);
+    }
+    return tr;
+  }));
+}
+
+function link(href, label) {
+  if (!href) return document.createTextNode('');
+  const a = document.createElement('a');
+  a.href = href; a.target = '_blank'; a.rel = 'noopener'; a.textContent = label;
+  return a;
+}
+
+function button(label, onClick, disabled) {
+  const b = document.createElement('button');
+  b.textContent = label; b.disabled = Boolean(disabled); b.addEventListener('click', onClick);
+  return b;
+}
+
+function render(s) {
+  text('updated', `updated ${s.at.slice(11, 19)} UTC`);
+  text('trading', `${s.tradingMode} trading · ${s.marketData} market data`);
+  if (s.mode.error) {
+    text('mode', 'unknown'); text('split', s.mode.error);
+  } else {
+    text('mode', s.mode.mode); text('split', s.mode.split); text('changed', s.mode.changedAt);
+    text('reason', s.mode.reason); text('last-flip', s.mode.lastFlip);
+    if (s.mode.link) $('mode-link').href = s.mode.link;
+  }
+  text('hotpath-state', s.hotpath.state);
+  $('hotpath-state').className = s.hotpath.state === 'running' ? 'good' : 'warn';
+  text('hotpath-reason', s.hotpath.reason || '');
+  text('kill-switch', s.hotpath.killSwitch ? `kill switch tripped: ${s.hotpath.killSwitch}` : 'kill switch: armed, not tripped');
+  $('kill-switch').className = s.hotpath.killSwitch ? 'bad' : 'muted';
+  text('evaluated', s.hotpath.evaluated);
+  text('pnl', s.pnl.realisedUsd);
+  text('total-usd', s.totalUsd);
+  rows('fees', s.pnl.fees.length ? s.pnl.fees : [{ exchange: 'no fees paid yet', asset: '', amount: '' }], (f) => [f.exchange, f.asset, f.amount]);
+  rows('health', s.health, (h) => {
+    const st = document.createElement('span');
+    st.textContent = h.state; st.className = h.state === 'live' ? 'good' : h.state === 'down' ? 'bad' : 'warn';
+    return [h.exchange, st, `${h.live}/${h.total}`, h.worstAgeMs, h.reconnects];
+  });
+  rows('opportunities', s.opportunities.length ? s.opportunities : [{ route: 'none evaluated in the last 10 s' }], (o) => [o.route, o.size, o.netProfit, o.netPercent, o.threshold, o.verdict]);
+  $('venues').replaceChildren(...s.venues.map((v) => {
+    const row = document.createElement('div'); row.className = 'bar';
+    const label = document.createElement('span'); label.className = 'label';
+    label.textContent = `${v.exchange} $${v.usd} · ${v.sharePercent} % (target ${v.targetPercent} %, drift ${v.driftPercent})`;
+    const track = document.createElement('div'); track.className = 'track';
+    const fill = document.createElement('div'); fill.className = 'fill'; fill.style.width = v.barWidth;
+    const target = document.createElement('div'); target.className = 'target'; target.style.left = `${v.targetPercent}%`;
+    track.append(fill, target); row.append(label, track);
+    return row;
+  }));
+  rows('balances', s.balances, (b) => [b.exchange, b.asset, b.amount, b.usd]);
+  rows('decisions', s.decisions.length ? s.decisions : [{ at: '', route: 'no opportunity above threshold yet' }], (d) => [d.at, d.outcome, d.route, d.netPercent, d.reason]);
+  rows('trades', s.trades.length ? s.trades : [{ at: '', kind: 'no trades in the last hour' }], (t) => [t.at, t.kind, t.exchange, t.asset, t.delta, t.note]);
+  rows('entities', s.workflows.entities, (e) => [e.name, e.status, link(e.status === 'running' ? e.link : null, 'open in Temporal')]);
+  text('rebalance-error', s.workflows.rebalanceError || (s.workflows.rebalances.length ? '' : 'none pending'));
+  rows('rebalances', s.workflows.rebalances, (r) => [r.workflowId, r.state, r.summary,
+    button('Approve', () => act(`/api/rebalances/${encodeURIComponent(r.workflowId)}/approve`, {}), !r.awaitingApproval),
+    button('Reject', () => act(`/api/rebalances/${encodeURIComponent(r.workflowId)}/reject`, { reason: prompt('Why reject?') || '' }), !r.awaitingApproval),
+    link(r.link, 'Temporal')]);
+  $('sweep').disabled = !s.workflows.sweep.allowed;
+  text('sweep-reason', s.workflows.sweep.allowed ? '' : s.workflows.sweep.reason);
+}
+
+async function act(path, body) {
+  const token = $('token').value;
+  sessionStorage.setItem('dashboardToken', token);
+  try {
+    const r = await fetch(path, { method: 'POST', headers: { 'content-type': 'application/json', 'x-dashboard-token': token }, body: JSON.stringify(body) });
+    const answer = await r.json();
+    text('action-result', answer.ok ? `done: ${path}` : `refused (${r.status}): ${answer.message || answer.error}`);
+    $('action-result').className = answer.ok ? 'good' : 'bad';
+  } catch (err) {
+    text('action-result', `failed: ${err.message}`);
+  }
+}
+
+$('token').value = sessionStorage.getItem('dashboardToken') || '';
+$('pause').addEventListener('click', () => act('/api/hotpath/pause', { reason: 'paused from the dashboard' }));
+$('resume').addEventListener('click', () => act('/api/hotpath/resume', {}));
+$('sweep').addEventListener('click', () => act('/api/sweep', {}));
+
+const events = new EventSource('/events');
+events.onopen = () => { text('conn', 'live'); $('conn').className = 'pill good'; };
+events.onerror = () => { text('conn', 'reconnecting…'); $('conn').className = 'pill bad'; };
+events.onmessage = (e) => render(JSON.parse(e.data));

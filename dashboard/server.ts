@@ -1,0 +1,120 @@
+import * as fs from 'node:fs';
+import * as http from 'node:http';
+import * as path from 'node:path';
+import type { AddressInfo } from 'node:net';
+import type { Client } from '@temporalio/client';
+import type { Ledger } from '../ports/ledger';
+import type { HotpathProcess } from '../workers/hotpath';
+import { handleAction } from './actions';
+import { OpportunityTap } from './opportunities';
+import { collectState, type DashboardState } from './state';
+import { isLoopback, tokenMatches } from './auth';
+
+export interface DashboardOptions {
+  host: string;
+  port: number;
+  /** DASHBOARD_TOKEN: actions need it; without it every action is refused. */
+  token: string | undefined;
+  client: Client;
+  hotpath: HotpathProcess;
+  ledger: Ledger;
+  temporalUiUrl: string | undefined;
+  namespace: string;
+  tradingMode: string;
+  marketData: string;
+  intervalMs?: number;
+}
+
+export interface RunningDashboard {
+  url: string;
+  server: http.Server;
+  /** The latest state pushed to pages (tests, `qbot top`). */
+  latest(): DashboardState | undefined;
+  close(): Promise<void>;
+}
+
+const PUBLIC_DIR = path.join(__dirname, 'public');
+const STATIC: Record<string, { file: string; type: string }> = {
+  '/': { file: 'index.html', type: 'text/html; charset=utf-8' },
+  '/app.js': { file: 'app.js', type: 'text/javascript; charset=utf-8' },
+  '/style.css': { file: 'style.css', type: 'text/css; charset=utf-8' },
+};
+
+/** The dashboard: a static page plus server-sent events carrying the state once a second. */
+export async function startDashboard(o: DashboardOptions): Promise<RunningDashboard> {
+  const tap = new OpportunityTap();
+  tap.attach(o.hotpath.qbot);
+  const sources = { ...o, tap };
+  const streams = new Set<http.ServerResponse>();
+  let latest: DashboardState | undefined;
+  let building: Promise<DashboardState> | undefined;
+  const refresh = (): Promise<DashboardState> => {
+    building ??= collectState(sources).then((s) => {
+      latest = s;
+      return s;
+    }).finally(() => {
+      building = undefined;
+    });
+    return building;
+  };
+  const push = async () => {
+    if (streams.size === 0) return;
+    const s = await refresh().catch(() => undefined);
+    if (!s) return;
+    const frame = `data: ${JSON.stringify(s)}\n\n`;
+    for (const res of streams) res.write(frame);
+  };
+  const timer = setInterval(() => void push(), o.intervalMs ?? 1000);
+
+  const server = http.createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://dashboard');
+    const headerToken = req.headers['x-dashboard-token'];
+    const authorised = tokenMatches(o.token, typeof headerToken === 'string' ? headerToken : undefined);
+    const canRead = authorised || isLoopback(req.socket.remoteAddress);
+    res.setHeader('cache-control', 'no-store');
+    if (req.method === 'POST' && url.pathname.startsWith('/api/')) {
+      void handleAction({ req, res, url, authorised, tokenSet: Boolean(o.token), client: o.client, hotpath: o.hotpath, after: () => void push() });
+      return;
+    }
+    if (req.method !== 'GET') return void res.writeHead(405, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: false, error: 'method_not_allowed' }));
+    if (!canRead) return void res.writeHead(401, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: false, error: 'token_required', message: 'reading from outside this machine needs the x-dashboard-token header' }));
+    const asset = STATIC[url.pathname];
+    if (asset) {
+      res.writeHead(200, { 'content-type': asset.type });
+      return void fs.createReadStream(path.join(PUBLIC_DIR, asset.file)).pipe(res);
+    }
+    if (url.pathname === '/api/state') {
+      void refresh().then(
+        (s) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(s)),
+        (err: Error) => res.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: false, error: 'state_failed', message: err.message })),
+      );
+      return;
+    }
+    if (url.pathname === '/events') {
+      res.writeHead(200, { 'content-type': 'text/event-stream', connection: 'keep-alive' });
+      res.write('retry: 2000\n\n');
+      streams.add(res);
+      req.on('close', () => streams.delete(res));
+      void push();
+      return;
+    }
+    res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: false, error: 'not_found' }));
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(o.port, o.host, () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://${o.host}:${port}/`,
+    server,
+    latest: () => latest,
+    close: () => new Promise<void>((resolve) => {
+      clearInterval(timer);
+      for (const res of streams) res.end();
+      streams.clear();
+      server.closeAllConnections();
+      server.close(() => resolve());
+    }),
+  };
+}

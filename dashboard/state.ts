@@ -1,0 +1,134 @@
+import type { Client } from '@temporalio/client';
+import { Decimal } from '../domain/money/decimal';
+import { formatForPeople } from '../domain/money/format';
+import type { Ledger } from '../ports/ledger';
+import { MODE_WORKFLOW_ID, modeQuery, type ModeView } from '../signals/defs';
+import type { HotpathProcess } from '../workers/hotpath';
+import type { OpportunityTap } from './opportunities';
+import { workflowPanels, type WorkflowPanels } from './workflows';
+
+/**
+ * Everything the page shows, already formatted for people on the server (decimal strings, no
+ * floats in the browser). Built once a second and pushed to every open page.
+ */
+export interface DashboardState {
+  at: string;
+  tradingMode: string;
+  marketData: string;
+  mode: { mode: string; split: string; changedAt: string; reason: string; lastFlip: string; link: string | null } | { error: string };
+  hotpath: { state: 'running' | 'paused' | 'stopped'; reason: string | null; killSwitch: string | null; evaluated: number };
+  balances: Array<{ exchange: string; asset: string; amount: string; usd: string }>;
+  venues: Array<{ exchange: string; usd: string; sharePercent: string; targetPercent: string; driftPercent: string; barWidth: string }>;
+  totalUsd: string;
+  opportunities: ReturnType<OpportunityTap['best']>;
+  decisions: Array<{ at: string; route: string; netPercent: string; outcome: string; reason: string }>;
+  trades: Array<{ at: string; kind: string; exchange: string; asset: string; delta: string; note: string }>;
+  pnl: { realisedUsd: string; fees: Array<{ exchange: string; asset: string; amount: string }> };
+  health: Array<{ exchange: string; live: number; total: number; worstAgeMs: string; reconnects: number; state: string }>;
+  workflows: WorkflowPanels;
+  temporalUiUrl: string | null;
+}
+
+export interface StateSources {
+  client: Client;
+  hotpath: HotpathProcess;
+  ledger: Ledger;
+  tap: OpportunityTap;
+  temporalUiUrl: string | undefined;
+  namespace: string;
+  tradingMode: string;
+  marketData: string;
+  now?: () => number;
+}
+
+const ZERO = new Decimal(0);
+
+export function workflowLink(s: Pick<StateSources, 'temporalUiUrl' | 'namespace'>, workflowId: string): string | null {
+  return s.temporalUiUrl ? `${s.temporalUiUrl}/namespaces/${encodeURIComponent(s.namespace)}/workflows/${encodeURIComponent(workflowId)}` : null;
+}
+
+async function modePanel(s: StateSources): Promise<DashboardState['mode']> {
+  try {
+    const v: ModeView = await s.client.workflow.getHandle(MODE_WORKFLOW_ID).query(modeQuery);
+    const last = v.history.at(-1);
+    const p = v.allocationPercent;
+    return {
+      mode: v.mode,
+      split: `Q-bot ${p.qbot} % · A-bot ${p.abot} % · G-bot ${p.gbot} %`,
+      changedAt: v.changedAt ?? 'never',
+      reason: v.reason,
+      lastFlip: last ? `${last.from} → ${last.to} at ${last.at} (${last.reason})` : 'no flip yet',
+      link: workflowLink(s, MODE_WORKFLOW_ID),
+    };
+  } catch (err) {
+    return { error: `mode workflow not answering: ${(err as Error).message}` };
+  }
+}
+
+export async function collectState(s: StateSources): Promise<DashboardState> {
+  const now = (s.now ?? Date.now)();
+  const q = s.hotpath.qbot;
+  const snap = s.hotpath.control.snapshot();
+  const kill = q.gates.kill.tripped;
+
+  const balances: DashboardState['balances'] = [];
+  const perVenue = new Map<string, Decimal>();
+  for (const b of q.balanceEntries().sort((a, c) => a.exchange.localeCompare(c.exchange) || a.asset.localeCompare(c.asset))) {
+    const price = q.usd(b.asset);
+    const usd = price ? b.amount.times(price) : undefined;
+    if (usd) perVenue.set(b.exchange, (perVenue.get(b.exchange) ?? ZERO).plus(usd));
+    balances.push({ exchange: b.exchange, asset: b.asset, amount: formatForPeople(b.amount, 8), usd: usd ? formatForPeople(usd, 2) : 'no price' });
+  }
+  const total = [...perVenue.values()].reduce((a, b) => a.plus(b), ZERO);
+  // Without a per-venue target in config, the target is an equal share of the capital per venue.
+  const target = perVenue.size ? new Decimal(100).div(perVenue.size) : ZERO;
+  const venues = [...perVenue.entries()].map(([exchange, usd]) => {
+    const share = total.isZero() ? ZERO : usd.div(total).times(100);
+    const drift = share.minus(target);
+    return {
+      exchange, usd: formatForPeople(usd, 2), sharePercent: formatForPeople(share, 1), targetPercent: formatForPeople(target, 1),
+      driftPercent: `${drift.isNegative() ? '' : '+'}${formatForPeople(drift, 1)}`, barWidth: `${formatForPeople(Decimal.min(share, 100), 1)}%`,
+    };
+  });
+
+  const health = s.hotpath.venues.map((v) => {
+    const h = v.marketData.health();
+    const live = h.filter((x) => x.state === 'live').length;
+    const ages = h.map((x) => x.ageMs).filter((x): x is number => x !== null);
+    const worst = ages.length ? Math.max(...ages) : null;
+    return {
+      exchange: v.exchange, live, total: h.length, worstAgeMs: worst === null ? 'no book yet' : `${worst} ms`,
+      reconnects: h.reduce((n, x) => n + x.reconnects, 0), state: live === h.length && h.length > 0 ? 'live' : live > 0 ? 'partly stale' : 'down',
+    };
+  });
+
+  const since = now - 3600_000;
+  const trades = s.ledger.entries({ since })
+    .filter((e) => e.kind === 'fill' || e.kind === 'order-rejected' || e.kind === 'fee' || e.kind === 'mode-flip')
+    .slice(-15).reverse()
+    .map((e) => ({
+      at: new Date(e.at).toISOString().slice(11, 19), kind: e.kind, exchange: e.exchange ?? '', asset: e.asset ?? '',
+      delta: e.delta ? formatForPeople(e.delta, 8) : '', note: typeof e.details?.reason === 'string' ? e.details.reason : e.correlationId,
+    }));
+
+  return {
+    at: new Date(now).toISOString(),
+    tradingMode: s.tradingMode,
+    marketData: s.marketData,
+    mode: await modePanel(s),
+    hotpath: { state: snap.paused ? 'paused' : 'running', reason: snap.pausedReason, killSwitch: kill ? `${kill.reason.code}: ${kill.reason.message}` : null, evaluated: s.tap.evaluated },
+    balances,
+    venues,
+    totalUsd: formatForPeople(total, 2),
+    opportunities: s.tap.best(),
+    decisions: s.tap.recentDecisions().map((d) => ({ ...d, at: new Date(d.at).toISOString().slice(11, 19) })),
+    trades,
+    pnl: {
+      realisedUsd: formatForPeople(s.ledger.realisedPnlUsd(), 2),
+      fees: s.ledger.feesPaid().map((f) => ({ exchange: f.exchange, asset: f.asset, amount: formatForPeople(f.amount, 8) })),
+    },
+    health,
+    workflows: await workflowPanels(s),
+    temporalUiUrl: s.temporalUiUrl ?? null,
+  };
+}

@@ -1,0 +1,102 @@
+import type { Client } from '@temporalio/client';
+import { ABOT_INBOX_WORKFLOW_ID } from '../signals/defs';
+
+/**
+ * The entity workflows beyond `mode`, as far as they exist in this build: each is shown as
+ * running (with a link into the Temporal UI) or "not running". Pending rebalances come from
+ * Temporal's visibility list; their views are queried by name so this file does not depend on
+ * workflow code that other parts may still be changing.
+ */
+export interface WorkflowPanel {
+  name: string;
+  workflowId: string;
+  status: string;
+  link: string | null;
+}
+
+export interface RebalanceRow {
+  workflowId: string;
+  state: string;
+  summary: string;
+  awaitingApproval: boolean;
+  link: string | null;
+}
+
+export interface WorkflowPanels {
+  entities: WorkflowPanel[];
+  rebalances: RebalanceRow[];
+  rebalanceError: string | null;
+  sweep: { allowed: boolean; reason: string };
+}
+
+interface Sources {
+  client: Client;
+  temporalUiUrl: string | undefined;
+  namespace: string;
+}
+
+const ENTITIES: Array<{ name: string; workflowId: string }> = [
+  { name: 'A-bot inbox', workflowId: ABOT_INBOX_WORKFLOW_ID },
+  { name: 'A-bot slots', workflowId: 'abot' },
+  { name: 'G-bot (PAXG)', workflowId: 'gbot' },
+  { name: 'Money manager', workflowId: 'money' },
+  { name: 'Monthly sweep', workflowId: 'sweep' },
+];
+
+function link(s: Sources, workflowId: string): string | null {
+  return s.temporalUiUrl ? `${s.temporalUiUrl}/namespaces/${encodeURIComponent(s.namespace)}/workflows/${encodeURIComponent(workflowId)}` : null;
+}
+
+async function status(s: Sources, workflowId: string): Promise<string> {
+  try {
+    const d = await s.client.workflow.getHandle(workflowId).describe();
+    return d.status.name === 'RUNNING' ? 'running' : `not running (${d.status.name.toLowerCase()})`;
+  } catch {
+    return 'not running';
+  }
+}
+
+interface RebalanceViewLike {
+  state?: string;
+  asset?: string;
+  amount?: string;
+  from?: string;
+  to?: string;
+}
+
+async function rebalances(s: Sources): Promise<{ rows: RebalanceRow[]; error: string | null }> {
+  const rows: RebalanceRow[] = [];
+  try {
+    for await (const wf of s.client.workflow.list({ query: `WorkflowType = 'rebalanceWorkflow' AND ExecutionStatus = 'Running'` })) {
+      let view: RebalanceViewLike = {};
+      try {
+        view = await s.client.workflow.getHandle(wf.workflowId).query<RebalanceViewLike>('rebalance');
+      } catch {
+        // A rebalance that cannot answer its query yet is still listed, with its id.
+      }
+      rows.push({
+        workflowId: wf.workflowId, state: view.state ?? 'unknown',
+        summary: view.asset ? `${view.amount ?? '?'} ${view.asset} ${view.from ?? '?'} → ${view.to ?? '?'}` : '',
+        awaitingApproval: view.state === 'awaiting-approval', link: link(s, wf.workflowId),
+      });
+      if (rows.length >= 10) break;
+    }
+    return { rows, error: null };
+  } catch (err) {
+    return { rows, error: `rebalances unavailable: ${(err as Error).message}` };
+  }
+}
+
+export async function workflowPanels(s: Sources): Promise<WorkflowPanels> {
+  const entities = await Promise.all(ENTITIES.map(async (e) => ({ ...e, status: await status(s, e.workflowId), link: link(s, e.workflowId) })));
+  const r = await rebalances(s);
+  const sweepRunning = entities.find((e) => e.workflowId === 'sweep')?.status === 'running';
+  return {
+    entities,
+    rebalances: r.rows,
+    rebalanceError: r.error,
+    sweep: sweepRunning
+      ? { allowed: false, reason: 'the sweep workflow decides month and mode itself; start it from its workflow' }
+      : { allowed: false, reason: 'no sweep workflow in this build (not running)' },
+  };
+}

@@ -1,0 +1,61 @@
+import * as fs from 'node:fs';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { HOTPATH_TASK_QUEUE, MODE_WORKFLOW_ID, ORCHESTRATOR_TASK_QUEUE } from '../../signals/defs';
+import type { RunningSystem } from '../../workers/system';
+import { startTestDemo, tempDataDir, portClosed, processGone, hostPortOf, DEMO_PASSPHRASE } from './demo-helpers';
+
+Runtime.install({ logger: new DefaultLogger('ERROR') });
+
+// `npm run demo` end to end: every part comes up, stops cleanly, and a second start continues.
+const dataDir = tempDataDir('demo');
+let system: RunningSystem | undefined;
+
+afterAll(async () => {
+  await system?.stop();
+  fs.rmSync(dataDir, { recursive: true, force: true });
+});
+
+async function pollers(s: RunningSystem, taskQueue: string, kind: 'TASK_QUEUE_TYPE_WORKFLOW' | 'TASK_QUEUE_TYPE_ACTIVITY'): Promise<number> {
+  const r = await s.client.workflowService.describeTaskQueue({ namespace: 'default', taskQueue: { name: taskQueue }, taskQueueType: kind === 'TASK_QUEUE_TYPE_WORKFLOW' ? 1 : 2 });
+  return r.pollers?.length ?? 0;
+}
+
+test('every part comes up, answers, and nothing is left running after stop; a second start continues', async () => {
+  const lines: string[] = [];
+  const s = (system = await startTestDemo(dataDir, lines));
+  expect(lines.filter((l) => l.startsWith('  ✔')).map((l) => l.slice(4).split(':')[0]?.split(' (')[0])).toEqual(expect.arrayContaining(['configuration', 'Temporal dev server', 'orchestrator worker', 'exchange simulator', 'feeds connecting', 'webhook receiver', 'dashboard']));
+  expect(fs.existsSync(`${dataDir}/temporal.sqlite`)).toBe(true);
+  expect(fs.existsSync(`${dataDir}/ledger.sqlite`)).toBe(true);
+
+  // Temporal answers and both workers poll their queues.
+  const ns = await s.client.workflowService.describeNamespace({ namespace: 'default' });
+  expect(ns.namespaceInfo?.name).toBe('default');
+  await new Promise((r) => setTimeout(r, 1500));
+  expect(await pollers(s, ORCHESTRATOR_TASK_QUEUE, 'TASK_QUEUE_TYPE_WORKFLOW')).toBeGreaterThan(0);
+  expect(await pollers(s, HOTPATH_TASK_QUEUE, 'TASK_QUEUE_TYPE_ACTIVITY')).toBeGreaterThan(0);
+  const mode = await s.client.workflow.getHandle(MODE_WORKFLOW_ID).describe();
+  expect(mode.status.name).toBe('RUNNING');
+
+  // The simulator serves ccxt's endpoints, the receiver refuses a bad passphrase, the dashboard answers.
+  const sim = await fetch(`http://127.0.0.1:${s.sim?.port}/binance/api/v3/ping`);
+  expect(sim.status).toBe(200);
+  const refused = await fetch(s.webhook.url, { method: 'POST', body: JSON.stringify({ passphrase: `${DEMO_PASSPHRASE}-wrong`, kind: 'macro', action: 'BTC', time: new Date().toISOString() }) });
+  expect(refused.status).toBe(401);
+  const state = (await (await fetch(`${s.dashboard.url}api/state`)).json()) as { mode: { mode?: string }; health: Array<{ exchange: string; live: number }> };
+  expect(['BTC', 'GOLD']).toContain(state.mode.mode);
+  expect(state.health.map((h) => h.exchange).sort()).toEqual(['binance', 'coinbase', 'kraken']);
+  expect(state.health.every((h) => h.live > 0)).toBe(true);
+
+  const addresses = [s.temporalAddress, hostPortOf(s.dashboard.url), hostPortOf(s.webhook.url), `127.0.0.1:${s.sim?.port}`, `127.0.0.1:${s.hotpath.metricsPort}`, hostPortOf(s.temporalUiUrl as string)];
+  const pid = s.temporalPid as number;
+  await s.stop();
+  system = undefined;
+  for (const a of addresses) expect([a, await portClosed(a)]).toEqual([a, true]);
+  expect(processGone(pid)).toBe(true);
+
+  // Second start on the same data: the same mode workflow run goes on (state persisted in SQLite).
+  const again = (system = await startTestDemo(dataDir));
+  const continued = await again.client.workflow.getHandle(MODE_WORKFLOW_ID).describe();
+  expect(continued.runId).toBe(mode.runId);
+  expect(continued.status.name).toBe('RUNNING');
+}, 120_000);
