@@ -63,15 +63,17 @@ describe('qbot mode / status / abot against a real Temporal server', () => {
     expect(view.history[0]).toMatchObject({ from: 'GOLD', to: 'BTC', reason: 'x', source: 'operator' });
     expect(ledger.entries({ kind: 'mode-flip' })).toHaveLength(1);
 
-    const again = await qbot(['mode', 'btc', '--reason', 'again']);
+    // None of these changes anything, so they may run side by side (each is a whole CLI process).
+    const [again, unknown, noReason, show] = await Promise.all([
+      qbot(['mode', 'btc', '--reason', 'again']),
+      qbot(['mode', 'SILVER', '--reason', 'x']),
+      qbot(['mode', 'GOLD']),
+      qbot(['mode']),
+    ]);
     expect([again.code, again.stdout.trim()]).toEqual([0, 'unchanged: already in BTC mode']);
-    const unknown = await qbot(['mode', 'SILVER', '--reason', 'x']);
     expect([unknown.code, unknown.stderr.trim()]).toEqual([1, 'refused: unknown mode "SILVER": use BTC or GOLD']);
-    const noReason = await qbot(['mode', 'GOLD']);
     expect([noReason.code, noReason.stderr.trim()]).toEqual([1, 'refused: a reason is required']);
     expect(ledger.entries({ kind: 'mode-flip' })).toHaveLength(1);
-
-    const show = await qbot(['mode']);
     expect(show.code).toBe(0);
     expect(show.stdout).toContain('mode: BTC (Q-bot 85 %, A-bot 15 %, G-bot 0 %)');
   });
@@ -86,10 +88,9 @@ describe('qbot mode / status / abot against a real Temporal server', () => {
   });
 
   it('`qbot abot buy|sell COIN` queues an operator alert for the A-bot; an unknown coin is refused', async () => {
-    const ok = await qbot(['abot', 'buy', 'sol']);
+    const [ok, bad] = await Promise.all([qbot(['abot', 'buy', 'sol']), qbot(['abot', 'sell', 'DOGE'])]);
     expect(ok.code).toBe(0);
     expect(ok.stdout).toMatch(/^accepted: buy SOL \(id operator-[0-9a-f-]{36}\); 1 alert\(s\) waiting for the A-bot/);
-    const bad = await qbot(['abot', 'sell', 'DOGE']);
     expect(bad.code).toBe(1);
     expect(bad.stderr).toContain('DOGE is not in the A-bot universe');
     const inbox = await env.client.workflow.getHandle(ABOT_INBOX_WORKFLOW_ID).query(abotInboxQuery);
