@@ -45,6 +45,18 @@ export function describeMarketData(spec: VenueSpec): void {
       expect(healthOf(h, spec.books[0]).state).toBe('live');
     });
 
+    it('streams trades as Decimal prints', async () => {
+      const trades: Array<{ symbol: string; price: Decimal; amount: Decimal; side: string }> = [];
+      await h.ad.marketData.watchTrades([spec.books[0]], (t) => trades.push(t));
+      stop = ticking(h);
+      await waitFor(() => trades.length > 0, 4000, 'a trade');
+      stop();
+      const t = trades[0]!;
+      expect(t.symbol).toBe(spec.books[0]);
+      expect(t.price.gt(0) && t.amount.gt(0)).toBe(true);
+      expect(['buy', 'sell']).toContain(t.side);
+    });
+
     it('resyncs after a sequence gap and ends on the simulator book again', async () => {
       const sym = spec.books[0];
       const resyncsBefore = healthOf(h, sym).resyncs;
