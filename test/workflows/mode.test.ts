@@ -1,11 +1,11 @@
-import { Runtime, DefaultLogger, type Worker } from '@temporalio/worker';
+import { Runtime, DefaultLogger, Worker } from '@temporalio/worker';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import { modeWorkflow } from '../../workflows/mode';
 import { macroSignal, modeQuery, setModeUpdate, type MacroAlert } from '../../signals/defs';
 import { SqliteLedger } from '../../adapters/persistence/ledger-sqlite';
 import type { HotpathControl } from '../../hotpath/control';
-import { startDevServer } from '../helpers/temporal';
+import { startDevServer, workflowBundle } from '../helpers/temporal';
 import { ALLOCATION_PERCENT, eventually, hotpathWorker, orchestratorWorker } from '../helpers/mode-workers';
 
 Runtime.install({ logger: new DefaultLogger('ERROR') });
@@ -76,6 +76,8 @@ describe('mode workflow on a real Temporal server with real hot path and ledger 
       // The G-bot stops before the others change (it frees the capital they take).
       const bots = ledger.entries({ kind: 'decision', correlationId: 'tv-1' }).map((e) => [e.details?.bot, e.details?.state]);
       expect(bots).toEqual([['gbot', 'inactive'], ['qbot', 'active'], ['abot', 'active']]);
+      // Determinism: the recorded history replays against today's workflow code.
+      await Worker.runReplayHistory({ workflowBundle: await workflowBundle() }, await handle.fetchHistory(), handle.workflowId);
     });
   });
 
