@@ -22,9 +22,10 @@ export function assetDeltas(fills: readonly Confirmed[]): Map<string, Decimal> {
  * arbitrage nets its base to zero, so only quote flows and fees remain; a position left open
  * (hold policy) is valued at the current price, and says so in the ledger line.
  */
-export function attemptPnlUsd(fills: readonly Confirmed[], usd: (asset: string) => Decimal | undefined): { pnlUsd: Decimal; open: Record<string, string>; unpriced: string[] } {
+export function attemptPnlUsd(fills: readonly Confirmed[], usd: (asset: string) => Decimal | undefined): { pnlUsd: Decimal; open: Record<string, string>; prices: Record<string, string>; unpriced: string[] } {
   let pnlUsd = ZERO;
   const open: Record<string, string> = {};
+  const prices: Record<string, string> = {};
   const unpriced: string[] = [];
   for (const [key, delta] of assetDeltas(fills)) {
     if (delta.isZero()) continue;
@@ -36,6 +37,7 @@ export function attemptPnlUsd(fills: readonly Confirmed[], usd: (asset: string) 
     }
     pnlUsd = pnlUsd.plus(delta.times(price));
     open[key] = delta.toFixed();
+    prices[asset] = price.toFixed();
   }
-  return { pnlUsd, open, unpriced };
+  return { pnlUsd, open, prices, unpriced };
 }

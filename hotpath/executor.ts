@@ -124,7 +124,7 @@ export class Executor {
     this.book([{
       kind: 'decision', at: this.deps.now(), correlationId: id, idempotencyKey: `attempt:${id}:result`, realisedPnlUsd: pnl.pnlUsd,
       details: {
-        type: 'attempt-result', strategy, status, realisedPnlUsd: s(pnl.pnlUsd), openDeltas: pnl.open, unpriced: pnl.unpriced,
+        type: 'attempt-result', strategy, status, realisedPnlUsd: s(pnl.pnlUsd), openDeltas: pnl.open, usdPrices: pnl.prices, unpriced: pnl.unpriced,
         orders: outcomes.map((o) => (confirmed(o) ? { clientOrderId: o.clientOrderId, status: o.orderStatus, filled: s(o.filled), averagePrice: s(o.averagePrice) } : { clientOrderId: o.clientOrderId, rejected: o.code, reason: o.reason })),
       },
     }]);

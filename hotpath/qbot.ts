@@ -103,6 +103,14 @@ export class Qbot {
     return total;
   }
 
+  /** The last balance snapshot per exchange and asset (free amounts), for read-only views. */
+  balanceEntries(): Array<{ exchange: string; asset: string; amount: Decimal }> {
+    return [...this.balances].map(([key, amount]) => {
+      const [exchange = '', asset = ''] = key.split(':');
+      return { exchange, asset, amount };
+    });
+  }
+
   async refreshBalances(): Promise<void> {
     for (const [ex, account] of this.deps.accounts ?? []) {
       const b = await account.balances();
@@ -144,7 +152,9 @@ export class Qbot {
       ? countBy([ev.buyAt.split(':')[0]!, ev.sellAt.split(':')[0]!])
       : { [ev.exchange]: ev.legs.length };
     const ctx = this.deps.thresholds.current(ev.strategy);
-    const stop = this.gates.check(ev.strategy, orders, ctx.highVolatility);
+    // Both strategies may want the same coins on one update: the first one started holds them.
+    const keys = ev.strategy === 'cross' ? [`${ev.buyAt.split(':')[0]}:${ev.buyQuote}`, `${ev.sellAt.split(':')[0]}:${ev.base}`] : [`${ev.exchange}:${ev.start}`];
+    const stop = lockGate(keys, this.locked) ?? this.gates.check(ev.strategy, orders, ctx.highVolatility);
     if (stop) {
       ev.rejection = stop;
       this.deps.metrics.rejections.inc({ strategy: ev.strategy, code: stop.code });
