@@ -7,13 +7,13 @@ import { proClient } from './sim-helpers';
 type Pro = InstanceType<typeof ccxt.pro.binance>;
 
 /** Per venue: a symbol, and how its client order id travels (ccxt unified param). */
-const CASES: Array<{ exchange: ExchangeId; symbol: string; base: string; quote: string; feeIn: 'base' | 'quote'; rate: string }> = [
-  { exchange: 'binance', symbol: 'BTC/USDT', base: 'BTC', quote: 'USDT', feeIn: 'base', rate: '0.001' },
-  { exchange: 'kraken', symbol: 'BTC/USD', base: 'BTC', quote: 'USD', feeIn: 'quote', rate: '0.004' },
-  { exchange: 'coinbase', symbol: 'BTC/USD', base: 'BTC', quote: 'USD', feeIn: 'quote', rate: '0.006' },
+const CASES: Array<{ exchange: ExchangeId; symbol: string; base: string; quote: string; feeIn: 'base' | 'quote'; rate: string; maker: string }> = [
+  { exchange: 'binance', symbol: 'BTC/USDT', base: 'BTC', quote: 'USDT', feeIn: 'base', rate: '0.001', maker: '0.001' },
+  { exchange: 'kraken', symbol: 'BTC/USD', base: 'BTC', quote: 'USD', feeIn: 'quote', rate: '0.004', maker: '0.0025' },
+  { exchange: 'coinbase', symbol: 'BTC/USD', base: 'BTC', quote: 'USD', feeIn: 'quote', rate: '0.006', maker: '0.004' },
 ];
 
-describe.each(CASES)('orders and balances on the simulated $exchange through real ccxt', ({ exchange, symbol, base, quote, feeIn, rate }) => {
+describe.each(CASES)('orders and balances on the simulated $exchange through real ccxt', ({ exchange, symbol, base, quote, feeIn, rate, maker }) => {
   let sim: RunningSimulator;
   let ex: Pro;
 
@@ -64,6 +64,25 @@ describe.each(CASES)('orders and balances on the simulated $exchange through rea
     await ex.cancelOrder(String(created.id), symbol);
     const cancelled = await ex.fetchOrder(String(created.id), symbol);
     expect(cancelled.status).toBe('canceled');
+  });
+
+  it('a resting GTC buy fills as a maker at its limit when the market moves through it', async () => {
+    sim.control.setBook(exchange, symbol, [['62000.00', '1']], [['63500.00', '1']]);
+    const before = await ex.fetchBalance();
+    const created = await ex.createOrder(symbol, 'limit', 'buy', 0.02, 63000);
+    expect((await ex.fetchOrder(String(created.id), symbol)).status).toBe('open');
+    sim.control.setBook(exchange, symbol, [['62000.00', '1']], [['62990.00', '0.015'], ['63000.00', '0.5'], ['63010.00', '1']]);
+    const done = await ex.fetchOrder(String(created.id), symbol);
+    expect(done.status).toBe('closed');
+    expect(done.filled).toBe(0.02);
+    const cost = new Decimal('63000').times('0.02');
+    const fee = (feeIn === 'base' ? new Decimal('0.02') : cost).times(maker);
+    const after = await ex.fetchBalance();
+    const d = (code: string): string => new Decimal(String(after[code]?.total ?? 0)).minus(String(before[code]?.total ?? 0)).toFixed();
+    expect(d(base)).toBe((feeIn === 'base' ? new Decimal('0.02').minus(fee) : new Decimal('0.02')).toFixed());
+    expect(d(quote)).toBe((feeIn === 'quote' ? cost.plus(fee) : cost).negated().toFixed());
+    expect(Number(after[quote]?.used ?? 0)).toBe(Number(before[quote]?.used ?? 0));
+    expect(sim.control.book(exchange, symbol).asks.slice(0, 2)).toEqual([['63000', '0.495'], ['63010', '1']]);
   });
 
   it('rejects an order the account cannot pay for, with the venue error ccxt maps to InsufficientFunds', async () => {

@@ -3,6 +3,7 @@ import { Decimal, ZERO } from '../../../domain/money/decimal';
 import { formatDecimal } from '../../../domain/money/format';
 import type { BookStore } from '../model/store';
 import { matchOrder, type OrderRequest, type SimOrder } from './matching';
+import { watchRestingOrders } from './resting';
 
 export type { OrderRequest, SimOrder } from './matching';
 
@@ -34,6 +35,7 @@ export class Accounts {
       this.orderList.set(ex, []);
       for (const [asset, amount] of Object.entries(STARTING[ex])) this.credit(ex, asset, new Decimal(amount));
     }
+    watchRestingOrders(store, this, now);
   }
 
   private holding(exchange: ExchangeId, asset: string): Holding {
@@ -98,15 +100,18 @@ export class Accounts {
   cancel(exchange: ExchangeId, ref: { id?: string; clientOrderId?: string }): SimOrder | undefined {
     const o = this.find(exchange, ref);
     if (!o || o.status !== 'open') return o;
-    const [base, quote] = o.symbol.split('/') as [string, string];
-    const remaining = o.amount.minus(o.filled);
-    const h = this.holding(exchange, o.side === 'buy' ? quote : base);
-    const locked = o.side === 'buy' ? remaining.times(o.price ?? ZERO) : remaining;
-    h.used = Decimal.max(ZERO, h.used.minus(locked));
-    h.free = h.free.plus(locked);
+    this.release(exchange, o.lockedAsset, o.locked);
+    o.locked = ZERO;
     o.status = 'canceled';
     o.updated = this.now();
     return o;
+  }
+
+  /** Gives held funds back to the free balance. */
+  release(exchange: ExchangeId, asset: string, amount: Decimal): void {
+    const h = this.holding(exchange, asset);
+    h.used = Decimal.max(ZERO, h.used.minus(amount));
+    h.free = h.free.plus(amount);
   }
 
   /** Locks funds for a resting remainder (called by matching). */

@@ -37,6 +37,9 @@ export interface SimOrder {
   /** expired: an IOC/FOK whose rest was not filled (Binance's word for it). */
   status: 'open' | 'closed' | 'canceled' | 'expired';
   fills: SimFill[];
+  /** Funds still held for the resting remainder (quote for a buy, with its fee where the fee is in quote; base for a sell). */
+  locked: Decimal;
+  lockedAsset: string;
   created: number;
   updated: number;
 }
@@ -80,30 +83,34 @@ export function matchOrder(inp: MatchInput): MatchOutput | OrderRejection {
   const totalFee = out.reduce((s, f) => s.plus(f.fee), ZERO);
   const rest = amount.minus(totalFilled);
   const rests = req.type === 'limit' && req.timeInForce === 'GTC' && rest.gt(0);
-  // Funds check covers what the fills spend plus what a resting remainder locks.
   const spendAsset = req.side === 'buy' ? m.quote : m.base;
-  const spend = req.side === 'buy'
-    ? totalCost.plus(baseFee ? ZERO : totalFee).plus(rests ? rest.times(req.price ?? ZERO) : ZERO)
-    : totalFilled.plus(rests ? rest : ZERO);
+  const lockAmt = !rests ? ZERO : req.side === 'sell' ? rest : restingBuyLock(rest, req.price ?? ZERO, baseFee ? ZERO : m.makerFee);
+  // Funds check covers what the fills spend plus what a resting remainder locks.
+  const spend = req.side === 'buy' ? totalCost.plus(baseFee ? ZERO : totalFee).plus(lockAmt) : totalFilled.plus(lockAmt);
   if (inp.accounts.free(exchange, spendAsset).lt(spend)) {
     return { rejected: 'INSUFFICIENT_FUNDS', message: `insufficient ${spendAsset}: free ${inp.accounts.free(exchange, spendAsset).toFixed()}, needed ${spend.toFixed()}` };
   }
   if (req.side === 'buy') {
     inp.accounts.debit(exchange, m.quote, totalCost.plus(baseFee ? ZERO : totalFee));
     inp.accounts.credit(exchange, m.base, totalFilled.minus(baseFee ? totalFee : ZERO));
-    if (rests) inp.accounts.lock(exchange, m.quote, rest.times(req.price ?? ZERO));
+    if (rests) inp.accounts.lock(exchange, m.quote, lockAmt);
   } else {
     inp.accounts.debit(exchange, m.base, totalFilled);
     inp.accounts.credit(exchange, m.quote, totalCost.minus(totalFee));
-    if (rests) inp.accounts.lock(exchange, m.base, rest);
+    if (rests) inp.accounts.lock(exchange, m.base, lockAmt);
   }
   const order: SimOrder = {
     id: inp.id, ...(req.clientOrderId ? { clientOrderId: req.clientOrderId } : {}), exchange, symbol: req.symbol, side: req.side,
     type: req.type, timeInForce: req.timeInForce, ...(req.price ? { price: req.price } : {}), amount, filled: totalFilled,
-    cost: totalCost, fee: totalFee, feeCurrency, status: rest.lte(0) ? 'closed' : rests ? 'open' : 'expired', fills: out,
+    cost: totalCost, fee: totalFee, feeCurrency, status: rest.lte(0) ? 'closed' : rests ? 'open' : 'expired', fills: out, locked: lockAmt, lockedAsset: spendAsset,
     created: inp.now, updated: inp.now,
   };
   return { order, ...(out.length ? { takenBook: take(inp.live.book, req.side, used) } : {}) };
+}
+
+/** What a resting buy holds: its cost at the limit plus, where fees are paid in quote, the maker fee. */
+export function restingBuyLock(amount: Decimal, price: Decimal, feeRate: Decimal): Decimal {
+  return amount.times(price).times(feeRate.plus(1));
 }
 
 function validate(m: SimMarket, req: OrderRequest, live: LiveBook): OrderRejection | undefined {
