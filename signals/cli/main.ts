@@ -3,6 +3,7 @@ import { registerConfigCommands } from './commands/config';
 import { registerSimCommands } from './commands/sim';
 import { registerOperateCommands } from './commands/operate';
 import { registerPlanTransferCommands } from './commands/plan-transfer';
+import { registerRebalanceCommands } from './commands/rebalance';
 import { registerScanCommands } from './commands/scan';
 import { registerLedgerCommands } from './commands/ledger';
 
@@ -13,6 +14,7 @@ export function buildProgram(): Command {
   registerSimCommands(program);
   registerOperateCommands(program);
   registerPlanTransferCommands(program);
+  registerRebalanceCommands(program);
   registerScanCommands(program);
   registerLedgerCommands(program);
   return program;
