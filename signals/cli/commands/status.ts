@@ -28,7 +28,8 @@ async function hotpathStatus(client: Client): Promise<StatusReport['hotpath']> {
     return { reachable: true, snapshot };
   } catch (err) {
     const cause = (err as Error & { cause?: Error }).cause;
-    return { reachable: false, reason: cause?.message ?? (err as Error).message };
+    const why = cause?.message ?? (err as Error).message;
+    return { reachable: false, reason: /timed out/i.test(why) ? `no hot path answered on task queue \`hotpath\` within 3 s (${why})` : why };
   }
 }
 
