@@ -3,7 +3,8 @@ import type { ExchangeId, Market, Symbol } from '../../domain/market';
 import type { OrderBook } from '../../domain/orderbook';
 import type { Clock } from '../../ports/clock';
 import type { BookHealth, BookListener, Candle, MarketData, TradeListener } from '../../ports/market-data';
-import { runWatchLoop, type LoopConfig } from './book-loop';
+import { runWatchLoop } from './book-loop';
+import { chunk, stampOf, type MarketDataConfig } from './market-data-config';
 import { copyBook, dec, toMarket } from './convert';
 import { FeedStates } from './feed-state';
 import type { Logger } from './log';
@@ -11,40 +12,9 @@ import type { RateBudget } from './rate-budget';
 import { copyTrade } from './trades';
 import type { VenueQuirks } from './venues/types';
 
-export interface MarketDataConfig extends LoopConfig {
-  /** A book with no update for this long is stale (latency profile's staleAfterMs). */
-  staleAfterMs: number;
-  /** Levels kept per side in each copy. */
-  bookDepth: number;
-  /** How often the watchdog looks at book ages. */
-  watchdogMs: number;
-}
-
-export function marketDataConfig(staleAfterMs: number, overrides: Partial<MarketDataConfig> = {}): MarketDataConfig {
-  return {
-    staleAfterMs,
-    bookDepth: 50,
-    watchTimeoutMs: Math.max(100, Math.floor(staleAfterMs / 2)),
-    reconnectAfterSilentMs: staleAfterMs * 2,
-    backoffBaseMs: 500,
-    backoffMaxMs: 30_000,
-    watchdogMs: Math.max(50, Math.min(250, Math.floor(staleAfterMs / 4))),
-    ...overrides,
-  };
-}
-
-/** What changes whenever ccxt applies a message to a book (sequence, time, top of book, size). */
-function stampOf(ob: CcxtBook): string {
-  return `${ob.nonce}|${ob.timestamp}|${ob.bids[0]?.join(',')}|${ob.asks[0]?.join(',')}|${ob.bids.length}|${ob.asks.length}`;
-}
-
-function chunk<T>(xs: T[], n: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < xs.length; i += n) out.push(xs.slice(i, i + n));
-  return out;
-}
-
 /** Market data by WebSocket only, over one ccxt.pro instance used for nothing else. */
+export { marketDataConfig, type MarketDataConfig } from './market-data-config';
+
 export class CcxtMarketData implements MarketData {
   readonly exchange: ExchangeId;
   private readonly states: FeedStates;
