@@ -4,6 +4,7 @@ import type { VenueFaults } from './faults';
 import type { BookStore } from './model/store';
 import type { Accounts } from './accounts/accounts';
 import type { Funding } from './accounts/funding';
+import type { Earn } from './accounts/earn';
 
 export interface VenueStats { requests: number; connections: number; subscriptions: number }
 
@@ -12,6 +13,7 @@ export interface SimContext {
   store: BookStore;
   accounts: Accounts;
   funding: Funding;
+  earn: Earn;
   faults: Record<ExchangeId, VenueFaults>;
   stats: Record<ExchangeId, VenueStats>;
   /** Open sockets per venue, so a drop-sockets fault can close them. */

@@ -2,6 +2,7 @@ import type { ExchangeId } from '../../domain/market';
 import { EXCHANGE_IDS } from '../../domain/market';
 import { Accounts } from './accounts/accounts';
 import { Funding } from './accounts/funding';
+import { Earn } from './accounts/earn';
 import type { SimContext, Venue, VenueStats } from './context';
 import { createControl, type SimControl } from './control';
 import { emptyFaults, parseFaultSpec } from './faults';
@@ -40,6 +41,8 @@ export interface SimulatorOptions {
   dislocationRate?: number;
   /** How long a withdrawal stays pending before it confirms (default 2000 ms). */
   withdrawalDelayMs?: number;
+  /** How long a bonded unstake (Kraken ETH/SOL) takes (default 3000 ms). */
+  unbondingMs?: number;
 }
 
 export interface RunningSimulator {
@@ -73,6 +76,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Runni
     store,
     accounts,
     funding: new Funding(accounts, exchanges, () => ctx.faults, now, opts.withdrawalDelayMs ?? 2000),
+    earn: new Earn(accounts, now, opts.unbondingMs ?? 3000),
     faults: perExchange(exchanges, emptyFaults),
     stats: perExchange(exchanges, (): VenueStats => ({ requests: 0, connections: 0, subscriptions: 0 })),
     sockets: perExchange(exchanges, () => new Set()),
@@ -106,6 +110,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Runni
       if (timer) clearInterval(timer);
       if (driver instanceof ReplayDriver) driver.stop();
       ctx.funding.close();
+      ctx.earn.close();
       await server.close();
     },
   };

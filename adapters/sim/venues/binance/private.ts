@@ -8,6 +8,7 @@ import type { HttpReply, HttpRequest, SimContext } from '../../context';
 import { json } from '../../context';
 import { binanceError } from './public';
 import { parseOrderParams } from './orders';
+import { EARN_ROUTES } from './earn';
 
 const EX: ExchangeId = 'binance';
 const s = (d: Decimal): string => formatDecimal(d);
@@ -15,7 +16,7 @@ const s = (d: Decimal): string => formatDecimal(d);
 /** Binance signed endpoints. Any API key and signature is accepted; a missing key is not. */
 export async function binancePrivate(req: HttpRequest, ctx: SimContext): Promise<HttpReply | undefined> {
   const route = `${req.method} ${req.path}`;
-  const handler = ROUTES[route];
+  const handler = ROUTES[route] ?? EARN_ROUTES[route];
   if (!handler) return undefined;
   if (!req.headers['x-mbx-apikey']) return binanceError(401, -2015, 'Invalid API-key, IP, or permissions for action.');
   return handler(req.params, ctx);

@@ -8,6 +8,7 @@ import type { HttpReply, HttpRequest, SimContext } from '../../context';
 import { fmtNum } from '../../model/book';
 import { assetCode, assetId, methodName, pairAlt, pairKey, wsName } from './ids';
 import { krakenError, ok } from './public';
+import { EARN_ROUTES } from './earn';
 
 const EX: ExchangeId = 'kraken';
 type Params = Record<string, unknown>;
@@ -17,8 +18,8 @@ const DEC = /^\d+(\.\d+)?$/;
 
 /** Kraken /0/private/* (POST, form body). Any API-Key/API-Sign pair is accepted. */
 export function krakenPrivate(req: HttpRequest, ctx: SimContext): HttpReply | undefined {
-  const m = /^\/0\/private\/([A-Za-z]+)$/.exec(req.path);
-  const handler = m ? ROUTES[m[1] ?? ''] : undefined;
+  const m = /^\/0\/private\/([A-Za-z/]+)$/.exec(req.path);
+  const handler = m ? (ROUTES[m[1] ?? ''] ?? EARN_ROUTES[m[1] ?? '']) : undefined;
   if (!handler) return undefined;
   if (!req.headers['api-key']) return krakenError('EAPI:Invalid key');
   return handler(req.params, ctx);
