@@ -94,6 +94,16 @@ export function createMoneyActivities(deps: MoneyActivityDeps) {
       return out;
     },
 
+    /** BNB paid in fees on Binance over the last `days` days, from the ledger (sizes the BNB reserve). */
+    async bnbFeeSpend(days: number): Promise<{ bnbSpent: string; days: string }> {
+      const since = deps.clock.now() - days * 86_400_000;
+      const spent = deps.ledger
+        .feesPaid({ since, exchange: 'binance' })
+        .filter((f) => f.asset === 'BNB')
+        .reduce((sum, f) => sum.plus(f.amount), parseDecimal('0'));
+      return { bnbSpent: formatDecimal(spent), days: String(days) };
+    },
+
     /** USD prices as decimal strings; an asset left out has no price (the review says so). */
     async usdPrices(assets: string[]): Promise<Record<string, string>> {
       const out: Record<string, string> = {};

@@ -174,8 +174,89 @@ export interface MoneyView {
   events: Array<{ at: string; asset: string; what: string }>;
   /** Exchanges whose balances could not be read at the last review, and assets that could not be judged. */
   problems: string[];
+  /** The dynamic BNB reserve on Binance at the last review (decimal strings), when it could be sized. */
+  bnb?: { balance: string; required: string; topUp: string; binding: 'fee-spend' | 'minimum' } | null;
 }
 
 export const moneyQuery = defineQuery<MoneyView>('money');
 /** Review balances now instead of at the next interval. */
 export const reviewMoneySignal = defineSignal('reviewMoney');
+
+// --- A-bot, G-bot and the monthly sweep ---------------------------------------------------------
+
+export const ABOT_WORKFLOW_ID = 'abot';
+export const GBOT_WORKFLOW_ID = 'gbot';
+
+/** A flip's instruction to a bot: active with `percent` of the capital, or inactive (percent "0"). */
+export interface BotActivation {
+  flipId: string;
+  mode: TradingMode;
+  percent: string;
+}
+export const botActivateSignal = defineSignal<[BotActivation]>('botActivate');
+export const botDeactivateSignal = defineSignal<[BotActivation]>('botDeactivate');
+
+export interface AbotOrderRequest {
+  action: 'buy' | 'sell';
+  coin: string;
+  /** Alert id or operator request id: the same id twice is one order. */
+  requestId: string;
+  source: 'tradingview' | 'operator';
+}
+
+export interface AbotOrderResult {
+  done: boolean;
+  message: string;
+}
+
+/** Fire-and-forget (TradingView alerts) and waiting (operators: the answer is the outcome). */
+export const abotOrderSignal = defineSignal<[AbotOrderRequest]>('abotOrder');
+export const abotOrderUpdate = defineUpdate<AbotOrderResult, [AbotOrderRequest]>('abotOrderUpdate');
+
+export interface AbotSlotView {
+  slot: number;
+  coin: string | null;
+  exchange?: string;
+  amount?: string;
+  costUsd?: string;
+  seatWarmer?: boolean;
+  closing?: boolean;
+  staked?: { productId: string; amount: string; apy: string; since: string } | null;
+}
+
+export interface AbotView {
+  active: boolean;
+  mode: TradingMode | null;
+  percent: string;
+  slots: AbotSlotView[];
+  realisedPnlUsd: string;
+  rewardsUsd: string;
+  /** Recent outcomes, newest last: what was done or refused and why. */
+  recent: Array<{ id: string; action: string; coin: string; done: boolean; message: string }>;
+  queued: number;
+}
+export const slotsQuery = defineQuery<AbotView>('slots');
+
+export interface GoldView {
+  active: boolean;
+  mode: TradingMode | null;
+  percent: string;
+  perExchange: Array<{ exchange: string; amount: string; costUsd: string }>;
+  coldWallet: { amount: string; costUsd: string };
+  /** USD per PAXG over everything held (exchanges and cold wallet). */
+  averageCostUsd: string;
+  realisedPnlUsd: string;
+  cycles: Array<{ flipId: string; mode: TradingMode; sold: string; kept: string; message: string }>;
+}
+export const goldQuery = defineQuery<GoldView>('gold');
+/** The sweep reports PAXG it sent to the cold wallet, so `gold` shows everything held. */
+export const goldColdAddedSignal = defineSignal<[{ month: string; amount: string; costUsd: string }]>('goldColdAdded');
+
+export interface SweepView {
+  month: string;
+  state: 'checking' | 'refused' | 'buying' | 'sending' | 'done' | 'failed';
+  message: string;
+  amountUsd?: string;
+  paxg?: string;
+}
+export const sweepQuery = defineQuery<SweepView>('sweep');

@@ -5,7 +5,7 @@ import { moneyQuery, reviewMoneySignal, type MoneyView } from '../signals/defs';
 import { Decimal, ROUND_DOWN } from '../domain/money/decimal';
 import { formatDecimal } from '../domain/money/format';
 import type { ExchangeId } from '../domain/market';
-import { reviewBalances, type HoldingsByExchange, type RebalancePlan } from '../domain/money-manager';
+import { bnbReserve, bnbTopUp, reviewBalances, type HoldingsByExchange, type RebalancePlan } from '../domain/money-manager';
 import type { MoneyActivities } from '../activities/money';
 import { rebalanceWorkflow } from './rebalance';
 
@@ -29,6 +29,8 @@ export interface MoneyInput {
   depositTimeoutMs: number;
   /** moneyManager.balanceCheckIntervalMs */
   intervalMs: number;
+  /** moneyManager.bnbReserve (decimal string, whole days); omitted when Binance is not used. */
+  bnbReserve?: { minimumUsd: string; daysOfFeeSpend: number };
   /** Continue as new at this history length even before the server suggests it (tests, tuning). */
   maxHistoryEvents?: number;
   state?: MoneyState;
@@ -103,6 +105,7 @@ export async function moneyWorkflow(input: MoneyInput): Promise<void> {
     s.view.totalUsd = formatDecimal(r.valuation.totalUsd, 2);
     s.view.drifts = r.drifts.map((d) => ({ asset: d.asset, driftPercent: d.driftPercent.toFixed(2), exceedsLimit: d.exceedsLimit }));
     s.view.problems.push(...r.skipped.map((k) => `${k.asset}: ${k.reason}`));
+    await checkBnb(holdings.binance?.BNB);
     for (const plan of r.rebalances) {
       if (s.view.running[plan.asset]) continue;
       if (plan.amountUsd.lt(new Decimal(input.transferMinimumUsd))) {
@@ -111,6 +114,28 @@ export async function moneyWorkflow(input: MoneyInput): Promise<void> {
       }
       await startRebalance(plan);
     }
+  }
+
+  /** Sizes the BNB fee reserve and notes a shortfall; buying BNB is left to an operator for now. */
+  async function checkBnb(balance: Decimal | undefined): Promise<void> {
+    const rule = input.bnbReserve;
+    if (!rule || !input.exchanges.includes('binance')) return;
+    const price = (await acts.usdPrices(['BNB'])).BNB;
+    if (!price) {
+      s.view.problems.push('BNB: no USD price, reserve not checked');
+      s.view.bnb = null;
+      return;
+    }
+    const spend = await acts.bnbFeeSpend(rule.daysOfFeeSpend);
+    const reserve = bnbReserve(
+      { minimumUsd: new Decimal(rule.minimumUsd), daysOfFeeSpend: rule.daysOfFeeSpend },
+      { bnbSpent: new Decimal(spend.bnbSpent), days: new Decimal(spend.days) },
+      new Decimal(price),
+    );
+    const held = balance ?? new Decimal(0);
+    const topUp = bnbTopUp(held, reserve);
+    s.view.bnb = { balance: formatDecimal(held), required: formatDecimal(reserve.requiredBnb, 8), topUp: formatDecimal(topUp, 8), binding: reserve.binding };
+    if (topUp.gt(0)) note('BNB', `reserve short by ${formatDecimal(topUp, 8)} BNB (need ${formatDecimal(reserve.requiredBnb, 8)}, hold ${formatDecimal(held)})`);
   }
 
   const shouldRoll = () =>

@@ -7,6 +7,7 @@ import { SqliteLedger } from '../../adapters/persistence/ledger-sqlite';
 import { startSimulator, type RunningSimulator } from '../../adapters/sim';
 import type { ExchangeAdapters } from '../../adapters/exchanges';
 import { systemClock } from '../../ports/clock';
+import { Decimal } from '../../domain/money/decimal';
 import { startDevServer, uniqueTaskQueue, workflowBundle } from '../helpers/temporal';
 import { adaptersFor, testConfig } from '../adapters/helpers/exchange-harness';
 
@@ -45,9 +46,9 @@ const INPUT: MoneyInput = {
   intervalMs: 3_600_000,
 };
 
-async function worker(taskQueue: string): Promise<Worker> {
+async function worker(taskQueue: string, usdPrice?: (asset: string) => Promise<Decimal | undefined>): Promise<Worker> {
   const activities = createMoneyActivities({
-    venues, ledger, clock: systemClock, catalogue: cfg.networks, rules: t, pollMs: 100, stablecoins: cfg.coins.stablecoins,
+    venues, ledger, clock: systemClock, catalogue: cfg.networks, rules: t, pollMs: 100, stablecoins: cfg.coins.stablecoins, ...(usdPrice ? { usdPrice } : {}),
   });
   return Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle: await workflowBundle(), activities, shutdownGraceTime: '1 second' });
 }
@@ -130,6 +131,24 @@ describe('money manager workflow (real Temporal server, real ccxt adapters again
         expect((await latest.query(moneyQuery)).reviews).toBeGreaterThanOrEqual(5);
       } finally {
         await env.client.workflow.getHandle(workflowId).terminate('test over');
+      }
+    });
+  });
+
+  it('sizes the BNB reserve on Binance from the fee spend in the ledger and notes a shortfall', async () => {
+    // 14 BNB of fees over the last 14 days: 1 BNB a day, 14 days of it to keep; Binance holds 10.
+    ledger.append([{ kind: 'fee', at: Date.now() - 3_600_000, exchange: 'binance', asset: 'BNB', delta: new Decimal('-14'), correlationId: 'bnb-test', idempotencyKey: 'bnb-test-fee' }]);
+    const taskQueue = uniqueTaskQueue('money');
+    const w = await worker(taskQueue, async (asset) => (asset === 'BNB' ? new Decimal('600') : undefined));
+    await w.runUntil(async () => {
+      const input: MoneyInput = { ...INPUT, bnbReserve: { minimumUsd: '25', daysOfFeeSpend: cfg.settings.moneyManager.bnbReserve.daysOfFeeSpend } };
+      const h = await env.client.workflow.start(moneyWorkflow, { taskQueue, workflowId: `money-bnb-${Date.now()}`, args: [input] });
+      try {
+        const v = await until('a review with BNB', () => h.query(moneyQuery), (x) => x.bnb !== undefined);
+        expect(v.bnb).toEqual({ balance: '10', required: '14.00000000', topUp: '4.00000000', binding: 'fee-spend' });
+        expect(v.events.at(-1)).toMatchObject({ asset: 'BNB', what: 'reserve short by 4.00000000 BNB (need 14.00000000, hold 10)' });
+      } finally {
+        await h.terminate('test over');
       }
     });
   });
