@@ -38,4 +38,13 @@ describe.each(CASES)('trade prints on the simulated $exchange', ({ exchange, sym
     expect(t?.amount).toBe(Number(take));
     expect(t?.side).toBe('buy');
   }, 20_000);
+
+  it('fetchTicker and fetchTickers report the best bid and ask of the simulated book', async () => {
+    sim.control.setBook(exchange, symbol, [['3099.00', '1.5']], [['3101.00', '2']]);
+    const t = await watcher.fetchTicker(symbol);
+    expect(t.bid).toBe(3099);
+    expect(t.ask).toBe(3101);
+    const all = await watcher.fetchTickers([symbol]);
+    expect(all[symbol]?.last).toBe(3100);
+  });
 });

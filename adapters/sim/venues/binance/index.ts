@@ -1,6 +1,6 @@
 import type { HttpReply, HttpRequest, SimContext, Venue } from '../../context';
 import { json } from '../../context';
-import { binanceError, depth, exchangeInfo } from './public';
+import { binanceError, depth, exchangeInfo, ticker } from './public';
 import { handleBinanceWs } from './ws';
 import { binancePrivate } from './private';
 
@@ -13,6 +13,8 @@ export const binanceVenue: Venue = {
       case 'GET /api/v3/time': return json({ serverTime: ctx.now() });
       case 'GET /api/v3/exchangeInfo': return exchangeInfo(ctx);
       case 'GET /api/v3/depth': return depth(req, ctx);
+      case 'GET /api/v3/ticker/24hr': return ticker(req, ctx, false);
+      case 'GET /api/v3/ticker/bookTicker': return ticker(req, ctx, true);
       // ccxt loads futures markets too unless told not to: answer with none rather than fail.
       case 'GET /fapi/v1/exchangeInfo':
       case 'GET /dapi/v1/exchangeInfo': return json({ timezone: 'UTC', serverTime: ctx.now(), rateLimits: [], exchangeFilters: [], symbols: [] });

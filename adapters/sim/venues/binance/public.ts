@@ -2,6 +2,7 @@ import type { HttpReply, HttpRequest, SimContext } from '../../context';
 import { json } from '../../context';
 import { fmtLevel, fmtNum } from '../../model/book';
 import type { SimMarket } from '../../model/markets';
+import { top, type Top } from '../tickers';
 
 /** Binance spot public REST: exchangeInfo, depth, time, ping (the calls ccxt makes). */
 export function binanceError(status: number, code: number, msg: string): HttpReply {
@@ -72,4 +73,25 @@ export function depth(req: HttpRequest, ctx: SimContext): HttpReply {
     bids: lb.book.bids.slice(0, limit).map((l) => fmtLevel(l, market)),
     asks: lb.book.asks.slice(0, limit).map((l) => fmtLevel(l, market)),
   });
+}
+
+/** /api/v3/ticker/24hr and /ticker/bookTicker: one object for `symbol`, a list for `symbols` or none. */
+export function ticker(req: HttpRequest, ctx: SimContext, book: boolean): HttpReply {
+  const one = req.query.symbol;
+  let ids: string[] | undefined;
+  try {
+    ids = req.query.symbols ? (JSON.parse(req.query.symbols) as string[]) : undefined;
+  } catch {
+    return binanceError(400, -1100, "Illegal characters found in parameter 'symbols'.");
+  }
+  const markets = ctx.store.marketsOf('binance').filter((m) => (one ? m.id === one : !ids || ids.includes(m.id)));
+  if (one && !markets.length) return binanceError(400, -1121, 'Invalid symbol.');
+  const rows = markets.map((m) => top(ctx, 'binance', m)).filter((t): t is Top => t !== undefined).map((t) => (book
+    ? { symbol: t.m.id, bidPrice: t.bid, bidQty: t.bidQty, askPrice: t.ask, askQty: t.askQty }
+    : {
+      symbol: t.m.id, priceChange: '0', priceChangePercent: '0', weightedAvgPrice: t.last, prevClosePrice: t.last, lastPrice: t.last, lastQty: '0',
+      bidPrice: t.bid, bidQty: t.bidQty, askPrice: t.ask, askQty: t.askQty, openPrice: t.last, highPrice: t.last, lowPrice: t.last, volume: '0', quoteVolume: '0',
+      openTime: t.ts - 86_400_000, closeTime: t.ts, firstId: 0, lastId: 0, count: 0,
+    }));
+  return json(one ? rows[0] : rows);
 }

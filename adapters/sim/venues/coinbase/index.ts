@@ -2,7 +2,7 @@ import type { HttpReply, HttpRequest, SimContext, Venue } from '../../context';
 import { json } from '../../context';
 import { iso } from './ids';
 import { coinbasePrivate } from './private';
-import { cbError, currenciesCrypto, currenciesFiat, exchangeRates, productBook, products } from './public';
+import { cbError, currenciesCrypto, currenciesFiat, exchangeRates, productBook, products, productTicker } from './public';
 import { handleCoinbaseWs } from './ws';
 
 export const coinbaseVenue: Venue = {
@@ -18,7 +18,11 @@ export const coinbaseVenue: Venue = {
       case 'GET /api/v3/brokerage/products': return products(req, ctx);
       case 'GET /api/v3/brokerage/market/product_book':
       case 'GET /api/v3/brokerage/product_book': return productBook(req, ctx);
-      default: return coinbasePrivate(req, ctx) ?? cbError(404, 'NOT_FOUND', `sim: no endpoint ${req.method} ${req.path}`);
+      default: {
+        const t = /^\/api\/v3\/brokerage\/(?:market\/)?products\/([^/]+)\/ticker$/.exec(req.path);
+        if (req.method === 'GET' && t) return productTicker(decodeURIComponent(t[1] ?? ''), ctx);
+        return coinbasePrivate(req, ctx) ?? cbError(404, 'NOT_FOUND', `sim: no endpoint ${req.method} ${req.path}`);
+      }
     }
   },
   handleWs(socket, _path, ctx) {

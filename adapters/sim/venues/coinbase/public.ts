@@ -5,6 +5,7 @@ import { fmtNum, type Level } from '../../model/book';
 import type { SimMarket } from '../../model/markets';
 import { networksOf } from '../../accounts/networks';
 import { assetName, iso, networkName, uuidFor } from './ids';
+import { top } from '../tickers';
 
 export function cbError(status: number, error: string, message: string): HttpReply {
   return { status, body: { error, error_details: message, message } };
@@ -69,4 +70,12 @@ export function exchangeRates(ctx: SimContext): HttpReply {
   }
   rates.USDC = rates.USDC ?? '1';
   return json({ data: { currency: 'USD', rates } });
+}
+
+/** /products/{id}/ticker: the latest prints plus best bid and ask. */
+export function productTicker(id: string, ctx: SimContext): HttpReply {
+  const m = ctx.store.marketById('coinbase', id);
+  const t = m ? top(ctx, 'coinbase', m) : undefined;
+  if (!m || !t) return cbError(404, 'NOT_FOUND', 'ProductID is invalid');
+  return json({ trades: [{ trade_id: '0', product_id: m.id, price: t.last, size: '0', time: iso(t.ts), side: 'BUY', bid: '', ask: '', exchange: 'coinbase' }], best_bid: t.bid, best_ask: t.ask });
 }

@@ -1,6 +1,6 @@
 import type { HttpReply, HttpRequest, SimContext, Venue } from '../../context';
 import { json } from '../../context';
-import { assetPairs, assets, depth, krakenError, ok } from './public';
+import { assetPairs, assets, depth, krakenError, ok, tickers } from './public';
 import { krakenPrivate } from './private';
 import { handleKrakenWs } from './ws';
 
@@ -13,6 +13,7 @@ export const krakenVenue: Venue = {
       case '/0/public/Assets': return assets(ctx);
       case '/0/public/AssetPairs': return assetPairs(ctx);
       case '/0/public/Depth': return depth(req, ctx);
+      case '/0/public/Ticker': return tickers(req, ctx);
       default: return krakenPrivate(req, ctx) ?? json({ error: [`EGeneral:Unknown method ${req.path}`] }, 404);
     }
   },

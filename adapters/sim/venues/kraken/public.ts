@@ -3,6 +3,7 @@ import { json } from '../../context';
 import { fmtNum, dpOf, type Level } from '../../model/book';
 import { fundedAssets } from '../../accounts/networks';
 import { altAsset, assetId, pairAlt, pairKey, wsName } from './ids';
+import { top } from '../tickers';
 
 export function krakenError(...errors: string[]): HttpReply {
   return json({ error: errors });
@@ -52,4 +53,18 @@ export function depth(req: HttpRequest, ctx: SimContext): HttpReply {
   const ts = Math.floor(lb.timestamp / 1000);
   const fmt = (l: Level) => [fmtNum(l[0], m.tick), fmtNum(l[1], m.step), ts];
   return ok({ [pairKey(m)]: { asks: lb.book.asks.slice(0, count).map(fmt), bids: lb.book.bids.slice(0, count).map(fmt) } });
+}
+
+/** /0/public/Ticker: a, b, c, v, p, t, l, h, o per pair (comma-separated `pair`, or all). */
+export function tickers(req: HttpRequest, ctx: SimContext): HttpReply {
+  const wanted = req.params.pair === undefined ? undefined : String(req.params.pair).split(',');
+  const ms = ctx.store.marketsOf('kraken').filter((m) => !wanted || wanted.some((w) => w === pairKey(m) || w === pairAlt(m) || w === wsName(m)));
+  if (wanted && !ms.length) return krakenError('EQuery:Unknown asset pair');
+  const result: Record<string, unknown> = {};
+  for (const m of ms) {
+    const t = top(ctx, 'kraken', m);
+    if (!t) continue;
+    result[pairKey(m)] = { a: [t.ask, '1', t.askQty], b: [t.bid, '1', t.bidQty], c: [t.last, '0'], v: ['0', '0'], p: [t.last, t.last], t: [0, 0], l: [t.last, t.last], h: [t.last, t.last], o: t.last };
+  }
+  return ok(result);
 }
