@@ -3,3 +3,4 @@ export * from './targets';
 export * from './drift';
 export * from './review';
 export * from './bnb-reserve';
+export * from './in-exchange-conversions';
