@@ -1,7 +1,6 @@
 import type { Market as CcxtMarket } from 'ccxt';
 import { Decimal, ZERO } from '../../domain/money/decimal';
 import type { ExchangeId, Market } from '../../domain/market';
-import type { BookLevel, OrderBook } from '../../domain/orderbook';
 
 /**
  * The adapter edge: ccxt numbers become Decimals here and nowhere else. `String(x)` of a double is
@@ -40,34 +39,4 @@ export function toMarket(exchange: ExchangeId, m: CcxtMarket | undefined): Marke
     makerFee: decOr(m.maker),
     active: m.active !== false,
   };
-}
-
-type RawSide = ArrayLike<ArrayLike<number | undefined>>;
-
-function copySide(side: RawSide, depth: number): BookLevel[] {
-  const n = Math.min(depth, side.length);
-  const out: BookLevel[] = new Array(n);
-  for (let i = 0; i < n; i += 1) {
-    const level = side[i]!;
-    out[i] = { price: dec(level[0]), amount: dec(level[1]) };
-  }
-  return out;
-}
-
-/**
- * Copies a ccxt book into our OrderBook. It MUST run synchronously right after the watch resolves:
- * ccxt keeps mutating the same object as messages arrive, so any await before the copy could mix
- * two states of the book.
- */
-export function copyBook(
-  exchange: ExchangeId,
-  symbol: string,
-  raw: { bids: RawSide; asks: RawSide; timestamp?: number | undefined; nonce?: number | undefined },
-  receivedAt: number,
-  depth: number,
-): OrderBook {
-  const book: OrderBook = { exchange, symbol, bids: copySide(raw.bids, depth), asks: copySide(raw.asks, depth), receivedAt };
-  if (typeof raw.timestamp === 'number') book.exchangeTimestamp = raw.timestamp;
-  if (typeof raw.nonce === 'number') book.sequence = raw.nonce;
-  return book;
 }

@@ -5,7 +5,8 @@ import type { Clock } from '../../ports/clock';
 import type { BookHealth, BookListener, Candle, MarketData, TradeListener } from '../../ports/market-data';
 import { runWatchLoop } from './book-loop';
 import { chunk, stampOf, type MarketDataConfig } from './market-data-config';
-import { copyBook, dec, toMarket } from './convert';
+import { BookCopier } from './book-copier';
+import { dec, toMarket } from './convert';
 import { FeedStates } from './feed-state';
 import type { Logger } from './log';
 import type { RateBudget } from './rate-budget';
@@ -113,6 +114,16 @@ export class CcxtMarketData implements MarketData {
   }
 
   private readonly seen = new Map<Symbol, { obj: object; stamp: string }>();
+  private readonly copiers = new Map<Symbol, BookCopier>();
+
+  private copierFor(symbol: Symbol): BookCopier {
+    let c = this.copiers.get(symbol);
+    if (!c) {
+      c = new BookCopier(this.exchange, this.cfg.bookDepth);
+      this.copiers.set(symbol, c);
+    }
+    return c;
+  }
 
   private changed(symbol: Symbol, ob: CcxtBook): boolean {
     const last = this.seen.get(symbol);
@@ -126,7 +137,7 @@ export class CcxtMarketData implements MarketData {
     if (!streamed) return;
     this.seen.set(streamed, { obj: raw, stamp: stampOf(raw) });
     for (const symbol of this.bookAliases.get(streamed) ?? []) {
-      const book = copyBook(this.exchange, symbol, raw, receivedAt, this.cfg.bookDepth);
+      const book = this.copierFor(symbol).copy(symbol, raw, receivedAt);
       this.states.update(book);
       for (const l of this.bookListeners) {
         if (!l.symbols.has(symbol)) continue;

@@ -1,4 +1,5 @@
 import ccxt from 'ccxt';
+import { BookCopier } from '../../adapters/exchanges/book-copier';
 import { mapCcxtError } from '../../adapters/exchanges/errors';
 import { BudgetExhausted, RateBudget } from '../../adapters/exchanges/rate-budget';
 import { uuidFromKey } from '../../adapters/exchanges/venues/coinbase';
@@ -82,5 +83,22 @@ describe('venue quirks', () => {
     expect(uuidFromKey('a')).toBe(uuidFromKey('a'));
     expect(uuidFromKey('a')).not.toBe(uuidFromKey('b'));
     expect(uuidFromKey('a')).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-a[0-9a-f]{3}-[0-9a-f]{12}$/);
+  });
+});
+
+describe('book copies', () => {
+  it('are exact Decimal copies of each state of a mutating ccxt book, however levels change between copies', () => {
+    const copier = new BookCopier('binance', 3);
+    const raw = { bids: [[64000.01, 0.1], [64000, 0.2], [63999.99, 0.3], [63999.98, 9]], asks: [[64000.02, 0.15], [64000.03, 1e-8]], nonce: 5 };
+    const first = copier.copy('BTC/USDT', raw, 100);
+    raw.bids[0]![1] = 0.30000000000000004;
+    raw.bids.splice(1, 1);
+    raw.asks[1]![0] = 0.1;
+    const second = copier.copy('BTC/USDT', raw, 200);
+    const show = (b: typeof first) => [b.bids.map((l) => [l.price.toFixed(), l.amount.toFixed()]), b.asks.map((l) => [l.price.toFixed(), l.amount.toFixed()])];
+    expect(show(first)).toEqual([[['64000.01', '0.1'], ['64000', '0.2'], ['63999.99', '0.3']], [['64000.02', '0.15'], ['64000.03', '0.00000001']]]);
+    expect(show(second)).toEqual([[['64000.01', '0.30000000000000004'], ['63999.99', '0.3'], ['63999.98', '9']], [['64000.02', '0.15'], ['0.1', '0.00000001']]]);
+    expect(first.sequence).toBe(5);
+    expect(second.receivedAt).toBe(200);
   });
 });
