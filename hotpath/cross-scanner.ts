@@ -78,6 +78,7 @@ export class CrossScanner {
     const ctx = this.deps.thresholds.current('cross', entry.market.base);
     const floor = (this.deps.prefilterFloorPercent ?? ctx.thresholdPercent).toNumber() / 100;
     const out: CrossScanResult = { evaluated: [], prefiltered: 0 };
+    const candidates: Array<[number, number, number]> = [];
     for (const t of this.peers[s]!) {
       for (const [b, sl] of [[s, t], [t, s]] as const) {
         const a = this.ask[b]!;
@@ -87,15 +88,27 @@ export class CrossScanner {
         const sq = this.markets[sl]!.quote;
         // Unknown rate: no estimate, so no pruning (the exact evaluation says NO_CONVERSION).
         const rate = bq === sq ? 1 : this.rates.get(`${sq}>${bq}`);
-        if (rate !== undefined && (bd * rate) / a - 1 < floor - MARGIN) {
+        const estimate = rate === undefined ? Infinity : (bd * rate) / a - 1;
+        if (estimate < floor - MARGIN) {
           out.prefiltered += 1;
           continue;
         }
-        this.stable ??= this.stableState();
-        const ev = this.evaluate(b, sl, ctx.thresholdPercent, ctx.depthMultiple, this.stable);
-        out.evaluated.push(ev);
-        if (!ev.rejection && (!out.best || ev.netProfit.gt(out.best.netProfit))) out.best = ev;
+        candidates.push([b, sl, estimate]);
       }
+    }
+    // Best first. Live, branch and bound: the estimate bounds the exact net from above, so once
+    // an accepted candidate beats the next estimate nothing after it can win. A scan sees all.
+    candidates.sort((x, y) => y[2] - x[2]);
+    const exhaustive = this.deps.prefilterFloorPercent !== undefined;
+    for (const [b, sl, estimate] of candidates) {
+      if (!exhaustive && out.best && out.best.netPercent.toNumber() / 100 >= estimate + MARGIN) {
+        out.prefiltered += 1;
+        continue;
+      }
+      this.stable ??= this.stableState();
+      const ev = this.evaluate(b, sl, ctx.thresholdPercent, ctx.depthMultiple, this.stable);
+      out.evaluated.push(ev);
+      if (!ev.rejection && (!out.best || ev.netPercent.gt(out.best.netPercent))) out.best = ev;
     }
     return out;
   }

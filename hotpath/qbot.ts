@@ -96,11 +96,17 @@ export class Qbot {
     return qbotCapital(this.deps.config, this.totalUsd(), percent);
   }
 
+  private total?: { at: number; usd: Decimal };
+
+  /** Account value in USD, re-valued at most once a second (it sizes trades, it is not PnL). */
   private totalUsd(): Decimal {
     if (this.deps.totalCapitalUsd) return this.deps.totalCapitalUsd;
-    let total = ZERO;
-    for (const [key, amount] of this.balances) total = total.plus(amount.times(this.usd(key.split(':')[1]!) ?? ZERO));
-    return total;
+    const now = this.deps.clock.now();
+    if (this.total && now - this.total.at < 1000) return this.total.usd;
+    let usd = ZERO;
+    for (const [key, amount] of this.balances) usd = usd.plus(amount.times(this.usd(key.split(':')[1]!) ?? ZERO));
+    this.total = { at: now, usd };
+    return usd;
   }
 
   /** The last balance snapshot per exchange and asset (free amounts), for read-only views. */
@@ -120,6 +126,7 @@ export class Qbot {
       }
       for (const [asset, v] of Object.entries(b.assets)) this.balances.set(`${ex}:${asset}`, v.free);
     }
+    delete this.total;
   }
 
   onBook(book: OrderBook): BookOutcome {
@@ -127,16 +134,19 @@ export class Qbot {
     const entry = this.cache.apply(book);
     const out: BookOutcome = { cross: { evaluated: [], prefiltered: 0 }, tri: { evaluated: [], prefiltered: 0 }, held: [], started: [] };
     if (!entry) return out;
+    // Cross first and sent at once: its orders leave before the triangular scan starts.
     out.cross = this.cross.onBook(entry);
     const t1 = performance.now();
-    out.tri = this.tri.onBook(entry);
+    if (out.cross.best) this.consider(out.cross.best, out);
     const t2 = performance.now();
+    out.tri = this.tri.onBook(entry);
+    const t3 = performance.now();
+    if (out.tri.best) this.consider(out.tri.best, out);
     const m = this.deps.metrics;
     m.scanSeconds.observe({ strategy: 'cross' }, (t1 - t0) / 1000);
-    m.scanSeconds.observe({ strategy: 'triangular' }, (t2 - t1) / 1000);
+    m.scanSeconds.observe({ strategy: 'triangular' }, (t3 - t2) / 1000);
     m.bookAgeMs.set({ exchange: book.exchange, symbol: book.symbol }, this.deps.clock.now() - book.receivedAt);
     for (const ev of [...out.cross.evaluated, ...out.tri.evaluated]) this.account(ev);
-    for (const best of [out.cross.best, out.tri.best]) if (best) this.consider(best, out);
     return out;
   }
 

@@ -1,7 +1,7 @@
 import { ZERO, type Decimal } from '../domain/money/decimal';
 import type { ExchangeId, Market } from '../domain/market';
 import {
-  bookGate, buildTriGraph, cycleReturnEstimate, evaluateCycle, lockGate, prefilterCycles, reject, TopOfBook, type GateRejection,
+  bookGate, buildTriGraph, cycleReturnEstimate, evaluateCycle, lockGate, prefilterCycles, PREFILTER_MARGIN, reject, TopOfBook, type GateRejection,
   type MarketBook, type TriEvaluation, type TriGraph,
 } from '../domain/arbitrage';
 import type { CachedBook } from './book-cache';
@@ -86,7 +86,14 @@ export class TriScanner {
     const survivors = prefilterCycles(v.graph, v.top, ids, floor, this.scratch);
     const out: TriScanResult = { evaluated: [], prefiltered: ids.length - survivors.length };
     const usd = new Map<string, Decimal | undefined>();
-    for (const id of survivors) {
+    // Best estimate first; live, stop once an accepted cycle beats every remaining upper bound.
+    const ranked = survivors.map((id) => [id, cycleReturnEstimate(v.graph.cycles[id]!, v.top)] as const).sort((a, b) => b[1] - a[1]);
+    const exhaustive = this.deps.prefilterFloorPercent !== undefined;
+    for (const [id, estimate] of ranked) {
+      if (!exhaustive && out.best && 1 + out.best.netPercent.toNumber() / 100 >= estimate + PREFILTER_MARGIN) {
+        out.prefiltered += 1;
+        continue;
+      }
       const ev = this.evaluate(exchange, v, id, ctx.thresholdPercent, ctx.depthMultiple, usd);
       out.evaluated.push(ev);
       if (!ev.rejection && (!out.best || ev.netPercent.gt(out.best.netPercent))) out.best = ev;
