@@ -115,6 +115,19 @@ describe('injected faults as real ccxt clients see them', () => {
     expect(Date.now() - t1).toBeLessThan(290);
   });
 
+  it.each(['binance', 'kraken', 'coinbase'] as const)('%s answers ccxt keep-alive pings, so an idle feed is not dropped', async (id) => {
+    const ex = await proClient(sim, id, { streaming: { keepAlive: 100 } });
+    clients.push(ex);
+    const symbol = id === 'binance' ? 'SOL/USDT' : 'SOL/USD';
+    await ex.watchOrderBook(symbol);
+    const before = sim.control.stats()[id].connections;
+    await new Promise((r) => setTimeout(r, 700));
+    const next = ex.watchOrderBook(symbol);
+    sim.control.step();
+    await next;
+    expect(sim.control.stats()[id].connections).toBe(before);
+  });
+
   it('counts connections, subscriptions and requests per venue', () => {
     const s = sim.control.stats();
     expect(s.binance.requests).toBeGreaterThan(0);

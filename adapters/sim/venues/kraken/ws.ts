@@ -63,7 +63,8 @@ export function handleKrakenWs(ws: WebSocket, ctx: SimContext): void {
     }
     const reqId = msg.req_id;
     const ack = (extra: Record<string, unknown>): void => ws.send(toWireJson({ method: msg.method, ...extra, ...(reqId !== undefined ? { req_id: reqId } : {}), time_in: stamp(), time_out: stamp() }));
-    if (msg.method === 'ping') return ack({});
+    // ccxt counts the connection alive only on a {method:"pong"} answer to its {method:"ping"}.
+    if (msg.method === 'ping') return void ws.send(JSON.stringify({ method: 'pong', ...(reqId !== undefined ? { req_id: reqId } : {}), time_in: stamp(), time_out: stamp() }));
     if (msg.method === 'pong') return;
     if (msg.method !== 'subscribe' && msg.method !== 'unsubscribe') return ack({ error: `Unsupported method: ${String(msg.method)}`, success: false });
     const channel = msg.params?.channel;
