@@ -22,6 +22,7 @@ import { QbotMetrics } from '../hotpath/metrics';
 import { Qbot } from '../hotpath/qbot';
 import { qbotConfigFrom } from '../hotpath/qbot-config';
 import { watchList } from '../hotpath/watch-list';
+import { MarketScanner, ScannerMetrics, scannerConfigFromSettings, scannerThresholdSource } from '../hotpath/scanner';
 import { connectWorker } from './temporal-client';
 
 export interface HotpathOptions {
@@ -36,6 +37,8 @@ export interface HotpathOptions {
   /** Paper inventory per exchange; default: a small demo inventory (see README). */
   paperBalances?: Partial<Record<ExchangeId, Record<string, Decimal>>>;
   maxSymbolsPerVenue?: number;
+  /** Use the configured baseline threshold instead of the market scanner's context (tests, bench). */
+  baselineThreshold?: boolean;
 }
 
 export interface HotpathProcess {
@@ -87,8 +90,18 @@ export async function startHotpath(o: HotpathOptions = {}): Promise<HotpathProce
       accounts.set(v.exchange, paper);
     }
   }
+  // The market scanner sets the threshold, depth multiple and volatility flag per base (0.4-1 %).
+  const scannerConfig = scannerConfigFromSettings(cfg.settings);
+  const byExchange = new Map(venues.map((v) => [v.exchange, v]));
+  const scanner = new MarketScanner({
+    config: scannerConfig, clock, metrics: new ScannerMetrics(metrics.registry),
+    fetchDailyCandles: async (ex, symbol, limit) => (await byExchange.get(ex)!.marketData.fetchDailyCandles(symbol, limit)).map((c) => ({ ...c })),
+    onChange: (record) => log.info({ context: record }, 'market context changed'),
+  });
+  const crossMarkets = markets.filter((m) => config.arbitrageAssets.includes(m.base) && config.quoteCurrencies.includes(m.quote));
+  const thresholds = o.baselineThreshold ? baselineThresholdSource(config.threshold, config.depth) : scannerThresholdSource(scanner, crossMarkets, scannerConfig.bounds);
   const q = new Qbot({
-    config, markets, fee: feeBook.takerFeeFn(() => clock.now()), thresholds: baselineThresholdSource(config.threshold, config.depth),
+    config, markets, fee: feeBook.takerFeeFn(() => clock.now()), thresholds,
     clock, log, metrics, trading, ledger, accounts, control,
   });
   ref.qbot = q;
@@ -98,11 +111,17 @@ export async function startHotpath(o: HotpathOptions = {}): Promise<HotpathProce
     await v.marketData.watchBooks(symbols, (book) => {
       try {
         q.onBook(book);
+        scanner.onBook(book);
       } catch (err) {
         log.error({ err, exchange: book.exchange, symbol: book.symbol }, 'book handling failed');
       }
     });
   }
+  for (const v of venues) {
+    const symbols = crossMarkets.filter((m) => m.exchange === v.exchange).map((m) => m.symbol);
+    if (symbols.length) await v.marketData.watchTrades(symbols, (t) => scanner.onTrade(t));
+  }
+  scanner.start();
   const timers = [
     setInterval(() => { for (const v of venues) for (const h of v.marketData.health()) q.cache.setState(h.exchange, h.symbol, h.state); }, 250),
     setInterval(() => void q.refreshBalances().catch((err: unknown) => log.warn({ err }, 'balance refresh failed')), 30_000),
@@ -126,6 +145,7 @@ export async function startHotpath(o: HotpathOptions = {}): Promise<HotpathProce
     qbot: q, control, metrics, venues, ...(server ? { metricsPort: (server.address() as { port: number }).port } : {}),
     async close() {
       for (const t of timers) clearInterval(t);
+      scanner.stop();
       worker?.shutdown();
       await workerRun?.catch(() => undefined);
       await q.drain().catch(() => undefined);
