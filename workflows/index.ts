@@ -4,3 +4,6 @@ export { abotInboxWorkflow } from './abot-inbox';
 export { hotpathStatusWorkflow } from './hotpath-status';
 export { rebalanceWorkflow } from './rebalance';
 export { moneyWorkflow } from './money';
+export { abotWorkflow } from './abot';
+export { gbotWorkflow } from './gbot';
+export { sweepWorkflow } from './sweep';

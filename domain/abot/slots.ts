@@ -11,6 +11,7 @@ export interface SlotStake {
   amount: string;
   since: number;
   unbondingMs: number;
+  apy?: string;
 }
 
 export interface SlotPosition {
@@ -26,6 +27,8 @@ export interface SlotPosition {
   openedSeq: number;
   openedAt: number;
   stake: SlotStake | null;
+  /** Being unstaked/sold: still occupies the slot, already counted as leaving by the warmer rule. */
+  closing?: boolean;
 }
 
 export type Slot = SlotPosition | null;
@@ -71,9 +74,10 @@ export type SeatWarmerAction =
  * empty (or no warmer is left). Inactive (no capital in this mode): never buy, sell all warmers.
  */
 export function seatWarmerAction(slots: readonly Slot[], rules: SeatWarmerRules, active = true): SeatWarmerAction {
-  const warmers = seatWarmersOldestFirst(slots);
+  const warmers = seatWarmersOldestFirst(slots).filter((i) => !(slots[i] as SlotPosition).closing);
   if (!active) return warmers.length > 0 ? { kind: 'sell', slots: warmers } : { kind: 'none' };
-  const empty = emptyCount(slots);
+  // A slot being sold counts as empty already: otherwise a second warmer would be sold for it.
+  const empty = emptyCount(slots) + slots.filter((x) => x?.closing).length;
   if (empty > rules.buyWhenEmptyMoreThan) return { kind: 'buy', count: empty - rules.buyWhenEmptyMoreThan };
   if (empty < rules.sellWhenEmptyFewerThan && warmers.length > 0) {
     return { kind: 'sell', slots: warmers.slice(0, rules.sellWhenEmptyFewerThan - empty) };

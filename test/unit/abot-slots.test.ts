@@ -140,3 +140,13 @@ describe('highest-yield staking choice', () => {
     expect(chooseSeatWarmer(opts, ['BTC'], [])).toBeNull();
   });
 });
+
+describe('slots being closed', () => {
+  it('a warmer being sold counts as leaving: no second warmer is sold for the same gap', () => {
+    const slots: Slot[] = [pos('S1', false, 1), pos('S2', false, 2), pos('S3', false, 3), pos('S4', false, 4), { ...pos('W1', true, 5), closing: true }, pos('W2', true, 6)];
+    // 0 empty + 1 closing = 1 effective empty: sell one more (W2), never W1 again
+    expect(seatWarmerAction(slots, RULES)).toEqual({ kind: 'sell', slots: [5] });
+    const two: Slot[] = [...slots.slice(0, 4), { ...pos('W1', true, 5), closing: true }, null];
+    expect(seatWarmerAction(two, RULES)).toEqual({ kind: 'none' });
+  });
+});

@@ -1,0 +1,64 @@
+import { ApplicationFailure, getExternalWorkflowHandle, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import { GBOT_WORKFLOW_ID, goldColdAddedSignal, sweepQuery, type SweepView } from '../signals/defs';
+import { Decimal } from '../domain/money/decimal';
+import { judgeSweep, monthKey } from '../domain/sweep';
+import type { SweepActivities } from '../activities/sweep';
+import type { GbotActivities } from '../activities/gbot';
+
+export interface SweepInput {
+  month: string;
+  profitPercent: string;
+  allowedModes: string[];
+  maxPerCalendarMonth: number;
+}
+
+const retry = { initialInterval: '1 second', maximumInterval: '1 minute' } as const;
+const sweepActs = proxyActivities<SweepActivities>({ startToCloseTimeout: '30 seconds', retry });
+const gold = proxyActivities<GbotActivities>({ startToCloseTimeout: '1 minute', retry });
+
+/**
+ * The monthly sweep (id `sweep-YYYY-MM`): 15 % of the realised profit since the last sweep, as
+ * PAXG to the cold wallet, in BTC mode, once per calendar month. A refusal fails the run with
+ * type `SweepRefused` and the reason, which is what `qbot sweep` prints.
+ */
+export async function sweepWorkflow(input: SweepInput): Promise<SweepView> {
+  const view: SweepView = { month: input.month, state: 'checking', message: 'checking the rules' };
+  setHandler(sweepQuery, () => ({ ...view }));
+  const refuse = async (reason: string): Promise<never> => {
+    Object.assign(view, { state: 'refused', message: reason });
+    await sweepActs.sweepRecord({ month: input.month, what: `refused:${workflowInfo().runId}`, details: { reason } });
+    throw ApplicationFailure.nonRetryable(reason, 'SweepRefused');
+  };
+
+  const ctx = await sweepActs.sweepContext();
+  const verdict = judgeSweep({
+    month: input.month, currentMonth: monthKey(Date.now()), mode: ctx.mode, allowedModes: input.allowedModes, sweptMonths: ctx.sweptMonths,
+    maxPerMonth: input.maxPerCalendarMonth, profitSinceLastUsd: new Decimal(ctx.profitSinceLastUsd), profitPercent: new Decimal(input.profitPercent),
+  });
+  if (!verdict.ok) return refuse(verdict.reason);
+  const amountUsd = verdict.amountUsd.toFixed(2);
+  const claim = await sweepActs.sweepClaim({ month: input.month, runId: workflowInfo().runId, profitUsd: verdict.profitUsd.toFixed(), amountUsd });
+  if (!claim.claimed) return refuse(claim.reason ?? `the sweep for ${input.month} already ran`);
+
+  Object.assign(view, { state: 'buying', message: `buying PAXG for ${amountUsd} USD (15 % of ${verdict.profitUsd.toFixed(2)} USD)`, amountUsd });
+  const t = await gold.gbotBuyGold({ key: `sweep:${input.month}:buy`, budgetUsd: amountUsd });
+  if (t.status !== 'confirmed') {
+    Object.assign(view, { state: 'failed', message: `PAXG purchase refused: ${t.reason}` });
+    throw ApplicationFailure.nonRetryable(view.message, 'SweepFailed');
+  }
+  Object.assign(view, { state: 'sending', message: `sending ${t.filled} PAXG from ${t.exchange} to the cold wallet`, paxg: t.filled });
+  const c = await gold.gbotSendToCold({ key: `sweep:${input.month}:cold`, exchange: t.exchange, amount: t.filled, purpose: 'sweep' });
+  if (c.status !== 'confirmed') {
+    // The PAXG stays on the exchange and the month stays claimed: an operator decides, loudly.
+    Object.assign(view, { state: 'failed', message: `bought ${t.filled} PAXG on ${t.exchange} but the cold wallet transfer was refused: ${c.reason}` });
+    throw ApplicationFailure.nonRetryable(view.message, 'SweepFailed');
+  }
+  await sweepActs.sweepRecord({ month: input.month, what: 'done', details: { amountUsd, paxg: c.amount, exchange: t.exchange, txid: c.txid, paper: c.paper } });
+  try {
+    await getExternalWorkflowHandle(GBOT_WORKFLOW_ID).signal(goldColdAddedSignal, { month: input.month, amount: c.amount, costUsd: t.usd });
+  } catch {
+    // No G-bot running: the ledger has the transfer; its `gold` view just will not include it.
+  }
+  Object.assign(view, { state: 'done', message: `swept ${c.amount} PAXG (${amountUsd} USD) to the cold wallet${c.paper ? ' (paper)' : ''}` });
+  return { ...view };
+}
