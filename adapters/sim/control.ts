@@ -1,11 +1,25 @@
 import type { ExchangeId } from '../../domain/market';
-import { Decimal } from '../../domain/money/decimal';
+import { Decimal, isDecimal } from '../../domain/money/decimal';
+import type { SimTransfer } from './accounts/funding';
+import type { SimOrder } from './accounts/matching';
 import { formatDecimal } from '../../domain/money/format';
 import type { SimContext, VenueStats } from './context';
 import { emptyFaults, type Fault } from './faults';
 import { parseLevels } from './model/book';
 
 export type StringLevels = Array<[string, string]>;
+
+/** A record with every Decimal turned into its decimal string (what leaves the simulator). */
+export type Plain<T> = T extends Decimal ? string : T extends Array<infer U> ? Array<Plain<U>> : T extends object ? { [K in keyof T]: Plain<T[K]> } : T;
+export type SimWithdrawalView = Plain<SimTransfer>;
+export type SimOrderView = Plain<SimOrder>;
+
+function plain(value: unknown): unknown {
+  if (isDecimal(value)) return formatDecimal(value);
+  if (Array.isArray(value)) return value.map(plain);
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, plain(v)]));
+  return value;
+}
 
 /** The test and operator handle on a running simulator. */
 export interface SimControl {
@@ -16,8 +30,10 @@ export interface SimControl {
   clearFaults(): void;
   balances(exchange: ExchangeId): Record<string, { free: string; used: string; total: string }>;
   credit(exchange: ExchangeId, asset: string, amount: string): void;
-  withdrawals(exchange: ExchangeId): unknown[];
-  orders(exchange: ExchangeId): unknown[];
+  /** Withdrawals with status (pending/ok/failed), client id, txid; money as decimal strings. */
+  withdrawals(exchange: ExchangeId): SimWithdrawalView[];
+  /** Orders with status, client order id, fills; money as decimal strings. */
+  orders(exchange: ExchangeId): SimOrderView[];
   stats(): Record<ExchangeId, VenueStats>;
 }
 
@@ -85,10 +101,10 @@ export function createControl(d: ControlDeps): SimControl {
       ctx.accounts.credit(exchange, asset, new Decimal(strictLevels([[amount, '0']], 'credit')[0]?.[0] ?? '0'));
     },
     withdrawals(exchange) {
-      return ctx.funding.withdrawalsOf(exchange).map((w) => ({ ...w }));
+      return ctx.funding.withdrawalsOf(exchange).map((w) => plain(w) as SimWithdrawalView);
     },
     orders(exchange) {
-      return ctx.accounts.ordersOf(exchange).map((o) => ({ ...o }));
+      return ctx.accounts.ordersOf(exchange).map((o) => plain(o) as SimOrderView);
     },
     stats() {
       return JSON.parse(JSON.stringify(ctx.stats)) as Record<ExchangeId, VenueStats>;

@@ -17,7 +17,7 @@ import { krakenVenue } from './venues/kraken';
 import { coinbaseVenue } from './venues/coinbase';
 import { generateKeyPairSync } from 'node:crypto';
 
-export type { SimControl } from './control';
+export type { SimControl, SimOrderView, SimWithdrawalView } from './control';
 export type { ReplaySnapshot } from './replay/format';
 export { parseSnapshotLine, readReplayFile, toJsonl } from './replay/format';
 export { convertInterdex, convertInterdexFile } from './replay/convert-interdex';

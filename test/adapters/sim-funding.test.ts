@@ -44,6 +44,7 @@ describe('simulated funding: fee tables, addresses, withdrawals that take time, 
     const done = (await binance.fetchWithdrawals('USDT')).find((x) => x.id === w.id);
     expect(done?.txid).toBeTruthy();
     expect(done?.fee?.cost).toBe(1);
+    expect(sim.control.withdrawals('binance').find((x) => x.id === w.id)).toMatchObject({ status: 'ok', amount: '100', fee: '1', network: 'TRX', txid: done?.txid });
     await waitFor(async () => (await kraken.fetchDeposits('USDT')).some((d) => d.status === 'ok' && d.txid === done?.txid), 3000, 'deposit on kraken');
     expect(new Decimal(sim.control.balances('kraken').USDT?.total ?? '0').minus(krakenBefore).toFixed()).toBe('99');
   });
@@ -87,7 +88,7 @@ describe('simulated funding: fee tables, addresses, withdrawals that take time, 
     const a = await binance.withdraw('ETH', 0.5, addr, undefined, { network: 'ETH', withdrawOrderId: 'move-eth-7' });
     const b = await binance.withdraw('ETH', 0.5, addr, undefined, { network: 'ETH', withdrawOrderId: 'move-eth-7' });
     expect(b.id).toBe(a.id);
-    expect(sim.control.withdrawals('binance').filter((w) => (w as { clientId?: string }).clientId === 'move-eth-7')).toHaveLength(1);
+    expect(sim.control.withdrawals('binance').filter((w) => w.clientId === 'move-eth-7')).toHaveLength(1);
     await expect(binance.withdraw('ETH', 0.0001, addr, undefined, { network: 'ETH' })).rejects.toThrow(/minimum/);
   });
 });

@@ -85,6 +85,12 @@ describe.each(CASES)('orders and balances on the simulated $exchange through rea
     expect(sim.control.book(exchange, symbol).asks.slice(0, 2)).toEqual([['63000', '0.495'], ['63010', '1']]);
   });
 
+  it('reports the taker and maker fee the venue charges', async () => {
+    const fee = exchange === 'kraken' ? await ex.fetchTradingFee(symbol) : (await ex.fetchTradingFees())[symbol];
+    expect(fee?.taker).toBe(Number(rate));
+    expect(fee?.maker).toBe(Number(maker));
+  });
+
   it('rejects an order the account cannot pay for, with the venue error ccxt maps to InsufficientFunds', async () => {
     await expect(ex.createOrder(symbol, 'limit', 'buy', 100, 64010)).rejects.toThrow(/insufficient/i);
   });

@@ -34,7 +34,7 @@ const ROUTES: Record<string, (p: Params, ctx: SimContext) => HttpReply> = {
     balances: ctx.accounts.balances(EX).map((b) => ({ asset: b.asset, free: b.free.toFixed(8), locked: b.used.toFixed(8) })),
   }),
   'GET /sapi/v1/capital/config/getall': () => json(fundedAssets().map(coinConfig)),
-  'GET /sapi/v1/asset/tradeFee': (_p, ctx) => json(ctx.store.marketsOf(EX).map((m) => ({ symbol: m.id, makerCommission: s(m.makerFee), takerCommission: s(m.takerFee) }))),
+  'GET /sapi/v1/asset/tradeFee': (p, ctx) => json(ctx.store.marketsOf(EX).filter((m) => !p.symbol || m.id === p.symbol).map((m) => ({ symbol: m.id, makerCommission: s(m.makerFee), takerCommission: s(m.takerFee) }))),
   'POST /api/v3/order': (p, ctx) => placeOrder(p, ctx),
   'GET /api/v3/order': (p, ctx) => {
     const o = ctx.accounts.find(EX, ref(p));
