@@ -71,6 +71,8 @@ export async function runWatchLoop<T>(
   while (!hooks.closed()) {
     try {
       if (subscribe) await budget.acquire('ws');
+      // Closing may have happened while waiting for budget: a watch now would dial a new socket.
+      if (hooks.closed()) return;
       const pending = watch();
       if (subscribe) {
         quirks.afterSubscribe?.(ex, symbols);
