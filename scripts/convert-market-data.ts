@@ -14,9 +14,10 @@
  */
 import * as fs from 'node:fs';
 import { Decimal } from '../domain/money/decimal';
-import { convertInterdex } from '../hotpath/replay/interdex';
+import { convertInterdexFile } from '../adapters/sim';
+import { interdexMarkets } from '../hotpath/replay/interdex';
 import { convertBinanceTicker } from '../hotpath/replay/binance-ticker';
-import { marketsToFile, replayLine } from '../hotpath/replay/jsonl';
+import { marketsToFile, parseReplayLine, replayLine } from '../hotpath/replay/jsonl';
 import type { Market } from '../domain/market';
 import type { OrderBook } from '../domain/orderbook';
 
@@ -40,13 +41,15 @@ function time(s: string): number {
 function main(argv: string[]): void {
   const [kind, input, out, ...rest] = argv;
   if (!kind || !input || !out) throw new Error('usage: convert-market-data.ts interdex|binance-prices <input.json> <out.jsonl> [options]');
-  const raw = JSON.parse(fs.readFileSync(input, 'utf8')) as unknown;
   if (kind === 'interdex') {
-    const { books, markets } = convertInterdex(raw);
+    // The simulator's converter reads the recording; this adds the venues' market rules.
+    const books = convertInterdexFile(input).map((snap, i) => parseReplayLine(JSON.stringify(snap), i + 1)).sort((a, b) => a.receivedAt - b.receivedAt);
+    const markets = interdexMarkets(books);
     // --same-time: the REST snapshots were taken ~11 s apart; pretend they were simultaneous.
     if (rest.includes('--same-time')) for (const b of books) b.receivedAt = books[books.length - 1]!.receivedAt;
     write(out, books, markets);
   } else if (kind === 'binance-prices') {
+    const raw = JSON.parse(fs.readFileSync(input, 'utf8')) as unknown;
     const infoFile = flag(rest, 'exchange-info');
     const info = infoFile ? (JSON.parse(fs.readFileSync(infoFile, 'utf8')) as Parameters<typeof convertBinanceTicker>[2]) : undefined;
     const r = convertBinanceTicker(raw as Array<{ symbol: string; price: string }>, {

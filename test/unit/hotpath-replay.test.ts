@@ -4,7 +4,8 @@ import { Decimal } from '../../domain/money/decimal';
 import { baselineThresholdSource, feesFromMarkets } from '../../domain/arbitrage';
 import { loadConfig } from '../../config/loader';
 import { qbotConfigFrom } from '../../hotpath/qbot-config';
-import { convertInterdex } from '../../hotpath/replay/interdex';
+import { convertInterdex } from '../../adapters/sim';
+import { interdexMarkets } from '../../hotpath/replay/interdex';
 import { convertBinanceTicker } from '../../hotpath/replay/binance-ticker';
 import { parseReplayLine, replayLine } from '../../hotpath/replay/jsonl';
 import { runScan, type ScanSummary } from '../../hotpath/replay/scan-runner';
@@ -49,7 +50,10 @@ const have = (f: string) => {
 
 (have(INTERDEX) ? describe : describe.skip)('scan over the real interdex snapshots', () => {
   it('evaluates the crossed books and rejects them: fees for the close pair, book age for the 11 s gap', () => {
-    const { books, markets } = convertInterdex(JSON.parse(fs.readFileSync(INTERDEX, 'utf8')));
+    const books = convertInterdex(JSON.parse(fs.readFileSync(INTERDEX, 'utf8')))
+      .map((snap, i) => parseReplayLine(JSON.stringify(snap), i + 1))
+      .sort((a, b) => a.receivedAt - b.receivedAt);
+    const markets = interdexMarkets(books);
     const { lines, summary } = scan(books, markets, {}, true);
     expect(summary.accepted).toBe(0);
     const cb = lines.find((l) => l.markets[0] === 'coinbase:BTC/USDC' && l.markets[1] === 'binance:BTC/USDC')!;
