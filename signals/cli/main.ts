@@ -6,6 +6,7 @@ import { registerPlanTransferCommands } from './commands/plan-transfer';
 import { registerRebalanceCommands } from './commands/rebalance';
 import { registerScanCommands } from './commands/scan';
 import { registerLedgerCommands } from './commands/ledger';
+import { registerSweepCommands } from './commands/sweep';
 
 /** The `qbot` operator command. Each area registers its own subcommands. */
 export function buildProgram(): Command {
@@ -17,6 +18,7 @@ export function buildProgram(): Command {
   registerRebalanceCommands(program);
   registerScanCommands(program);
   registerLedgerCommands(program);
+  registerSweepCommands(program);
   return program;
 }
 
