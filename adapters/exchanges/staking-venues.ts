@@ -47,16 +47,21 @@ export const binanceEarn: EarnApi = {
 
 const SECOND = 1000;
 
-/** Kraken Earn strategies (APR range: we take the low end, the conservative one). */
+/**
+ * Kraken Earn strategies (APR range: we take the low end, the conservative one). `unbonding_period`
+ * is in seconds; a flexible strategy has none.
+ */
 export const krakenEarn: EarnApi = {
   async products(ex, exchange, asset) {
-    const r = (await call(ex, 'privatePostEarnStrategies', asset ? { asset } : {})) as { result?: { items?: Row[] } };
+    await ex.loadMarkets();
+    // Kraken speaks its own asset ids (XETH, XXBT); the port speaks unified codes.
+    const r = (await call(ex, 'privatePostEarnStrategies', asset ? { asset: ex.currency(asset).id } : {})) as { result?: { items?: Row[] } };
     return (r.result?.items ?? []).map((s) => {
       const apr = (s.apr_estimate ?? {}) as Row;
       const lock = (s.lock_type ?? {}) as Row;
       return {
         exchange,
-        asset: str(s.asset),
+        asset: ex.safeCurrencyCode(str(s.asset)) ?? str(s.asset),
         productId: str(s.id),
         apy: decOr(apr.low).div(100),
         unbondingMs: Number(lock.unbonding_period ?? 0) * SECOND,
@@ -77,7 +82,7 @@ export const krakenEarn: EarnApi = {
     return (r.result?.items ?? []).map((a) => {
       const allocated = ((a.amount_allocated ?? {}) as Row).total as Row | undefined;
       const rewarded = (a.total_rewarded ?? {}) as Row;
-      return { asset: str(a.native_asset), productId: str(a.strategy_id), amount: decOr(allocated?.native), rewards: decOr(rewarded.native) };
+      return { asset: ex.safeCurrencyCode(str(a.native_asset)) ?? str(a.native_asset), productId: str(a.strategy_id), amount: decOr(allocated?.native), rewards: decOr(rewarded.native) };
     });
   },
 };
