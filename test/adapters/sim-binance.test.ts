@@ -1,4 +1,4 @@
-import type ccxt from 'ccxt';
+import ccxt from 'ccxt';
 import { startSimulator, type RunningSimulator } from '../../adapters/sim';
 import { norm, proClient, sameBook, side, waitFor } from './sim-helpers';
 
@@ -73,6 +73,17 @@ describe('simulator speaks Binance spot to real ccxt', () => {
     const ob = ex.orderbooks['SOL/USDT'];
     expect(side(ob?.bids as Array<[number, number]>)).toEqual([['150.01', '3.5'], ['150', '1']]);
     expect(side(ob?.asks as Array<[number, number]>)).toEqual([['150.05', '2'], ['150.1', '7.25']]);
+  });
+
+  it('ccxt.pro.binanceus runs on the same simulated endpoints (Binance.US is the binance venue)', async () => {
+    const us = new ccxt.pro.binanceus(sim.ccxtOptions('binance'));
+    await us.loadHttpProxyAgent();
+    clients.push(us as unknown as Pro);
+    await us.loadMarkets();
+    const ob = await us.watchOrderBook('BTC/USDT');
+    expect(ob.bids.length).toBeGreaterThan(0);
+    const order = await us.createOrder('BTC/USDT', 'limit', 'buy', 0.001, Number(sim.control.book('binance', 'BTC/USDT').asks[0]?.[0]), { timeInForce: 'IOC' });
+    expect(order.filled).toBe(0.001);
   });
 
   it('a sequence gap makes ccxt reject the book, and a fresh watch resyncs', async () => {
