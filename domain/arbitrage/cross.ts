@@ -74,13 +74,17 @@ export interface CrossEvaluation {
 
 type Binding = 'capital' | 'buy-balance' | 'sell-balance' | 'depth';
 
-function emptyEvaluation(i: CrossInput, rejection: GateRejection): CrossEvaluation {
+function baseEvaluation(i: CrossInput): CrossEvaluation {
   return {
     strategy: 'cross', base: i.buy.market.base, buyQuote: i.buy.market.quote, sellQuote: i.sell.market.quote,
     buyAt: `${i.buy.market.exchange}:${i.buy.market.symbol}`, sellAt: `${i.sell.market.exchange}:${i.sell.market.symbol}`,
     size: ZERO, cost: ZERO, grossProfit: ZERO, grossPercent: ZERO, netProfit: ZERO, netPercent: ZERO, rebalanceCost: ZERO,
-    thresholdPercent: i.params.thresholdPercent, rejection,
+    thresholdPercent: i.params.thresholdPercent,
   };
+}
+
+function emptyEvaluation(i: CrossInput, rejection: GateRejection): CrossEvaluation {
+  return { ...baseEvaluation(i), rejection };
 }
 
 /**
@@ -131,17 +135,16 @@ export function evaluateCross(i: CrossInput): CrossEvaluation {
     { exchange: buy.market.exchange, symbol: buy.market.symbol, side: 'buy', amount: size, vwap: bw.vwap, worstPrice: bw.worstPrice, quote: cost, fee: buyFee },
     { exchange: sell.market.exchange, symbol: sell.market.symbol, side: 'sell', amount: size, vwap: sw.vwap, worstPrice: sw.worstPrice, quote: sw.quote, fee: sellFee },
   ];
-  const base: CrossEvaluation = { ...emptyEvaluation(i, reject('NO_CONVERSION')), legs, size, cost, rebalanceCost };
   if (!net || !gross) {
-    return { ...base, rejection: reject('NO_CONVERSION', { from: sell.market.quote, to: buy.market.quote }) };
+    const rejection = reject('NO_CONVERSION', { from: sell.market.quote, to: buy.market.quote });
+    return { ...emptyEvaluation(i, rejection), legs, size, cost, rebalanceCost };
   }
   const grossProfit = gross.amountOutBeforeFee.minus(cost);
   const netProfit = net.amountOut.minus(cost).minus(buyFee).minus(rebalanceCost);
   const ev: CrossEvaluation = {
-    ...base, conversionVia: net.via, grossProfit, grossPercent: grossProfit.div(cost).times(100),
+    ...baseEvaluation(i), legs, size, cost, rebalanceCost, conversionVia: net.via, grossProfit, grossPercent: grossProfit.div(cost).times(100),
     netProfit, netPercent: netProfit.div(cost).times(100),
   };
-  delete ev.rejection;
   const rejection = sizeAndProfitGates(i, ev, binding, figures);
   return rejection ? { ...ev, rejection } : ev;
 }
