@@ -19,15 +19,18 @@ const MARGIN = 1e-9;
 /**
  * Event-driven cross-exchange scanner over BTC/ETH/SOL x USD/USDT/USDC on every venue. A book
  * update re-evaluates only the pairs of its base that involve the updated market, both ways.
- * Float prefilter: gross top-of-book ratio bid/ask ignoring fees, times the best top-of-book
- * stable conversion rate when the quotes differ: an upper bound of the exact net (walking deeper,
- * fees and rounding only lose). Only survivors are evaluated in Decimal.
+ * Float prefilter: top-of-book bid/ask after the lowest taker fees and the rebalance cost, times
+ * the best top-of-book stable conversion rate when the quotes differ (its fee ignored): an upper
+ * bound of the exact net (walking deeper and rounding only lose). Only survivors are evaluated
+ * in Decimal.
  */
 export class CrossScanner {
   private readonly slots = new Map<string, number>();
   private readonly markets: MarketBook['market'][] = [];
   private readonly bid: Float64Array;
   private readonly ask: Float64Array;
+  /** Lowest taker fee per slot (buy or sell), as a float, for the prefilter only. */
+  private readonly fee: Float64Array;
   private readonly peers: number[][];
   private readonly stableKeys = new Set<string>();
   /** Best top-of-book conversion rate "FROM>TO" over all venues, before fees: an upper bound. */
@@ -43,6 +46,8 @@ export class CrossScanner {
     }
     this.bid = new Float64Array(this.markets.length);
     this.ask = new Float64Array(this.markets.length);
+    this.fee = new Float64Array(this.markets.length);
+    this.refreshFees();
     this.peers = this.markets.map((m) => this.markets.flatMap((o, j) => (o.base === m.base && o.exchange !== m.exchange ? [j] : [])));
     const money = new Set([...Object.keys(deps.config.stablecoins), ...Object.values(deps.config.stablecoins)]);
     for (const m of deps.cache.markets()) if (money.has(m.base) && money.has(m.quote)) this.stableKeys.add(`${m.exchange}:${m.symbol}`);
@@ -64,6 +69,13 @@ export class CrossScanner {
     }
   }
 
+  /** Fee floats for the prefilter; call again when the fee book changes (the worker does, on a timer). */
+  refreshFees(): void {
+    this.markets.forEach((m, k) => {
+      this.fee[k] = Math.min(this.deps.fee(m.exchange, m.symbol, 'buy').toNumber(), this.deps.fee(m.exchange, m.symbol, 'sell').toNumber());
+    });
+  }
+
   get marketCount(): number {
     return this.markets.length;
   }
@@ -76,7 +88,9 @@ export class CrossScanner {
     this.bid[s] = entry.book.bids[0]?.price.toNumber() ?? 0;
     this.ask[s] = entry.book.asks[0]?.price.toNumber() ?? 0;
     const ctx = this.deps.thresholds.current('cross', entry.market.base);
+    const exhaustive = this.deps.prefilterFloorPercent !== undefined;
     const floor = (this.deps.prefilterFloorPercent ?? ctx.thresholdPercent).toNumber() / 100;
+    const rebalance = this.deps.config.rebalanceCostPercent.toNumber() / 100;
     const out: CrossScanResult = { evaluated: [], prefiltered: 0 };
     const candidates: Array<[number, number, number]> = [];
     for (const t of this.peers[s]!) {
@@ -88,7 +102,11 @@ export class CrossScanner {
         const sq = this.markets[sl]!.quote;
         // Unknown rate: no estimate, so no pruning (the exact evaluation says NO_CONVERSION).
         const rate = bq === sq ? 1 : this.rates.get(`${sq}>${bq}`);
-        const estimate = rate === undefined ? Infinity : (bd * rate) / a - 1;
+        // Live: net after the lowest fees and the rebalance cost; a scan keeps the gross, so every
+        // crossed book is reported with its gate.
+        const estimate = rate === undefined ? Infinity
+          : exhaustive ? (bd * rate) / a - 1
+          : (bd * (1 - this.fee[sl]!) * rate) / (a * (1 + this.fee[b]!)) - 1 - rebalance;
         if (estimate < floor - MARGIN) {
           out.prefiltered += 1;
           continue;
@@ -99,7 +117,6 @@ export class CrossScanner {
     // Best first. Live, branch and bound: the estimate bounds the exact net from above, so once
     // an accepted candidate beats the next estimate nothing after it can win. A scan sees all.
     candidates.sort((x, y) => y[2] - x[2]);
-    const exhaustive = this.deps.prefilterFloorPercent !== undefined;
     for (const [b, sl, estimate] of candidates) {
       if (!exhaustive && out.best && out.best.netPercent.toNumber() / 100 >= estimate + MARGIN) {
         out.prefiltered += 1;

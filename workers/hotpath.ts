@@ -125,7 +125,7 @@ export async function startHotpath(o: HotpathOptions = {}): Promise<HotpathProce
   const timers = [
     setInterval(() => { for (const v of venues) for (const h of v.marketData.health()) q.cache.setState(h.exchange, h.symbol, h.state); }, 250),
     setInterval(() => void q.refreshBalances().catch((err: unknown) => log.warn({ err }, 'balance refresh failed')), 30_000),
-    setInterval(() => q.tri.refreshFees(), 60_000),
+    setInterval(() => (q.tri.refreshFees(), q.cross.refreshFees()), 60_000),
   ];
   const server = o.metricsPort === undefined ? undefined : await serveMetrics(metrics, o.metricsPort);
   let worker: Worker | undefined;

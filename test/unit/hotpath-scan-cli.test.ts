@@ -27,7 +27,7 @@ describe('qbot scan', () => {
   ].join('\n'));
 
   it('prints one JSON line per evaluated opportunity and a summary', async () => {
-    const lines = (await run(['scan', '--books', file, '--json', '--latency', 'laptop'])).map((l) => JSON.parse(l) as Record<string, unknown>);
+    const lines = (await run(['scan', '--books', file, '--json', '--all', '--latency', 'laptop'])).map((l) => JSON.parse(l) as Record<string, unknown>);
     const [first, ...rest] = lines;
     // Kraken taker 0.40 %, Coinbase 0.60 % (config fees): 1.5 % gross leaves ~0.48 % after the rebalance cost: below 0.5 %.
     expect(first).toMatchObject({ strategy: 'cross', markets: ['kraken:BTC/USD', 'coinbase:BTC/USD'], accepted: false, rejectedBy: 'NET_BELOW_THRESHOLD' });
@@ -35,6 +35,13 @@ describe('qbot scan', () => {
     const summary = rest[rest.length - 1] as { summary: { books: number; evaluated: number; accepted: number } };
     // The third book (the spread is gone) is pruned by the float prefilter; Kraken's book is 2 s old by then anyway.
     expect(summary.summary).toMatchObject({ books: 3, evaluated: 1, accepted: 0 });
+  });
+
+  it('without --all, the live prefilter (net of the lowest fees) prunes it before any Decimal work', async () => {
+    const lines = (await run(['scan', '--books', file, '--json'])).map((l) => JSON.parse(l) as { summary?: { evaluated: number; prefiltered: number } });
+    expect(lines).toHaveLength(1);
+    expect(lines[0]!.summary).toMatchObject({ evaluated: 0 });
+    expect(lines[0]!.summary!.prefiltered).toBeGreaterThan(0);
   });
 
   it('refuses a malformed file with the line number, changing nothing', async () => {
