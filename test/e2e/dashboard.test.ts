@@ -1,0 +1,92 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
+import type { RunningSystem } from '../../workers/system';
+import { startTestDemo, tempDataDir, DEMO_PASSPHRASE, DEMO_TOKEN } from './demo-helpers';
+
+Runtime.install({ logger: new DefaultLogger('ERROR') });
+
+// The dashboard in a real headless Chromium against the running demo (no browser download:
+// Debian's chromium, installed by .ci/run).
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const ARTIFACTS = path.resolve(__dirname, '../../test-artifacts');
+const dataDir = tempDataDir('dashboard');
+let system: RunningSystem;
+let browser: Browser;
+let page: Page;
+
+beforeAll(async () => {
+  if (!fs.existsSync(CHROMIUM)) throw new Error(`no chromium at ${CHROMIUM}: apt-get install -y chromium (or set CHROMIUM_PATH)`);
+  system = await startTestDemo(dataDir);
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--no-sandbox', '--disable-background-networking', '--disable-gpu', '--no-first-run', '--disable-component-update', '--disable-sync'],
+  });
+  page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+  await page.goto(system.dashboard.url);
+}, 90_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await system?.stop();
+  fs.rmSync(dataDir, { recursive: true, force: true });
+});
+
+const textOf = (id: string) => page.locator(`#${id}`).innerText();
+
+test('the page loads and live values change without a reload', async () => {
+  await page.waitForFunction(() => document.getElementById('conn')?.textContent === 'live', undefined, { timeout: 15_000 });
+  await page.waitForFunction(() => (document.getElementById('mode')?.textContent ?? '–') !== '–', undefined, { timeout: 15_000 });
+  expect(['BTC', 'GOLD']).toContain(await textOf('mode'));
+  expect(await textOf('health')).toMatch(/binance\s+live/);
+  const firstUpdate = await textOf('updated');
+  const firstHealth = await textOf('health');
+  // The feed table carries each venue's book age, which moves with every simulator tick.
+  await page.waitForFunction(([u, h]) => document.getElementById('updated')?.textContent !== u && document.getElementById('health')?.innerText !== h, [firstUpdate, firstHealth], { timeout: 15_000 });
+  // Every figure is a decimal string from the server: the balances show grouped, fixed decimals.
+  expect(await textOf('balances')).toMatch(/USDT\s+1,000\.00000000/);
+  expect(await textOf('total-usd')).toMatch(/^\d{1,3}(,\d{3})*\.\d{2}$/);
+  expect(await page.evaluate(() => performance.getEntriesByType('navigation').length)).toBe(1);
+});
+
+test('a mode flip sent through the webhook appears on the page', async () => {
+  const before = await textOf('mode');
+  const target = before === 'BTC' ? 'GOLD' : 'BTC';
+  const time = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const r = await fetch(system.webhook.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ passphrase: DEMO_PASSPHRASE, kind: 'macro', action: target, time }) });
+  expect(r.status).toBe(200);
+  await page.waitForFunction((t) => document.getElementById('mode')?.textContent === t, target, { timeout: 20_000 });
+  expect(await textOf('last-flip')).toContain(`${before} → ${target}`);
+});
+
+test('pause is refused without the token and works with it; resume restores', async () => {
+  await page.fill('#token', '');
+  await page.click('#pause');
+  await page.waitForFunction(() => /refused \(401\)/.test(document.getElementById('action-result')?.textContent ?? ''), undefined, { timeout: 10_000 });
+  expect(system.hotpath.control.isPaused()).toBe(false);
+  expect(await textOf('hotpath-state')).toBe('running');
+
+  await page.fill('#token', DEMO_TOKEN);
+  await page.click('#pause');
+  await page.waitForFunction(() => document.getElementById('hotpath-state')?.textContent === 'paused', undefined, { timeout: 10_000 });
+  expect(system.hotpath.control.isPaused()).toBe(true);
+  fs.mkdirSync(ARTIFACTS, { recursive: true });
+  await page.screenshot({ path: path.join(ARTIFACTS, 'dashboard.png'), fullPage: true });
+
+  await page.click('#resume');
+  await page.waitForFunction(() => document.getElementById('hotpath-state')?.textContent === 'running', undefined, { timeout: 10_000 });
+  expect(system.hotpath.control.isPaused()).toBe(false);
+});
+
+test('actions over HTTP: no token 401, wrong token 401, the sweep refused with its reason', async () => {
+  const post = (p: string, headers: Record<string, string> = {}) => fetch(new URL(p, system.dashboard.url), { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: '{}' });
+  expect((await post('/api/hotpath/pause')).status).toBe(401);
+  expect((await post('/api/hotpath/pause', { 'x-dashboard-token': `${DEMO_TOKEN}x` })).status).toBe(401);
+  expect(system.hotpath.control.isPaused()).toBe(false);
+  const sweep = await post('/api/sweep', { 'x-dashboard-token': DEMO_TOKEN });
+  expect(sweep.status).toBe(409);
+  expect(((await sweep.json()) as { message: string }).message).toMatch(/sweep/);
+  expect(await page.locator('#sweep').isDisabled()).toBe(true);
+  expect(await textOf('sweep-reason')).not.toBe('');
+});
