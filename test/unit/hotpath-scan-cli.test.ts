@@ -33,8 +33,9 @@ describe('qbot scan', () => {
     expect(first).toMatchObject({ strategy: 'cross', markets: ['kraken:BTC/USD', 'coinbase:BTC/USD'], accepted: false, rejectedBy: 'NET_BELOW_THRESHOLD' });
     expect(typeof first!.netProfit).toBe('string');
     const summary = rest[rest.length - 1] as { summary: { books: number; evaluated: number; accepted: number } };
-    // The third book (the spread is gone) is pruned by the float prefilter; Kraken's book is 2 s old by then anyway.
-    expect(summary.summary).toMatchObject({ books: 3, evaluated: 1, accepted: 0 });
+    // The third book is still crossed by 0.05 %, but Kraken's book is 2 s old by then (laptop allows 1.5 s).
+    expect(rest[0]).toMatchObject({ rejectedBy: 'BOOK_STALE', reason: 'BOOK_STALE: market=kraken:BTC/USD ageMs=2000 maxAgeMs=1500' });
+    expect(summary.summary).toMatchObject({ books: 3, evaluated: 2, accepted: 0 });
   });
 
   it('without --all, the live prefilter (net of the lowest fees) prunes it before any Decimal work', async () => {
