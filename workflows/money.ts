@@ -5,8 +5,9 @@ import { moneyQuery, reviewMoneySignal, type MoneyView } from '../signals/defs';
 import { Decimal, ROUND_DOWN } from '../domain/money/decimal';
 import { formatDecimal } from '../domain/money/format';
 import type { ExchangeId } from '../domain/market';
-import { bnbReserve, bnbTopUp, reviewBalances, type HoldingsByExchange, type RebalancePlan } from '../domain/money-manager';
+import { bnbReserve, bnbTopUp, inExchangeConversions, reviewBalances, type HoldingsByExchange, type MoneyReview, type RebalancePlan } from '../domain/money-manager';
 import type { MoneyActivities } from '../activities/money';
+import type { ConversionActivities } from '../activities/money-conversion';
 import { rebalanceWorkflow } from './rebalance';
 
 const EVENTS_CAP = 50;
@@ -29,6 +30,11 @@ export interface MoneyInput {
   depositTimeoutMs: number;
   /** moneyManager.balanceCheckIntervalMs */
   intervalMs: number;
+  /**
+   * Conversions inside an exchange tried before any transfer: which assets are interchangeable
+   * (USD-pegged stablecoins), which may bridge a route, and the smallest conversion worth doing.
+   */
+  conversions?: { interchangeable: string[]; bridges: string[]; minUsd: string };
   /** moneyManager.bnbReserve (decimal string, whole days); omitted when Binance is not used. */
   bnbReserve?: { minimumUsd: string; daysOfFeeSpend: number };
   /** Continue as new at this history length even before the server suggests it (tests, tuning). */
@@ -36,7 +42,7 @@ export interface MoneyInput {
   state?: MoneyState;
 }
 
-const acts = proxyActivities<MoneyActivities>({ startToCloseTimeout: '1 minute', retry: { initialInterval: '1 second', maximumInterval: '1 minute' } });
+const acts = proxyActivities<MoneyActivities & ConversionActivities>({ startToCloseTimeout: '1 minute', retry: { initialInterval: '1 second', maximumInterval: '1 minute' } });
 
 /**
  * The money manager (id `money`): every interval (or on `reviewMoney`) reads every balance, values
@@ -106,6 +112,12 @@ export async function moneyWorkflow(input: MoneyInput): Promise<void> {
     s.view.drifts = r.drifts.map((d) => ({ asset: d.asset, driftPercent: d.driftPercent.toFixed(2), exceedsLimit: d.exceedsLimit }));
     s.view.problems.push(...r.skipped.map((k) => `${k.asset}: ${k.reason}`));
     await checkBnb(holdings.binance?.BNB);
+    // Conversions first: they cost a spread, not a network fee and a wait. The next review
+    // (requested at once) measures again and transfers only what drift is left.
+    if (await convertFirst(r, prices)) {
+      reviewRequested = true;
+      return;
+    }
     for (const plan of r.rebalances) {
       if (s.view.running[plan.asset]) continue;
       if (plan.amountUsd.lt(new Decimal(input.transferMinimumUsd))) {
@@ -114,6 +126,29 @@ export async function moneyWorkflow(input: MoneyInput): Promise<void> {
       }
       await startRebalance(plan);
     }
+  }
+
+  async function convertFirst(r: MoneyReview, prices: Record<string, string>): Promise<boolean> {
+    const c = input.conversions;
+    if (!c || r.rebalances.length === 0) return false;
+    const busy = new Set(Object.keys(s.view.running));
+    const todo = inExchangeConversions(r.drifts, Object.fromEntries(Object.entries(prices).map(([a, p]) => [a, new Decimal(p)])), c.interchangeable, new Decimal(c.minUsd))
+      .filter((x) => !busy.has(x.from) && !busy.has(x.to));
+    let converted = false;
+    for (const x of todo) {
+      s.counter += 1;
+      const id = `convert-${x.from}-${x.to}-${s.counter}`;
+      const out = await acts.convertInExchange({
+        rebalanceId: id, exchange: x.exchange, from: x.from, to: x.to, amount: formatDecimal(x.amount.toDecimalPlaces(6, ROUND_DOWN)),
+        toUsdPrice: prices[x.to]!, bridges: c.bridges,
+      });
+      converted ||= out.status === 'converted';
+      note(x.from, out.status === 'converted'
+        ? `${id}: converted ${formatDecimal(x.amount, 2)} ${x.from} to ${out.received} ${x.to} on ${x.exchange} via ${out.legs.map((l) => l.symbol).join(', ')}`
+        : `${id}: conversion on ${x.exchange} refused: ${out.reason}`);
+    }
+    // Only progress earns a re-review; refused conversions fall through to transfers.
+    return converted;
   }
 
   /** Sizes the BNB fee reserve and notes a shortfall; buying BNB is left to an operator for now. */

@@ -3,6 +3,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { moneyWorkflow, type MoneyInput } from '../../workflows/money';
 import { approveRebalanceUpdate, moneyQuery, rebalanceQuery, reviewMoneySignal } from '../../signals/defs';
 import { createMoneyActivities } from '../../activities/money';
+import { createConversionActivities } from '../../activities/money-conversion';
 import { SqliteLedger } from '../../adapters/persistence/ledger-sqlite';
 import { startSimulator, type RunningSimulator } from '../../adapters/sim';
 import type { ExchangeAdapters } from '../../adapters/exchanges';
@@ -47,9 +48,12 @@ const INPUT: MoneyInput = {
 };
 
 async function worker(taskQueue: string, usdPrice?: (asset: string) => Promise<Decimal | undefined>): Promise<Worker> {
-  const activities = createMoneyActivities({
-    venues, ledger, clock: systemClock, catalogue: cfg.networks, rules: t, pollMs: 100, stablecoins: cfg.coins.stablecoins, ...(usdPrice ? { usdPrice } : {}),
-  });
+  const activities = {
+    ...createMoneyActivities({
+      venues, ledger, clock: systemClock, catalogue: cfg.networks, rules: t, pollMs: 100, stablecoins: cfg.coins.stablecoins, ...(usdPrice ? { usdPrice } : {}),
+    }),
+    ...createConversionActivities({ venues, ledger, clock: systemClock }),
+  };
   return Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle: await workflowBundle(), activities, shutdownGraceTime: '1 second' });
 }
 
@@ -147,6 +151,34 @@ describe('money manager workflow (real Temporal server, real ccxt adapters again
         const v = await until('a review with BNB', () => h.query(moneyQuery), (x) => x.bnb !== undefined);
         expect(v.bnb).toEqual({ balance: '10', required: '14.00000000', topUp: '4.00000000', binding: 'fee-spend' });
         expect(v.events.at(-1)).toMatchObject({ asset: 'BNB', what: 'reserve short by 4.00000000 BNB (need 14.00000000, hold 10)' });
+      } finally {
+        await h.terminate('test over');
+      }
+    });
+  });
+
+  it('converts inside each exchange first when that fixes the drift, and then transfers nothing', async () => {
+    // Mirror-image drift: Binance has 40k USDT too many, Kraken 40k USDC too many.
+    const usdtBefore = { b: Number(sim.control.balances('binance').USDT!.total), k: Number(sim.control.balances('kraken').USDT!.total) };
+    const usdcBefore = { b: Number(sim.control.balances('binance').USDC!.total), k: Number(sim.control.balances('kraken').USDC!.total) };
+    sim.control.credit('binance', 'USDT', String(usdtBefore.k - usdtBefore.b + 40_000));
+    sim.control.credit('kraken', 'USDC', String(usdcBefore.b - usdcBefore.k + 40_000));
+    const withdrawals = sim.control.withdrawals('binance').length + sim.control.withdrawals('kraken').length;
+    const taskQueue = uniqueTaskQueue('money');
+    const w = await worker(taskQueue);
+    await w.runUntil(async () => {
+      const input: MoneyInput = { ...INPUT, inventoryAssets: ['USDT', 'USDC'], conversions: { interchangeable: ['USDT', 'USDC', 'USD'], bridges: ['USD', 'USDT', 'USDC', 'BTC'], minUsd: '20' } };
+      const h = await env.client.workflow.start(moneyWorkflow, { taskQueue, workflowId: `money-convert-${Date.now()}`, args: [input] });
+      try {
+        const v = await until('conversions and a clean review', () => h.query(moneyQuery), (x) => x.reviews >= 2 && x.drifts.every((d) => !d.exceedsLimit));
+        const conv = v.events.filter((e) => e.what.includes(': converted '));
+        expect(conv.map((e) => e.what.replace(/ to [0-9.]+ /, ' to N '))).toEqual([
+          expect.stringMatching(/^convert-USDT-USDC-\d+: converted 20000.00 USDT to N USDC on binance via USDC\/USDT$/),
+          expect.stringMatching(/^convert-USDC-USDT-\d+: converted 20000.00 USDC to N USDT on kraken via USDC\/USD, USDT\/USD$/),
+        ]);
+        expect(v.running).toEqual({});
+        expect(v.events.some((e) => e.what.startsWith('started rebalance'))).toBe(false);
+        expect(sim.control.withdrawals('binance').length + sim.control.withdrawals('kraken').length).toBe(withdrawals);
       } finally {
         await h.terminate('test over');
       }
