@@ -19,6 +19,7 @@ export interface SimContext {
   /** Open sockets per venue, so a drop-sockets fault can close them. */
   sockets: Record<ExchangeId, Set<WebSocket>>;
   now(): number;
+  options: { coinbaseQuietDropMs: number };
   httpBase(): string;
   wsBase(): string;
 }

@@ -43,6 +43,11 @@ export interface SimulatorOptions {
   withdrawalDelayMs?: number;
   /** How long a bonded unstake (Kraken ETH/SOL) takes (default 3000 ms). */
   unbondingMs?: number;
+  /**
+   * Coinbase stops a level2 channel that has been quiet this long unless the connection also
+   * subscribed to heartbeats (the real venue does so after ~60-90 s). 0 (default) = never.
+   */
+  coinbaseQuietDropMs?: number;
 }
 
 export interface RunningSimulator {
@@ -81,6 +86,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Runni
     stats: perExchange(exchanges, (): VenueStats => ({ requests: 0, connections: 0, subscriptions: 0 })),
     sockets: perExchange(exchanges, () => new Set()),
     now,
+    options: { coinbaseQuietDropMs: opts.coinbaseQuietDropMs ?? 0 },
     httpBase: () => `http://${host}:${port}`,
     wsBase: () => `ws://${host}:${port}`,
   };

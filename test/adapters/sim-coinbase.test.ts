@@ -60,3 +60,40 @@ describe('simulator speaks Coinbase Advanced Trade to real ccxt', () => {
     expect(sim.control.book('coinbase', 'BTC/USD').asks).toEqual([['64000.05', '0.25']]);
   });
 });
+
+describe('Coinbase quiet level2 channels (opt-in realism: coinbaseQuietDropMs)', () => {
+  let sim: RunningSimulator;
+  const clients: Pro[] = [];
+  beforeAll(async () => {
+    sim = await startSimulator({ seed: 14, autoTick: false, exchanges: ['coinbase'], coinbaseQuietDropMs: 300 });
+  });
+  afterAll(async () => {
+    for (const c of clients) await c.close();
+    await sim.close();
+  });
+  const within = async <T>(p: Promise<T>, ms: number): Promise<T | 'timeout'> => {
+    let t: NodeJS.Timeout | undefined;
+    try {
+      return await Promise.race([p, new Promise<'timeout'>((r) => (t = setTimeout(() => r('timeout'), ms)))]);
+    } finally {
+      clearTimeout(t);
+    }
+  };
+
+  it('a quiet channel without heartbeats stops; with heartbeats it keeps flowing', async () => {
+    const bare = (await proClient(sim, 'coinbase')) as unknown as Pro;
+    const kept = (await proClient(sim, 'coinbase')) as unknown as Pro;
+    clients.push(bare, kept);
+    // ccxt has no unified heartbeat watch; subscribing the channel is what adapters do.
+    void (kept as unknown as { subscribe(n: string, p: boolean, s: string[]): Promise<unknown> }).subscribe('heartbeats', false, ['SOL/USD']).catch(() => undefined);
+    await bare.watchOrderBook('SOL/USD');
+    await kept.watchOrderBook('SOL/USD');
+    await new Promise((r) => setTimeout(r, 900));
+    const a = bare.watchOrderBook('SOL/USD');
+    const b = kept.watchOrderBook('SOL/USD');
+    sim.control.setBook('coinbase', 'SOL/USD', [['150.00', '1']], [['150.10', '1']]);
+    expect(await within(a.then(() => 'update'), 600)).toBe('timeout');
+    expect(await within(b.then(() => 'update'), 3000)).toBe('update');
+    a.catch(() => undefined);
+  });
+});

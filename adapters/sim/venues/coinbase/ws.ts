@@ -16,13 +16,20 @@ export function handleCoinbaseWs(ws: WebSocket, ctx: SimContext): void {
   const trades = new Set<string>();
   let heartbeats = false;
   let seq = 0;
+  let lastL2 = ctx.now();
   let hbCounter = 0;
   const send = (channel: string, events: unknown[]): void => {
     sendWhenAudible(ws, ctx, 'coinbase', { channel, client_id: '', timestamp: iso(ctx.now()), sequence_num: seq++, events });
   };
+  const quietMs = ctx.options.coinbaseQuietDropMs;
   const timer = setInterval(() => {
     if (heartbeats) send('heartbeats', [{ current_time: iso(ctx.now()), heartbeat_counter: ++hbCounter }]);
-  }, 1000);
+    // Like Coinbase: a level2 channel with nothing to say and no heartbeats quietly stops.
+    else if (quietMs > 0 && level2.size && ctx.now() - lastL2 > quietMs) {
+      ctx.stats.coinbase.subscriptions -= level2.size;
+      level2.clear();
+    }
+  }, Math.min(1000, quietMs > 0 ? Math.max(50, Math.floor(quietMs / 4)) : 1000));
   const offBook = ctx.store.onUpdate((u: BookUpdate) => {
     if (u.exchange !== 'coinbase') return;
     const source = ctx.store.market('coinbase', u.symbols[0] ?? '');
@@ -33,6 +40,7 @@ export function handleCoinbaseWs(ws: WebSocket, ctx: SimContext): void {
       seq += 1;
       return;
     }
+    lastL2 = ctx.now();
     send('l2_data', [{ type: 'update', product_id: m.id, updates: [...updates(u.diff.bids, 'bid', m, u.timestamp), ...updates(u.diff.asks, 'offer', m, u.timestamp)] }]);
   });
   const offTrade = ctx.store.onTrade((t: TradePrint) => {
@@ -89,6 +97,7 @@ export function handleCoinbaseWs(ws: WebSocket, ctx: SimContext): void {
     }
     send('subscriptions', [{ subscriptions: subscriptionsView() }]);
     if (subscribe && channel === 'level2') {
+      lastL2 = ctx.now();
       const sent = new Set<string>();
       for (const m of markets) {
         const src = ctx.store.market('coinbase', m.aliasOf ?? m.symbol);
