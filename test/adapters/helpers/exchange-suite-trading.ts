@@ -43,6 +43,26 @@ export function describeTrading(spec: VenueSpec): void {
       expect(await h.ad.trading.fetchOrderByClientId(symbol, 'never-sent-0001')).toEqual({ status: 'not-found' });
     });
 
+    it('handles FOK (all or nothing), market orders and a resting limit order that is then canceled', async () => {
+      const ask = bestAsk();
+      const bid = new Decimal(h.sim.control.book(ex, symbol).bids[0]![0]);
+      const fok = await h.ad.trading.placeOrder({ exchange: ex, symbol, side: 'buy', type: 'fok', amount: new Decimal('1.5'), price: ask });
+      // Far more than the best level holds: nothing executes, and saying so is safe to retry.
+      expect(fok).toMatchObject({ status: 'rejected', code: 'NO_FILL', retryable: true });
+      const sell = await h.ad.trading.placeOrder({ exchange: ex, symbol, side: 'sell', type: 'market', amount: new Decimal('0.002'), price: bid });
+      expect(sell).toMatchObject({ status: 'confirmed', orderStatus: 'closed' });
+      expect((sell as Confirmed).filled.toFixed()).toBe('0.002');
+      const buy = await h.ad.trading.placeOrder({ exchange: ex, symbol, side: 'buy', type: 'market', amount: new Decimal('0.002'), price: ask });
+      expect(buy.status).toBe('confirmed');
+      // Coinbase sizes market buys in quote (amount x reference price), so it may fill a hair less.
+      expect((buy as Confirmed).filled.gt('0.0019') && (buy as Confirmed).filled.lte('0.002')).toBe(true);
+      const rest = await h.ad.trading.placeOrder({ exchange: ex, symbol, side: 'buy', type: 'limit', amount: new Decimal('0.002'), price: bid.times('0.9') });
+      expect(rest).toMatchObject({ status: 'confirmed', orderStatus: 'open' });
+      expect((rest as Confirmed).filled.isZero()).toBe(true);
+      expect(await h.ad.trading.cancelOrder(symbol, (rest as Confirmed).orderId)).toEqual({ status: 'canceled' });
+      expect(await h.ad.trading.fetchOrderByClientId(symbol, (rest as Confirmed).clientOrderId)).toMatchObject({ status: 'rejected', code: 'NO_FILL' });
+    });
+
     it('refuses an order below the minimum notional before sending it', async () => {
       const before = h.sim.control.orders(ex).length;
       const out = await h.ad.trading.placeOrder({ exchange: ex, symbol, side: 'buy', type: 'limit', amount: new Decimal('0.00002'), price: new Decimal('10') });
