@@ -38,8 +38,11 @@ export class OpportunityTap {
   private readonly latest = new Map<string, Best>();
   private readonly decisions: DecisionRow[] = [];
   evaluated = 0;
+  books = 0;
+  /** Candidates the float prefilter dropped before any Decimal evaluation (far from profitable). */
+  prefiltered = 0;
 
-  constructor(private readonly now: () => number = Date.now, private readonly freshMs = 10_000) {}
+  constructor(private readonly now: () => number = Date.now, private readonly freshMs = 60_000) {}
 
   attach(q: Qbot): void {
     const original = q.onBook.bind(q);
@@ -53,6 +56,8 @@ export class OpportunityTap {
 
   record(out: BookOutcome): void {
     const at = this.now();
+    this.books += 1;
+    this.prefiltered += out.cross.prefiltered + out.tri.prefiltered;
     for (const ev of [...out.cross.evaluated, ...out.tri.evaluated]) {
       this.evaluated += 1;
       this.latest.set(routeOf(ev), { ev, at });

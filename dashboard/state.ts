@@ -16,7 +16,7 @@ export interface DashboardState {
   tradingMode: string;
   marketData: string;
   mode: { mode: string; split: string; changedAt: string; reason: string; lastFlip: string; link: string | null } | { error: string };
-  hotpath: { state: 'running' | 'paused' | 'stopped'; reason: string | null; killSwitch: string | null; evaluated: number };
+  hotpath: { state: 'running' | 'paused' | 'stopped'; reason: string | null; killSwitch: string | null; evaluated: number; books: number; prefiltered: number };
   balances: Array<{ exchange: string; asset: string; amount: string; usd: string }>;
   venues: Array<{ exchange: string; usd: string; sharePercent: string; targetPercent: string; driftPercent: string; barWidth: string }>;
   totalUsd: string;
@@ -116,7 +116,7 @@ export async function collectState(s: StateSources): Promise<DashboardState> {
     tradingMode: s.tradingMode,
     marketData: s.marketData,
     mode: await modePanel(s),
-    hotpath: { state: snap.paused ? 'paused' : 'running', reason: snap.pausedReason, killSwitch: kill ? `${kill.reason.code}: ${kill.reason.message}` : null, evaluated: s.tap.evaluated },
+    hotpath: { state: snap.paused ? 'paused' : 'running', reason: snap.pausedReason, killSwitch: kill ? `${kill.reason.code}: ${kill.reason.message}` : null, evaluated: s.tap.evaluated, books: s.tap.books, prefiltered: s.tap.prefiltered },
     balances,
     venues,
     totalUsd: formatForPeople(total, 2),

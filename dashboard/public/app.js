@@ -48,6 +48,8 @@ function render(s) {
   text('kill-switch', s.hotpath.killSwitch ? `kill switch tripped: ${s.hotpath.killSwitch}` : 'kill switch: armed, not tripped');
   $('kill-switch').className = s.hotpath.killSwitch ? 'bad' : 'muted';
   text('evaluated', s.hotpath.evaluated);
+  text('books', s.hotpath.books);
+  text('prefiltered', s.hotpath.prefiltered);
   text('pnl', s.pnl.realisedUsd);
   text('total-usd', s.totalUsd);
   rows('fees', s.pnl.fees.length ? s.pnl.fees : [{ exchange: 'no fees paid yet', asset: '', amount: '' }], (f) => [f.exchange, f.asset, f.amount]);
@@ -56,7 +58,7 @@ function render(s) {
     st.textContent = h.state; st.className = h.state === 'live' ? 'good' : h.state === 'down' ? 'bad' : 'warn';
     return [h.exchange, st, `${h.live}/${h.total}`, h.worstAgeMs, h.reconnects];
   });
-  rows('opportunities', s.opportunities.length ? s.opportunities : [{ route: 'none evaluated in the last 10 s' }], (o) => [o.route, o.size, o.netProfit, o.netPercent, o.threshold, o.verdict]);
+  rows('opportunities', s.opportunities.length ? s.opportunities : [{ route: 'nothing passed the prefilter in the last minute (books are close to fair)' }], (o) => [o.route, o.size, o.netProfit, o.netPercent, o.threshold, o.verdict]);
   $('venues').replaceChildren(...s.venues.map((v) => {
     const row = document.createElement('div'); row.className = 'bar';
     const label = document.createElement('span'); label.className = 'label';
