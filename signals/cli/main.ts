@@ -7,6 +7,7 @@ import { registerRebalanceCommands } from './commands/rebalance';
 import { registerScanCommands } from './commands/scan';
 import { registerLedgerCommands } from './commands/ledger';
 import { registerSweepCommands } from './commands/sweep';
+import { registerTopCommands } from './commands/top';
 
 /** The `qbot` operator command. Each area registers its own subcommands. */
 export function buildProgram(): Command {
@@ -19,6 +20,7 @@ export function buildProgram(): Command {
   registerScanCommands(program);
   registerLedgerCommands(program);
   registerSweepCommands(program);
+  registerTopCommands(program);
   return program;
 }
 

@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import type { RunningSystem } from '../../workers/system';
+import { buildProgram } from '../../signals/cli/main';
 import { startTestDemo, tempDataDir, DEMO_PASSPHRASE, DEMO_TOKEN } from './demo-helpers';
 
 Runtime.install({ logger: new DefaultLogger('ERROR') });
@@ -93,4 +94,19 @@ test('actions over HTTP: no token 401, wrong token 401, the sweep refused with i
   expect(((await sweep.json()) as { message: string }).message).toMatch(/sweep/);
   expect(await page.locator('#sweep').isDisabled()).toBe(true);
   expect(await textOf('sweep-reason')).not.toBe('');
+});
+
+test('qbot top --once prints the same essentials from the dashboard', async () => {
+  const printed: string[] = [];
+  const log = jest.spyOn(console, 'log').mockImplementation((t: string) => void printed.push(t));
+  try {
+    await buildProgram().parseAsync(['node', 'qbot', 'top', '--once', '--url', system.dashboard.url]);
+  } finally {
+    log.mockRestore();
+  }
+  const screen = printed.join('\n');
+  expect(screen).toMatch(/^qbot top — .* paper trading, simulator market data/);
+  expect(screen).toMatch(/mode (BTC|GOLD)/);
+  expect(screen).toMatch(/binance\s+live/);
+  expect(screen).toMatch(/kraken\s+\$\s*[\d,]+\.\d{2}/);
 });
