@@ -10,6 +10,7 @@ import { Qbot } from '../../hotpath/qbot';
 import { QbotMetrics } from '../../hotpath/metrics';
 import { createLogger } from '../../hotpath/logger';
 import { qbotConfigFrom, type QbotConfig } from '../../hotpath/qbot-config';
+import { HotpathControl } from '../../hotpath/control';
 
 const d = (x: string) => new Decimal(x);
 const T0 = Date.UTC(2026, 10, 24, 20, 0);
@@ -28,7 +29,7 @@ const MARKETS = [mk('kraken', 'BTC/USD'), mk('coinbase', 'BTC/USD'), mk('kraken'
  * venue fills against: by default the books the Q-bot saw; a test may make the venue's book
  * thinner than what was seen (the market moved during the round trip).
  */
-function setup(over: Partial<QbotConfig> = {}, balances: Record<ExchangeId, Record<string, string>> = { kraken: { USD: '20000' }, coinbase: { BTC: '1' }, binance: {} }) {
+function setup(over: Partial<QbotConfig> = {}, balances: Record<ExchangeId, Record<string, string>> = { kraken: { USD: '20000' }, coinbase: { BTC: '1' }, binance: {} }, control?: HotpathControl) {
   let now = T0;
   const cfg = { ...qbotConfigFrom(loadConfig({ env: {} })), ...over };
   const ledger = SqliteLedger.open({ file: ':memory:' });
@@ -47,7 +48,7 @@ function setup(over: Partial<QbotConfig> = {}, balances: Record<ExchangeId, Reco
   const qbot = new Qbot({
     config: cfg, markets: MARKETS, fee: feesFromMarkets(MARKETS), thresholds: baselineThresholdSource(cfg.threshold, cfg.depth),
     clock: { now: () => now }, log: createLogger('silent'), metrics: new QbotMetrics(), trading, ledger,
-    accounts: new Map(papers.map((p) => [p.exchange, p])), totalCapitalUsd: d('100000'),
+    accounts: new Map(papers.map((p) => [p.exchange, p])), totalCapitalUsd: d('100000'), ...(control ? { control } : {}),
     newId: (() => { let n = 0; return () => `att-${(n += 1)}`; })(),
   });
   const feed = (b: OrderBook, venueSees: OrderBook = b) => {
@@ -146,6 +147,21 @@ describe('hot path: scan -> gates -> execution -> ledger', () => {
     const usd = out.cross.evaluated.find((e) => e.buyAt === 'kraken:BTC/USD');
     expect(usd?.rejection?.code).toBe('INSUFFICIENT_BALANCE');
     expect(out.started.map((e) => (e.strategy === 'cross' ? e.buyAt : ''))).toEqual(['kraken:BTC/USDC']);
+    await s.qbot.drain();
+  });
+
+  it('obeys the Temporal control surface: paused means PAUSED; a BTC-mode allocation sizes from 85 %', async () => {
+    const control = new HotpathControl({ now: () => T0 });
+    const s = setup({}, undefined, control);
+    await s.qbot.refreshBalances();
+    control.pause('operator: maintenance');
+    s.feed(cheap(T0));
+    expect(s.feed(dear(T0)).held[0]?.rejection?.message).toBe('PAUSED: reason=operator: maintenance');
+    control.resume();
+    control.applyAllocation({ mode: 'BTC', allocationPercent: { qbot: '85', abot: '15', gbot: '0' }, flipId: 'flip-1' });
+    // 100000 x 85 % x 80 % = 68000 USD of capital, but Kraken holds 20000 USD: /1.001 at 100000 -> 0.1998 BTC
+    const out = s.feed(dear(T0));
+    expect(out.started[0]?.size.toFixed()).toBe('0.1998');
     await s.qbot.drain();
   });
 
