@@ -1,5 +1,5 @@
 import * as http from 'node:http';
-import { Worker } from '@temporalio/worker';
+import { Worker, type NativeConnection } from '@temporalio/worker';
 import { loadConfig, type AppConfig } from '../config';
 import { effectiveEnv } from '../config/dotenv';
 import { Decimal } from '../domain/money/decimal';
@@ -32,6 +32,8 @@ export interface HotpathOptions {
   ledger?: Ledger;
   /** Run the Temporal worker on HOTPATH_TASK_QUEUE (default true). */
   temporal?: boolean;
+  /** An existing connection (tests); else one from TEMPORAL_ADDRESS and friends. */
+  temporalConnection?: NativeConnection;
   /** Prometheus /metrics on this port (0 = random; undefined = off). */
   metricsPort?: number;
   /** Paper inventory per exchange; default: a small demo inventory (see README). */
@@ -132,7 +134,7 @@ export async function startHotpath(o: HotpathOptions = {}): Promise<HotpathProce
   let workerRun: Promise<void> | undefined;
   if (o.temporal !== false) {
     try {
-      const connection = await connectWorker();
+      const connection = o.temporalConnection ?? (await connectWorker());
       worker = await Worker.create({ connection, namespace: cfg.env.TEMPORAL_NAMESPACE, taskQueue: HOTPATH_TASK_QUEUE, activities: control.activities(), shutdownGraceTime: '10 seconds' });
       workerRun = worker.run();
     } catch (err) {
