@@ -36,7 +36,7 @@ export function runUntilSignal(system: RunningSystem, name: string): void {
     console.log(`\n${signal}: stopping (workers drain, then the Temporal server)…`);
     system.stop().then(
       () => {
-        console.log('stopped cleanly; `npm run demo` continues from .data next time.');
+        console.log(`stopped cleanly; the next start continues from ${system.dataDir}.`);
         process.exit(0);
       },
       (err: unknown) => {

@@ -28,7 +28,9 @@ export function explainStartupError(err: unknown): string {
   if (e && e.code === 'EACCES') return `not allowed to listen on ${e.address ?? ''}:${e.port ?? ''} (ports below 1024 need privileges)`;
   if (e && e.code === 'ENOENT') return `file not found: ${e.message}`;
   if (e && Array.isArray(e.issues)) return `bad config: ${e.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`;
-  return err instanceof Error ? err.message : String(err);
+  const message = err instanceof Error ? err.message : String(err);
+  if (/ENOTFOUND|EAI_AGAIN|ENETUNREACH/.test(message)) return `cannot reach the network (offline? DNS?): ${message}; \`npm run demo\` runs without internet`;
+  return message;
 }
 
 export function consoleProgress(write: (line: string) => void = (l) => process.stdout.write(`${l}\n`), now: () => number = Date.now): Progress {

@@ -1,0 +1,46 @@
+import * as readline from 'node:readline/promises';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { effectiveEnv } from '../config/dotenv';
+import { envSchema } from '../config/env';
+import { runUntilSignal } from './dev';
+import { consoleProgress, explainStartupError } from './progress';
+import { startSystem } from './system';
+
+/**
+ * `npm start`: the same one-machine system as the demo, but with public market data from the
+ * real exchanges. Paper trading unless TRADING_MODE=live (with keys), which needs a typed
+ * confirmation at the terminal or --confirm-live when no one is there to type.
+ */
+const CONFIRMATION = 'TRADE LIVE';
+
+async function confirmLive(env: NodeJS.ProcessEnv): Promise<void> {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success || parsed.data.TRADING_MODE !== 'live') return;
+  const bar = '!'.repeat(72);
+  console.log(`\n${bar}\n!!  LIVE TRADING: real orders with real money on ${['BINANCE_API_KEY', 'KRAKEN_API_KEY', 'COINBASE_API_KEY_NAME'].filter((k) => env[k]).map((k) => k.split('_')[0]?.toLowerCase()).join(', ')}\n${bar}\n`);
+  if (process.argv.includes('--confirm-live')) {
+    console.log('confirmed by --confirm-live');
+    return;
+  }
+  if (!process.stdin.isTTY) throw new Error(`live trading needs a confirmation: run in a terminal and type "${CONFIRMATION}", or pass --confirm-live`);
+  const rl = readline.createInterface({ input: process.stdin, output: process.stdout });
+  const answer = await rl.question(`Type "${CONFIRMATION}" to continue, anything else stops: `);
+  rl.close();
+  if (answer.trim() !== CONFIRMATION) throw new Error('live trading not confirmed: nothing was started');
+}
+
+async function main(): Promise<void> {
+  Runtime.install({ logger: new DefaultLogger('WARN') });
+  // The real system reads .env and the environment only: no demo passphrase or token sneaks in.
+  const env = effectiveEnv();
+  await confirmLive(env);
+  const mode = env.TRADING_MODE === 'live' ? 'LIVE trading' : 'paper trading';
+  console.log(`qbot: starting (public market data from the exchanges, ${mode})`);
+  const system = await startSystem({ env, simulator: false, progress: consoleProgress() });
+  runUntilSignal(system, `qbot (${mode})`);
+}
+
+main().catch((err: unknown) => {
+  console.error(`\nqbot could not start: ${explainStartupError(err)}`);
+  process.exit(1);
+});
