@@ -78,7 +78,7 @@ export async function handleAction(c: ActionContext): Promise<void> {
       return answer(res, 200, { ok: true, rebalance: view });
     }
     if (url.pathname === '/api/sweep') {
-      return answer(res, 409, { ok: false, error: 'sweep_not_allowed', message: 'no sweep workflow in this build (not running)' });
+      return answer(res, 409, { ok: false, error: 'sweep_not_allowed', message: 'the sweep is started with `qbot sweep` (it checks mode, month and profit); the dashboard button is not wired in this build' });
     }
     return answer(res, 404, { ok: false, error: 'not_found' });
   } catch (err) {

@@ -8,6 +8,8 @@ export interface OpportunityRow {
   key: string;
   strategy: 'cross' | 'triangular';
   route: string;
+  /** "exchange:symbol" of every market the route trades (for the market context column). */
+  markets: string[];
   size: string;
   netProfit: string;
   netPercent: string;
@@ -75,6 +77,7 @@ export class OpportunityTap {
       key,
       strategy: ev.strategy,
       route: key,
+      markets: ev.strategy === 'cross' ? [ev.buyAt, ev.sellAt] : ev.legs.map((l) => `${l.exchange}:${l.symbol}`),
       size: `${formatForPeople(ev.size, 6)} ${ev.strategy === 'cross' ? ev.base : ev.start}`,
       netProfit: `${formatForPeople(ev.netProfit, 6)} ${ev.strategy === 'cross' ? ev.buyQuote : ev.start}`,
       netPercent: `${formatForPeople(ev.netPercent, 4)} %`,

@@ -2,6 +2,8 @@ import type { Client } from '@temporalio/client';
 import { Decimal } from '../domain/money/decimal';
 import { formatForPeople } from '../domain/money/format';
 import type { Ledger } from '../ports/ledger';
+import type { ExchangeId } from '../domain/market';
+import type { MarketContext } from '../domain/market-context/types';
 import { MODE_WORKFLOW_ID, modeQuery, type ModeView } from '../signals/defs';
 import type { HotpathProcess } from '../workers/hotpath';
 import type { OpportunityTap } from './opportunities';
@@ -20,7 +22,9 @@ export interface DashboardState {
   balances: Array<{ exchange: string; asset: string; amount: string; usd: string }>;
   venues: Array<{ exchange: string; usd: string; sharePercent: string; targetPercent: string; driftPercent: string; barWidth: string }>;
   totalUsd: string;
-  opportunities: ReturnType<OpportunityTap['best']>;
+  opportunities: Array<ReturnType<OpportunityTap['best']>[number] & { context: string }>;
+  /** Markets whose scanner context is not the calm default, most careful first. */
+  contexts: Array<{ market: string; level: string; threshold: string; depth: string; reasons: string }>;
   decisions: Array<{ at: string; route: string; netPercent: string; outcome: string; reason: string }>;
   trades: Array<{ at: string; kind: string; exchange: string; asset: string; delta: string; note: string }>;
   pnl: { realisedUsd: string; fees: Array<{ exchange: string; asset: string; amount: string }> };
@@ -63,6 +67,36 @@ async function modePanel(s: StateSources): Promise<DashboardState['mode']> {
   } catch (err) {
     return { error: `mode workflow not answering: ${(err as Error).message}` };
   }
+}
+
+function contextOf(s: StateSources, market: string): MarketContext | undefined {
+  const i = market.indexOf(':');
+  try {
+    return s.hotpath.scanner.contextFor(market.slice(0, i) as ExchangeId, market.slice(i + 1));
+  } catch {
+    return undefined;
+  }
+}
+
+function contextText(s: StateSources, market: string): string {
+  const c = contextOf(s, market);
+  return c ? `${market.split(':')[0]} ${c.level} ${formatForPeople(c.thresholdPercent, 2)} %${c.reasons.length ? ` (${c.reasons.join('; ')})` : ''}` : `${market}: no context`;
+}
+
+const LEVEL_ORDER: Record<string, number> = { careful: 0, aggressive: 1, normal: 2 };
+
+function contextRows(s: StateSources): DashboardState['contexts'] {
+  const rows: DashboardState['contexts'] = [];
+  for (const v of s.hotpath.venues) {
+    for (const h of v.marketData.health()) {
+      const market = `${h.exchange}:${h.symbol}`;
+      const c = contextOf(s, market);
+      if (!c) continue;
+      rows.push({ market, level: c.level, threshold: `${formatForPeople(c.thresholdPercent, 2)} %`, depth: `${formatForPeople(c.depthMultiple, 1)}x`, reasons: c.reasons.join('; ') || '—' });
+    }
+  }
+  rows.sort((a, b) => (LEVEL_ORDER[a.level] ?? 3) - (LEVEL_ORDER[b.level] ?? 3) || a.market.localeCompare(b.market));
+  return rows.slice(0, 12);
 }
 
 export async function collectState(s: StateSources): Promise<DashboardState> {
@@ -120,7 +154,8 @@ export async function collectState(s: StateSources): Promise<DashboardState> {
     balances,
     venues,
     totalUsd: formatForPeople(total, 2),
-    opportunities: s.tap.best(),
+    opportunities: s.tap.best().map((o) => ({ ...o, context: o.markets.map((m) => contextText(s, m)).join(' | ') })),
+    contexts: contextRows(s),
     decisions: s.tap.recentDecisions().map((d) => ({ ...d, at: new Date(d.at).toISOString().slice(11, 19) })),
     trades,
     pnl: {

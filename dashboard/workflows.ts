@@ -40,8 +40,12 @@ const ENTITIES: Array<{ name: string; workflowId: string }> = [
   { name: 'A-bot slots', workflowId: 'abot' },
   { name: 'G-bot (PAXG)', workflowId: 'gbot' },
   { name: 'Money manager', workflowId: 'money' },
-  { name: 'Monthly sweep', workflowId: 'sweep' },
 ];
+
+/** This month's sweep workflow id (`sweep-YYYY-MM`, one per calendar month, UTC). */
+export function sweepWorkflowId(now: number): string {
+  return `sweep-${new Date(now).toISOString().slice(0, 7)}`;
+}
 
 function link(s: Sources, workflowId: string): string | null {
   return s.temporalUiUrl ? `${s.temporalUiUrl}/namespaces/${encodeURIComponent(s.namespace)}/workflows/${encodeURIComponent(workflowId)}` : null;
@@ -88,15 +92,15 @@ async function rebalances(s: Sources): Promise<{ rows: RebalanceRow[]; error: st
 }
 
 export async function workflowPanels(s: Sources): Promise<WorkflowPanels> {
-  const entities = await Promise.all(ENTITIES.map(async (e) => ({ ...e, status: await status(s, e.workflowId), link: link(s, e.workflowId) })));
+  const all = [...ENTITIES, { name: 'Monthly sweep (this month)', workflowId: sweepWorkflowId(Date.now()) }];
+  const entities = await Promise.all(all.map(async (e) => ({ ...e, status: await status(s, e.workflowId), link: link(s, e.workflowId) })));
   const r = await rebalances(s);
-  const sweepRunning = entities.find((e) => e.workflowId === 'sweep')?.status === 'running';
+  const sweep = entities.at(-1) as WorkflowPanel;
   return {
     entities,
     rebalances: r.rows,
     rebalanceError: r.error,
-    sweep: sweepRunning
-      ? { allowed: false, reason: 'the sweep workflow decides month and mode itself; start it from its workflow' }
-      : { allowed: false, reason: 'no sweep workflow in this build (not running)' },
+    // The sweep's own workflow checks mode, month and profit; the dashboard does not start it yet.
+    sweep: { allowed: false, reason: sweep.status === 'not running' ? 'run `qbot sweep` (the dashboard button is not wired in this build)' : `this month's sweep: ${sweep.status}` },
   };
 }

@@ -48,6 +48,8 @@ export interface HotpathProcess {
   control: HotpathControl;
   metrics: QbotMetrics;
   venues: ExchangeAdapters[];
+  /** The market scanner (context per market), for read-only views such as the dashboard. */
+  scanner: MarketScanner;
   metricsPort?: number;
   close(): Promise<void>;
 }
@@ -144,7 +146,7 @@ export async function startHotpath(o: HotpathOptions = {}): Promise<HotpathProce
   }
   log.info({ venues: venues.map((v) => v.exchange), markets: markets.length, tradingMode: cfg.env.TRADING_MODE, latencyMode: config.latencyMode }, 'hot path running');
   return {
-    qbot: q, control, metrics, venues, ...(server ? { metricsPort: (server.address() as { port: number }).port } : {}),
+    qbot: q, control, metrics, venues, scanner, ...(server ? { metricsPort: (server.address() as { port: number }).port } : {}),
     async close() {
       for (const t of timers) clearInterval(t);
       scanner.stop();

@@ -58,7 +58,8 @@ function render(s) {
     st.textContent = h.state; st.className = h.state === 'live' ? 'good' : h.state === 'down' ? 'bad' : 'warn';
     return [h.exchange, st, `${h.live}/${h.total}`, h.worstAgeMs, h.reconnects];
   });
-  rows('opportunities', s.opportunities.length ? s.opportunities : [{ route: 'nothing passed the prefilter in the last minute (books are close to fair)' }], (o) => [o.route, o.size, o.netProfit, o.netPercent, o.threshold, o.verdict]);
+  rows('opportunities', s.opportunities.length ? s.opportunities : [{ route: 'nothing passed the prefilter in the last minute (books are close to fair)' }], (o) => [o.route, o.size, o.netProfit, o.netPercent, o.threshold, o.verdict, o.context]);
+  rows('contexts', s.contexts, (c) => [c.market, c.level, c.threshold, c.depth, c.reasons]);
   $('venues').replaceChildren(...s.venues.map((v) => {
     const row = document.createElement('div'); row.className = 'bar';
     const label = document.createElement('span'); label.className = 'label';

@@ -43,6 +43,8 @@ test('the page loads and live values change without a reload', async () => {
   await page.waitForFunction(() => (document.getElementById('mode')?.textContent ?? '–') !== '–', undefined, { timeout: 15_000 });
   expect(['BTC', 'GOLD']).toContain(await textOf('mode'));
   expect(await textOf('health')).toMatch(/binance\s+live/);
+  // The market scanner's context per market (it sets the threshold in force) is on the page.
+  expect(await textOf('contexts')).toMatch(/(binance|kraken|coinbase):\S+\s+(normal|careful|aggressive)\s+\d+\.\d{2} %/);
   // A marker in the page's global scope survives only if the page is never reloaded.
   await page.evaluate(() => ((globalThis as { noReload?: boolean }).noReload = true));
   const firstUpdate = await textOf('updated');
@@ -91,7 +93,7 @@ test('actions over HTTP: no token 401, wrong token 401, the sweep refused with i
   expect(system.hotpath.control.isPaused()).toBe(false);
   const sweep = await post('/api/sweep', { 'x-dashboard-token': DEMO_TOKEN });
   expect(sweep.status).toBe(409);
-  expect(((await sweep.json()) as { message: string }).message).toMatch(/sweep/);
+  expect(((await sweep.json()) as { message: string }).message).toMatch(/qbot sweep/);
   expect(await page.locator('#sweep').isDisabled()).toBe(true);
   expect(await textOf('sweep-reason')).not.toBe('');
 });
