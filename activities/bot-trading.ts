@@ -118,18 +118,20 @@ async function execute(deps: BotTradingDeps, venue: BotVenue, q: BuyQuote | Sell
 }
 
 /** Buys `asset` for `budgetUsd` on the venue and quote with the best net price, paying with quote held there. */
-export async function buyBest(deps: BotTradingDeps, req: { key: string; asset: string; budgetUsd: Decimal; exchanges?: ExchangeId[] }): Promise<TradeResult> {
+export async function buyBest(deps: BotTradingDeps, req: { key: string; asset: string; budgetUsd: Decimal; exchanges?: ExchangeId[]; allowPartial?: boolean }): Promise<TradeResult> {
   const skipped: string[] = [];
   const quotes: Array<{ q: BuyQuote; venue: BotVenue; market: Market }> = [];
   for (const { venue, market, book, quoteUsd } of venueInputs(deps, req.asset)) {
     if (req.exchanges && !req.exchanges.includes(venue.exchange)) continue;
     const balances = await venue.account.balances();
     const free = 'assets' in balances ? (balances.assets[market.quote]?.free ?? ZERO) : ZERO;
-    if (free.times(quoteUsd).lt(req.budgetUsd)) {
+    // Partial: what this venue can pay (a little headroom for rounding), when it is worth an order.
+    const affordable = Decimal.min(req.budgetUsd, free.times(quoteUsd).times('0.999'));
+    if (affordable.lt(req.budgetUsd) && !(req.allowPartial && affordable.gte(market.minNotional.times(quoteUsd)) && affordable.gt(0))) {
       skipped.push(`${venue.exchange} ${market.symbol}: ${s(free)} ${market.quote} free`);
       continue;
     }
-    const q = buyQuote({ market, book, takerFee: market.takerFee, quoteUsd }, req.budgetUsd);
+    const q = buyQuote({ market, book, takerFee: market.takerFee, quoteUsd }, affordable);
     if (q) quotes.push({ q, venue, market });
     else skipped.push(`${venue.exchange} ${market.symbol}: book too thin`);
   }

@@ -81,7 +81,9 @@ export function createGbotActivities(deps: GbotActivityDeps) {
           if (trade.status === 'confirmed') break;
           notes.push(trade.reason);
         }
-        if (trade.status === 'rejected') trade = { ...trade, reason: notes.join('; ') };
+        // Still nothing: buy what the best venue can pay now; the workflow buys the rest next round.
+        if (trade.status === 'rejected') trade = await buyBest(deps, { key: input.key, asset: gold, budgetUsd, allowPartial: true });
+        if (trade.status === 'rejected') trade = { ...trade, reason: [...notes, trade.reason].join('; ') };
       }
       return bookOutcome(deps, input.key, 'gbot-buy', trade);
     },

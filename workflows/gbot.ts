@@ -50,15 +50,20 @@ export async function gbotWorkflow(input: GbotInput): Promise<void> {
     };
   });
 
+  /** Buys up to the G-bot's share, venue by venue when no single venue can pay it all (3 rounds at most). */
   async function buy(a: BotActivation): Promise<string> {
-    const price = new Decimal(await acts.gbotGoldPriceUsd());
-    const held = Object.values(s.lots).reduce((t, l) => t.plus(new Decimal(l.amount)), ZERO).times(price);
-    const budget = goldBudgetUsd(new Decimal(await acts.gbotCapitalUsd()), new Decimal(a.percent), held);
-    if (budget.lt(new Decimal(input.minBuyUsd))) return `holds its share already (${budget.toFixed(2)} USD missing)`;
-    const t = await acts.gbotBuyGold({ key: `gbot:${a.flipId}:buy`, budgetUsd: budget.toFixed(2) });
-    if (t.status !== 'confirmed') return `buy refused: ${t.reason}`;
-    s.lots[t.exchange] = fromLot(addGold(toLot(s.lots[t.exchange] ?? { amount: '0', costUsd: '0' }), new Decimal(t.filled), new Decimal(t.usd)));
-    return `bought ${t.filled} PAXG on ${t.exchange} for ${t.usd} USD`;
+    const done: string[] = [];
+    for (let round = 1; round <= 3; round += 1) {
+      const price = new Decimal(await acts.gbotGoldPriceUsd());
+      const held = Object.values(s.lots).reduce((t, l) => t.plus(new Decimal(l.amount)), ZERO).times(price);
+      const budget = goldBudgetUsd(new Decimal(await acts.gbotCapitalUsd()), new Decimal(a.percent), held);
+      if (budget.lt(new Decimal(input.minBuyUsd))) break;
+      const t = await acts.gbotBuyGold({ key: `gbot:${a.flipId}:buy${round === 1 ? '' : `:${round}`}`, budgetUsd: budget.toFixed(2) });
+      if (t.status !== 'confirmed') return [...done, `buy refused: ${t.reason}`].join('; ');
+      s.lots[t.exchange] = fromLot(addGold(toLot(s.lots[t.exchange] ?? { amount: '0', costUsd: '0' }), new Decimal(t.filled), new Decimal(t.usd)));
+      done.push(`bought ${t.filled} PAXG on ${t.exchange} for ${t.usd} USD`);
+    }
+    return done.length ? done.join('; ') : 'holds its share already';
   }
 
   async function sellAndKeep(a: BotActivation): Promise<{ sold: Decimal; kept: Decimal; notes: string[] }> {
