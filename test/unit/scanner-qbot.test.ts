@@ -39,7 +39,8 @@ function setup() {
   const cfg = qbotConfigFrom(loadConfig({ env: {} }));
   const thresholds = scannerThresholdSource(scanner, MARKETS, settings);
   /** A fresh Q-bot (offline: accepted opportunities are counted, not sent) reading the scanner. */
-  const qbot = () => new Qbot({
+  const qbot = (prefilterFloorPercent?: Decimal) => new Qbot({
+    ...(prefilterFloorPercent ? { prefilterFloorPercent } : {}),
     config: cfg, markets: MARKETS, fee: feesFromMarkets(MARKETS), thresholds, clock: { now: () => now },
     log: createLogger('silent'), metrics: new QbotMetrics(),
     balances: new Map([['kraken:USD', d('20000')], ['coinbase:BTC', d('1')]]), totalCapitalUsd: d('100000'),
@@ -93,8 +94,16 @@ describe('Q-bot with the market scanner as its threshold source', () => {
     expect(ctx.highVolatility).toBe(true);
     expect(ctx.reason).toMatch(/^context careful \(kraken:BTC\/USD\): .*intraday range/);
 
-    const spiky = s.opportunity(s.qbot());
-    // +0.82 % gross passes the float prefilter (floor 0.8 %), so the exact Decimal gate decides.
+    // With the prefilter at the scanner's 0.8 %, the +0.6 % net candidate is pruned before any
+    // Decimal work: nothing is evaluated and nothing starts.
+    const pruned = s.opportunity(s.qbot());
+    expect(pruned.cross.prefiltered).toBeGreaterThanOrEqual(1);
+    expect(pruned.cross.evaluated.find((e) => e.buyAt === 'kraken:BTC/USD' && e.sellAt === 'coinbase:BTC/USD')).toBeUndefined();
+    expect(pruned.started).toHaveLength(0);
+
+    // With the prefilter floored at 0 (exhaustive, as `qbot scan --all`), the exact Decimal gate
+    // decides, and it decides with the scanner's threshold.
+    const spiky = s.opportunity(s.qbot(new Decimal(0)));
     const refused = spiky.cross.evaluated.find((e) => e.buyAt === 'kraken:BTC/USD' && e.sellAt === 'coinbase:BTC/USD')!;
     expect(refused.netPercent.toFixed(2)).toBe('0.60');
     expect(refused.rejection?.code).toBe('NET_BELOW_THRESHOLD');
