@@ -43,7 +43,6 @@ const STATIC: Record<string, { file: string; type: string }> = {
 /** The dashboard: a static page plus server-sent events carrying the state once a second. */
 export async function startDashboard(o: DashboardOptions): Promise<RunningDashboard> {
   const tap = new OpportunityTap();
-  tap.attach(o.hotpath.qbot);
   const sources = { ...o, tap };
   const streams = new Set<http.ServerResponse>();
   let latest: DashboardState | undefined;
@@ -64,7 +63,6 @@ export async function startDashboard(o: DashboardOptions): Promise<RunningDashbo
     const frame = `data: ${JSON.stringify(s)}\n\n`;
     for (const res of streams) res.write(frame);
   };
-  const timer = setInterval(() => void push(), o.intervalMs ?? 1000);
 
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://dashboard');
@@ -104,6 +102,9 @@ export async function startDashboard(o: DashboardOptions): Promise<RunningDashbo
     server.once('error', reject);
     server.listen(o.port, o.host, () => resolve());
   });
+  tap.attach(o.hotpath.qbot);
+  // Only once listening: a failed start must leave no timer behind.
+  const timer = setInterval(() => void push(), o.intervalMs ?? 1000);
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://${o.host}:${port}/`,

@@ -16,12 +16,13 @@ export function tempDataDir(name: string): string {
 }
 
 /** The demo on free ports (0 everywhere) with its state in `dataDir`, as `npm run demo` starts it. */
-export async function startTestDemo(dataDir: string, lines: string[] = []): Promise<RunningSystem> {
+export async function startTestDemo(dataDir: string, lines: string[] = [], over: Record<string, string> = {}): Promise<RunningSystem> {
   const env = effectiveEnv({
     withDemoDefaults: true,
     base: {
       QBOT_DATA_DIR: dataDir, TEMPORAL_ADDRESS: '127.0.0.1:0', TEMPORAL_UI_PORT: '0', SIM_PORT: '0', WEBHOOK_PORT: '0',
       DASHBOARD_PORT: '0', QBOT_METRICS_PORT: '0', LOG_LEVEL: 'error', DASHBOARD_TOKEN: DEMO_TOKEN, WEBHOOK_PASSPHRASE: DEMO_PASSPHRASE,
+      ...over,
     },
   });
   return startDemo({ env, progress: silentProgress(lines), seed: 7 });

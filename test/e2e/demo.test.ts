@@ -1,4 +1,5 @@
 import * as fs from 'node:fs';
+import * as net from 'node:net';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { HOTPATH_TASK_QUEUE, MODE_WORKFLOW_ID, ORCHESTRATOR_TASK_QUEUE } from '../../signals/defs';
 import type { RunningSystem } from '../../workers/system';
@@ -9,10 +10,11 @@ Runtime.install({ logger: new DefaultLogger('ERROR') });
 // `npm run demo` end to end: every part comes up, stops cleanly, and a second start continues.
 const dataDir = tempDataDir('demo');
 let system: RunningSystem | undefined;
+const afterCleanup: string[] = [];
 
 afterAll(async () => {
   await system?.stop();
-  fs.rmSync(dataDir, { recursive: true, force: true });
+  for (const d of [dataDir, ...afterCleanup]) fs.rmSync(d, { recursive: true, force: true });
 });
 
 async function pollers(s: RunningSystem, taskQueue: string, kind: 'TASK_QUEUE_TYPE_WORKFLOW' | 'TASK_QUEUE_TYPE_ACTIVITY'): Promise<number> {
@@ -59,3 +61,26 @@ test('every part comes up, answers, and nothing is left running after stop; a se
   expect(continued.runId).toBe(mode.runId);
   expect(continued.status.name).toBe('RUNNING');
 }, 120_000);
+
+test('a part that cannot start is named with its cause, and what had started is stopped again', async () => {
+  // Bad config fails before anything starts.
+  const dirs = [tempDataDir('demo-bad'), tempDataDir('demo-busy')];
+  afterCleanup.push(...dirs);
+  const early: string[] = [];
+  await expect(startTestDemo(dirs[0] as string, early, { SIM_PORT: 'eighty' })).rejects.toThrow(/configuration failed: bad config: SIM_PORT must be a port number/);
+  expect(early.at(-1)).toMatch(/✘ configuration: bad config: SIM_PORT/);
+
+  // The dashboard's port is taken: everything up to it started, and must be gone afterwards.
+  const blocker = net.createServer();
+  await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', () => r()));
+  const taken = (blocker.address() as net.AddressInfo).port;
+  const lines: string[] = [];
+  try {
+    await expect(startTestDemo(dirs[1] as string, lines, { DASHBOARD_PORT: String(taken) })).rejects.toThrow(new RegExp(`dashboard failed: port 127.0.0.1:${taken} is already in use`));
+  } finally {
+    blocker.close();
+  }
+  const temporal = /Temporal dev server: (\S+),/.exec(lines.join('\n'))?.[1] as string;
+  expect(temporal).toMatch(/^127\.0\.0\.1:\d+$/);
+  expect(await portClosed(temporal)).toBe(true);
+}, 90_000);
