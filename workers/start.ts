@@ -36,7 +36,7 @@ async function main(): Promise<void> {
   await confirmLive(env);
   const mode = env.TRADING_MODE === 'live' ? 'LIVE trading' : 'paper trading';
   console.log(`qbot: starting (public market data from the exchanges, ${mode})`);
-  const system = await startSystem({ env, simulator: false, progress: consoleProgress() });
+  const system = await startSystem({ env, simulator: false, progress: consoleProgress(), externalTemporal: env.QBOT_EXTERNAL_TEMPORAL === '1' });
   runUntilSignal(system, `qbot (${mode})`);
 }
 
