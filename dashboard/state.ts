@@ -95,7 +95,9 @@ function contextRows(s: StateSources): DashboardState['contexts'] {
       rows.push({ market, level: c.level, threshold: `${formatForPeople(c.thresholdPercent, 2)} %`, depth: `${formatForPeople(c.depthMultiple, 1)}x`, reasons: c.reasons.join('; ') || '—' });
     }
   }
-  rows.sort((a, b) => (LEVEL_ORDER[a.level] ?? 3) - (LEVEL_ORDER[b.level] ?? 3) || a.market.localeCompare(b.market));
+  // Most careful first; then by symbol, so one market's venues sit side by side.
+  const symbolOf = (m: string) => m.slice(m.indexOf(':') + 1);
+  rows.sort((a, b) => (LEVEL_ORDER[a.level] ?? 3) - (LEVEL_ORDER[b.level] ?? 3) || symbolOf(a.market).localeCompare(symbolOf(b.market)) || a.market.localeCompare(b.market));
   return rows.slice(0, 12);
 }
 
