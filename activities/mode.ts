@@ -16,6 +16,12 @@ export interface ModeActivityDeps {
   ledger: Ledger;
   clock: Clock;
   logger?: ModeActivityLogger;
+  /**
+   * Hands the transition to the bot's own workflow (signal-with-start; see activities/bot-signals).
+   * Absent where no bot workflows run (the bots' activities need venues): then the transition is
+   * only recorded.
+   */
+  onBotTransition?: (t: BotTransitionInput) => Promise<unknown>;
 }
 
 export interface BotTransitionInput {
@@ -44,8 +50,8 @@ export interface RecordResult {
 export function createModeActivities(deps: ModeActivityDeps) {
   return {
     /**
-     * Until the A-bot and G-bot workflows exist this is their hook: the transition is written to the
-     * ledger (as a decision) so the bots, once they exist, and operators see what the mode asked for.
+     * Writes the transition to the ledger (as a decision), then hands it to the bot's workflow when
+     * one is wired. Bots ignore a flip id they have seen, so a retried activity changes nothing.
      */
     async recordBotTransition(input: BotTransitionInput): Promise<RecordResult> {
       const recorded = deps.ledger.append([
@@ -58,6 +64,7 @@ export function createModeActivities(deps: ModeActivityDeps) {
         },
       ]);
       deps.logger?.info({ ...input, recorded }, `${input.bot} ${input.state} (${input.percent} %) for ${input.mode} mode`);
+      if (deps.onBotTransition) await deps.onBotTransition(input);
       return { recorded };
     },
 

@@ -4,10 +4,12 @@ import { loadConfig, type AppConfig } from '../config';
 import { effectiveEnv } from '../config/dotenv';
 import { Decimal } from '../domain/money/decimal';
 import type { ExchangeId, Market } from '../domain/market';
+import type { OrderBook } from '../domain/orderbook';
 import { FeeBook } from '../domain/fees';
 import { baselineThresholdSource } from '../domain/arbitrage';
 import { createExchangeAdapters, type ExchangeAdapters } from '../adapters/exchanges/factory';
 import { PaperTrading } from '../adapters/paper/paper-trading';
+import { PaperBalances } from '../adapters/paper/paper-balances';
 import { SqliteLedger } from '../adapters/persistence/ledger-sqlite';
 import { feeSchedulesFromSettings, hydrateFeeBookFromLedger } from '../adapters/persistence/fee-book-setup';
 import { startSimulator, type RunningSimulator } from '../adapters/sim';
@@ -51,6 +53,11 @@ export interface HotpathProcess {
   /** The market scanner (context per market), for read-only views such as the dashboard. */
   scanner: MarketScanner;
   metricsPort?: number;
+  /**
+   * Paper mode only: the paper accounts (their balances are the system's paper inventory) and the
+   * books they fill against, so the orchestrator's bots trade the same paper money in-process.
+   */
+  paper?: { trading: Map<ExchangeId, PaperTrading>; wallets: Map<ExchangeId, PaperBalances>; markets: Market[]; book: (exchange: ExchangeId, symbol: string) => OrderBook | undefined };
   close(): Promise<void>;
 }
 
@@ -82,6 +89,8 @@ export async function startHotpath(o: HotpathOptions = {}): Promise<HotpathProce
   const ref: { qbot?: Qbot } = {};
   const trading = new Map<ExchangeId, Trading>();
   const accounts = new Map<ExchangeId, Account>();
+  const paperTrading = new Map<ExchangeId, PaperTrading>();
+  const paperWallets = new Map<ExchangeId, PaperBalances>();
   for (const v of venues) {
     if (live) {
       trading.set(v.exchange, v.trading);
@@ -89,9 +98,12 @@ export async function startHotpath(o: HotpathOptions = {}): Promise<HotpathProce
     } else {
       const inventory = o.paperBalances?.[v.exchange] ?? Object.fromEntries(Object.entries(DEMO_INVENTORY).map(([a, x]) => [a, new Decimal(x)]));
       // Paper fills walk the same cached books the scanners saw (plus the paper latency).
-      const paper = new PaperTrading({ exchange: v.exchange, markets, books: (s) => ref.qbot?.cache.get(v.exchange, s)?.book, ledger, feeBook, clock, initialBalances: inventory, maxBookAgeMs: config.staleAfterMs });
+      const wallet = new PaperBalances(inventory);
+      const paper = new PaperTrading({ exchange: v.exchange, markets, books: (s) => ref.qbot?.cache.get(v.exchange, s)?.book, ledger, feeBook, clock, wallet, maxBookAgeMs: config.staleAfterMs });
       trading.set(v.exchange, paper);
       accounts.set(v.exchange, paper);
+      paperTrading.set(v.exchange, paper);
+      paperWallets.set(v.exchange, wallet);
     }
   }
   // The market scanner sets the threshold, depth multiple and volatility flag per base (0.4-1 %).
@@ -147,6 +159,7 @@ export async function startHotpath(o: HotpathOptions = {}): Promise<HotpathProce
   log.info({ venues: venues.map((v) => v.exchange), markets: markets.length, tradingMode: cfg.env.TRADING_MODE, latencyMode: config.latencyMode }, 'hot path running');
   return {
     qbot: q, control, metrics, venues, scanner, ...(server ? { metricsPort: (server.address() as { port: number }).port } : {}),
+    ...(live ? {} : { paper: { trading: paperTrading, wallets: paperWallets, markets, book: (exchange: ExchangeId, symbol: string) => q.cache.get(exchange, symbol)?.book } }),
     async close() {
       for (const t of timers) clearInterval(t);
       scanner.stop();

@@ -12,6 +12,7 @@ import { ORCHESTRATOR_TASK_QUEUE } from '../signals/defs';
 import { DEFAULT_PLACEMENT, modeWorkflowInput } from '../signals/mode-start';
 import type { modeWorkflow } from '../workflows/mode';
 import { connectClient, connectWorker, temporalConnectSettings } from './temporal-client';
+import type { BotWiring } from './bots';
 
 export interface OrchestratorDeps {
   connection: NativeConnection;
@@ -19,6 +20,11 @@ export interface OrchestratorDeps {
   ledger: Ledger;
   logger: Logger;
   taskQueue?: string;
+  /**
+   * The A-bot / G-bot / sweep activities over this process's venues (workers/bots.ts). Without
+   * them, mode flips are only recorded for the bots and their workflows are not driven.
+   */
+  bots?: BotWiring;
 }
 
 /** The orchestrator worker: every workflow, and the activities wired over real ports here only. */
@@ -28,7 +34,13 @@ export async function createOrchestratorWorker(deps: OrchestratorDeps): Promise<
     namespace: deps.namespace,
     taskQueue: deps.taskQueue ?? ORCHESTRATOR_TASK_QUEUE,
     workflowsPath: path.resolve(__dirname, '../workflows/index.ts'),
-    activities: { ...createModeActivities({ ledger: deps.ledger, clock: systemClock, logger: deps.logger.child({ area: 'mode' }) }) },
+    activities: {
+      ...createModeActivities({
+        ledger: deps.ledger, clock: systemClock, logger: deps.logger.child({ area: 'mode' }),
+        ...(deps.bots ? { onBotTransition: deps.bots.onBotTransition } : {}),
+      }),
+      ...(deps.bots?.activities ?? {}),
+    },
     // In-flight activities get this long to finish on shutdown (the default 0 cancels them at once).
     shutdownGraceTime: '30 seconds',
   });

@@ -12,6 +12,8 @@ import { temporalBinaries } from '../scripts/temporal-binaries';
 import { startDashboard, type RunningDashboard } from '../dashboard/server';
 import { startTemporalDevServer, type TemporalDevServer } from './temporal-dev-server';
 import { createOrchestratorWorker, ensureModeWorkflow } from './orchestrator';
+import { activateInitialMode, wireBots } from './bots';
+import { systemClock } from '../ports/clock';
 import { startHotpath, type HotpathProcess } from './hotpath';
 import { connectClient, connectWorker, temporalConnectSettings } from './temporal-client';
 import { StartupError, type Progress } from './progress';
@@ -93,21 +95,6 @@ export async function startSystem(o: SystemOptions): Promise<RunningSystem> {
     const ledger = SqliteLedger.open({ dataDir });
     stack.push({ name: 'ledger', stop: () => ledger.close() });
 
-    const { worker, client } = await progress.step('orchestrator worker', async () => {
-      const connection = await connectWorker(settings);
-      const worker: Worker = await createOrchestratorWorker({ connection, namespace: settings.namespace, ledger, logger: logger.child({ part: 'orchestrator' }) });
-      const run = worker.run();
-      stack.push({ name: 'orchestrator worker', stop: async () => {
-        if (worker.getState() === 'RUNNING') worker.shutdown();
-        await run.catch(() => undefined);
-        await connection.close();
-      } });
-      const client = await connectClient(settings);
-      stack.push({ name: 'Temporal client', stop: () => client.connection.close() });
-      await ensureModeWorkflow(client, config);
-      return { worker, client };
-    }, () => `polling task queue orchestrator, mode workflow running`);
-    void worker;
 
     let sim: RunningSimulator | undefined;
     if (o.simulator) {
@@ -122,6 +109,25 @@ export async function startSystem(o: SystemOptions): Promise<RunningSystem> {
     stack.push({ name: 'hot path', stop: () => hotpath.close() });
 
     await progress.step('feeds connecting', () => waitForFeeds(hotpath, 30_000), (n) => n);
+
+    const { worker, client } = await progress.step('orchestrator worker', async () => {
+      const connection = await connectWorker(settings);
+      const client = await connectClient(settings);
+      stack.push({ name: 'Temporal client', stop: () => client.connection.close() });
+      // The bots trade this process's venues: in paper mode, the hot path's paper inventory.
+      const bots = await wireBots({ config, hotpath, ledger, clock: systemClock, client });
+      const worker: Worker = await createOrchestratorWorker({ connection, namespace: settings.namespace, ledger, logger: logger.child({ part: 'orchestrator' }), bots });
+      const run = worker.run();
+      stack.push({ name: 'orchestrator worker', stop: async () => {
+        if (worker.getState() === 'RUNNING') worker.shutdown();
+        await run.catch(() => undefined);
+        await connection.close();
+      } });
+      await ensureModeWorkflow(client, config);
+      await activateInitialMode(client, bots);
+      return { worker, client };
+    }, () => `polling task queue orchestrator, mode workflow running`);
+    void worker;
 
     const webhook = await progress.step('webhook receiver', async () => {
       const passphrase = config.env.WEBHOOK_PASSPHRASE;

@@ -1,7 +1,8 @@
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
-import { HOTPATH_TASK_QUEUE, MODE_WORKFLOW_ID, ORCHESTRATOR_TASK_QUEUE } from '../../signals/defs';
+import { GBOT_WORKFLOW_ID, goldQuery, HOTPATH_TASK_QUEUE, MODE_WORKFLOW_ID, ORCHESTRATOR_TASK_QUEUE, type GoldView } from '../../signals/defs';
+import { Decimal } from '../../domain/money/decimal';
 import type { RunningSystem } from '../../workers/system';
 import { startTestDemo, tempDataDir, portClosed, processGone, hostPortOf, DEMO_PASSPHRASE } from './demo-helpers';
 
@@ -16,6 +17,20 @@ afterAll(async () => {
   await system?.stop();
   for (const d of [dataDir, ...afterCleanup]) fs.rmSync(d, { recursive: true, force: true });
 });
+
+async function eventuallyGold(s: RunningSystem, timeoutMs = 30_000): Promise<GoldView> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const g = await s.client.workflow.getHandle(GBOT_WORKFLOW_ID).query(goldQuery);
+      if (g.cycles.length > 0) return g;
+    } catch (err) {
+      if (Date.now() > until) throw err;
+    }
+    if (Date.now() > until) throw new Error('the G-bot bought nothing within the time allowed');
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
 
 async function pollers(s: RunningSystem, taskQueue: string, kind: 'TASK_QUEUE_TYPE_WORKFLOW' | 'TASK_QUEUE_TYPE_ACTIVITY'): Promise<number> {
   const r = await s.client.workflowService.describeTaskQueue({ namespace: 'default', taskQueue: { name: taskQueue }, taskQueueType: kind === 'TASK_QUEUE_TYPE_WORKFLOW' ? 1 : 2 });
@@ -47,6 +62,12 @@ test('every part comes up, answers, and nothing is left running after stop; a se
   expect(['BTC', 'GOLD']).toContain(state.mode.mode);
   expect(state.health.map((h) => h.exchange).sort()).toEqual(['binance', 'coinbase', 'kraken']);
   expect(state.health.every((h) => h.live > 0)).toBe(true);
+
+  // The initial mode (GOLD) activates the G-bot, which buys PAXG with the paper inventory.
+  const gold = await eventuallyGold(s);
+  expect(gold.mode).toBe('GOLD');
+  expect(gold.cycles[0]?.flipId).toBe('initial-GOLD');
+  expect(gold.perExchange.some((p) => new Decimal(p.amount).gt(0))).toBe(true);
 
   const addresses = [s.temporalAddress, hostPortOf(s.dashboard.url), hostPortOf(s.webhook.url), `127.0.0.1:${s.sim?.port}`, `127.0.0.1:${s.hotpath.metricsPort}`, hostPortOf(s.temporalUiUrl as string)];
   const pid = s.temporalPid as number;

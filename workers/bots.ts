@@ -1,0 +1,80 @@
+import type { Client } from '@temporalio/client';
+import type { AppConfig } from '../config';
+import { Decimal } from '../domain/money/decimal';
+import type { ExchangeId } from '../domain/market';
+import { PaperStaking } from '../adapters/paper/paper-staking';
+import { PaperFunding } from '../adapters/paper/paper-funding';
+import { createAbotActivities } from '../activities/abot';
+import { createGbotActivities } from '../activities/gbot';
+import { createSweepActivities, modeFromTemporal } from '../activities/sweep';
+import { botWorkflowInputs, signalBotTransition } from '../activities/bot-signals';
+import type { BotTransitionInput } from '../activities/mode';
+import type { BotVenue } from '../activities/bot-trading';
+import type { Ledger } from '../ports/ledger';
+import type { Clock } from '../ports/clock';
+import type { HotpathProcess } from './hotpath';
+import { MODE_WORKFLOW_ID, modeQuery } from '../signals/defs';
+
+/** PAXG is an ERC-20 token; the paper cold-wallet withdrawal charges a realistic network fee. */
+const GOLD_NETWORK = 'ERC20';
+const PAPER_GOLD_WITHDRAW_FEE = new Decimal('0.005');
+
+export interface BotWiring {
+  activities: ReturnType<typeof createAbotActivities> & ReturnType<typeof createGbotActivities> & ReturnType<typeof createSweepActivities>;
+  /** For the mode activities: hands each flip's transition to the A-bot / G-bot workflow. */
+  onBotTransition: (t: BotTransitionInput) => Promise<boolean>;
+}
+
+/**
+ * The A-bot, G-bot and sweep activities over the venues of this process. In paper mode they use
+ * the hot path's paper accounts (one paper inventory for the whole system) with paper staking and
+ * paper cold-wallet withdrawals; in live mode the exchange adapters themselves.
+ */
+export async function wireBots(o: { config: AppConfig; hotpath: HotpathProcess; ledger: Ledger; clock: Clock; client: Client }): Promise<BotWiring> {
+  const { settings, coins, env } = o.config;
+  const cold = env.COLD_WALLET_ADDRESS;
+  const venues: BotVenue[] = await Promise.all(o.hotpath.venues.map(async (v): Promise<BotVenue> => {
+    const exchange: ExchangeId = v.exchange;
+    const paper = o.hotpath.paper;
+    const trading = paper?.trading.get(exchange);
+    const wallet = paper?.wallets.get(exchange);
+    const markets = (paper?.markets ?? []).filter((m) => m.exchange === exchange);
+    const books = (symbol: string) => o.hotpath.qbot.cache.get(exchange, symbol)?.book;
+    if (paper && trading && wallet) {
+      return {
+        exchange, trading, account: trading, markets, books, paper: true, booksFills: true,
+        staking: new PaperStaking({ exchange, wallet, table: coins.paperStaking ?? {}, clock: o.clock }),
+        funding: new PaperFunding({ exchange, wallet, networks: { [coins.goldAsset]: [{ network: GOLD_NETWORK, fee: PAPER_GOLD_WITHDRAW_FEE }] }, allowedAddresses: cold ? [cold] : [] }),
+      };
+    }
+    return { exchange, trading: v.trading, account: v.account, staking: v.staking, funding: v.funding, markets: await v.marketData.markets(), books, paper: false, booksFills: false };
+  }));
+  const base = { venues, ledger: o.ledger, clock: o.clock, quoteCurrencies: [...coins.quoteCurrencies] };
+  const inputs = botWorkflowInputs(settings, coins);
+  return {
+    activities: {
+      ...createAbotActivities({ ...base, universe: [...coins.abotUniverse] }),
+      ...createGbotActivities({ ...base, goldAsset: coins.goldAsset, goldNetwork: GOLD_NETWORK, ...(cold ? { coldWalletAddress: cold } : {}) }),
+      ...createSweepActivities({ ledger: o.ledger, clock: o.clock, currentMode: modeFromTemporal(o.client) }),
+    },
+    onBotTransition: (t) => signalBotTransition(o.client, t, inputs),
+  };
+}
+
+/**
+ * Bots are driven by mode flips; the initial mode (GOLD at first start) has no flip, so the bots
+ * it gives capital to are activated once here. Only while the mode has never flipped: after a
+ * flip the bots' state comes from the flips, and the fixed flip id makes a restart a no-op.
+ */
+export async function activateInitialMode(client: Client, wiring: BotWiring): Promise<number> {
+  const view = await client.workflow.getHandle(MODE_WORKFLOW_ID).query(modeQuery);
+  if (view.history.length > 0) return 0;
+  let sent = 0;
+  for (const bot of ['abot', 'gbot'] as const) {
+    const percent = view.allocationPercent[bot];
+    if (new Decimal(percent).isZero()) continue;
+    await wiring.onBotTransition({ flipId: `initial-${view.mode}`, mode: view.mode, bot, state: 'active', percent });
+    sent += 1;
+  }
+  return sent;
+}
