@@ -72,11 +72,16 @@ export class Earn {
     if (p.product.kind === 'flexible') this.accounts.credit(exchange, p.product.asset, take);
     else {
       p.unbonding.push({ id, amount: take, readyAt });
-      const t = setTimeout(() => {
-        this.timers.delete(t);
-        this.settle(p);
-      }, this.unbondingMs);
-      this.timers.add(t);
+      // A timer may fire a millisecond before the clock reaches readyAt: re-arm until it is due.
+      const release = (delay: number): void => {
+        const t = setTimeout(() => {
+          this.timers.delete(t);
+          this.settle(p);
+          if (p.unbonding.some((u) => u.id === id)) release(Math.max(1, readyAt - this.now()));
+        }, delay);
+        this.timers.add(t);
+      };
+      release(this.unbondingMs);
     }
     return { id, readyAt, amount: take };
   }
