@@ -4,6 +4,8 @@ import { Decimal } from '../domain/money/decimal';
 import type { ExchangeId } from '../domain/market';
 import { PaperStaking } from '../adapters/paper/paper-staking';
 import { PaperFunding } from '../adapters/paper/paper-funding';
+import { PaperTransferNetwork } from '../adapters/paper/paper-transfers';
+import { GOLD_NETWORK, PAPER_NETWORKS } from './paper-networks';
 import { createAbotActivities } from '../activities/abot';
 import { createGbotActivities } from '../activities/gbot';
 import { createSweepActivities, modeFromTemporal } from '../activities/sweep';
@@ -15,10 +17,8 @@ import type { Clock } from '../ports/clock';
 import type { HotpathProcess } from './hotpath';
 import { MODE_WORKFLOW_ID, modeQuery } from '../signals/defs';
 
-/** PAXG is an ERC-20 token; the paper cold-wallet withdrawal charges a realistic network fee. */
-const GOLD_NETWORK = 'ERC20';
-const PAPER_GOLD_WITHDRAW_FEE = new Decimal('0.005');
 
+/** The A-bot, G-bot and sweep activities over the system's venues. */
 export interface BotWiring {
   activities: ReturnType<typeof createAbotActivities> & ReturnType<typeof createGbotActivities> & ReturnType<typeof createSweepActivities>;
   /** For the mode activities: hands each flip's transition to the A-bot / G-bot workflow. */
@@ -26,14 +26,16 @@ export interface BotWiring {
 }
 
 /**
- * The A-bot, G-bot and sweep activities over the venues of this process. In paper mode they use
- * the hot path's paper accounts (one paper inventory for the whole system) with paper staking and
- * paper cold-wallet withdrawals; in live mode the exchange adapters themselves.
+ * The venues the orchestrator's activities act on. In paper mode: the hot path's paper accounts
+ * (one paper inventory for the whole system) with paper staking and paper withdrawals (to the
+ * cold wallet and between paper venues); in live mode the exchange adapters themselves.
  */
-export async function wireBots(o: { config: AppConfig; hotpath: HotpathProcess; ledger: Ledger; clock: Clock; client: Client }): Promise<BotWiring> {
-  const { settings, coins, env } = o.config;
+export async function systemVenues(o: { config: AppConfig; hotpath: HotpathProcess; clock: Clock }): Promise<BotVenue[]> {
+  const { coins, env } = o.config;
   const cold = env.COLD_WALLET_ADDRESS;
-  const venues: BotVenue[] = await Promise.all(o.hotpath.venues.map(async (v): Promise<BotVenue> => {
+  // One paper "chain" between the paper venues, so rebalances move paper money end to end.
+  const transfers = new PaperTransferNetwork(o.clock);
+  return Promise.all(o.hotpath.venues.map(async (v): Promise<BotVenue> => {
     const exchange: ExchangeId = v.exchange;
     const paper = o.hotpath.paper;
     const trading = paper?.trading.get(exchange);
@@ -41,14 +43,21 @@ export async function wireBots(o: { config: AppConfig; hotpath: HotpathProcess; 
     const markets = (paper?.markets ?? []).filter((m) => m.exchange === exchange);
     const books = (symbol: string) => o.hotpath.qbot.cache.get(exchange, symbol)?.book;
     if (paper && trading && wallet) {
+      transfers.register(exchange, wallet);
       return {
         exchange, trading, account: trading, markets, books, paper: true, booksFills: true,
         staking: new PaperStaking({ exchange, wallet, table: coins.paperStaking ?? {}, clock: o.clock }),
-        funding: new PaperFunding({ exchange, wallet, networks: { [coins.goldAsset]: [{ network: GOLD_NETWORK, fee: PAPER_GOLD_WITHDRAW_FEE }] }, allowedAddresses: cold ? [cold] : [] }),
+        funding: new PaperFunding({ exchange, wallet, networks: PAPER_NETWORKS, allowedAddresses: cold ? [cold] : [], transfers }),
       };
     }
     return { exchange, trading: v.trading, account: v.account, staking: v.staking, funding: v.funding, markets: await v.marketData.markets(), books, paper: false, booksFills: false };
   }));
+}
+
+export function wireBots(o: { config: AppConfig; venues: BotVenue[]; ledger: Ledger; clock: Clock; client: Client }): BotWiring {
+  const { settings, coins, env } = o.config;
+  const cold = env.COLD_WALLET_ADDRESS;
+  const venues = o.venues;
   const base = { venues, ledger: o.ledger, clock: o.clock, quoteCurrencies: [...coins.quoteCurrencies] };
   const inputs = botWorkflowInputs(settings, coins);
   return {

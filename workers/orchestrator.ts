@@ -13,6 +13,7 @@ import { DEFAULT_PLACEMENT, modeWorkflowInput } from '../signals/mode-start';
 import type { modeWorkflow } from '../workflows/mode';
 import { connectClient, connectWorker, temporalConnectSettings } from './temporal-client';
 import type { BotWiring } from './bots';
+import type { wireMoney } from './money';
 
 export interface OrchestratorDeps {
   connection: NativeConnection;
@@ -25,6 +26,8 @@ export interface OrchestratorDeps {
    * them, mode flips are only recorded for the bots and their workflows are not driven.
    */
   bots?: BotWiring;
+  /** The money manager's and conversions' activities (workers/money.ts). */
+  money?: ReturnType<typeof wireMoney>;
 }
 
 /** The orchestrator worker: every workflow, and the activities wired over real ports here only. */
@@ -40,6 +43,7 @@ export async function createOrchestratorWorker(deps: OrchestratorDeps): Promise<
         ...(deps.bots ? { onBotTransition: deps.bots.onBotTransition } : {}),
       }),
       ...(deps.bots?.activities ?? {}),
+      ...(deps.money ?? {}),
     },
     // In-flight activities get this long to finish on shutdown (the default 0 cancels them at once).
     shutdownGraceTime: '30 seconds',

@@ -12,7 +12,8 @@ import { temporalBinaries } from '../scripts/temporal-binaries';
 import { startDashboard, type RunningDashboard } from '../dashboard/server';
 import { startTemporalDevServer, type TemporalDevServer } from './temporal-dev-server';
 import { createOrchestratorWorker, ensureModeWorkflow } from './orchestrator';
-import { activateInitialMode, wireBots } from './bots';
+import { activateInitialMode, systemVenues, wireBots } from './bots';
+import { ensureMoneyWorkflow, wireMoney } from './money';
 import { systemClock } from '../ports/clock';
 import { startHotpath, type HotpathProcess } from './hotpath';
 import { connectClient, connectWorker, temporalConnectSettings } from './temporal-client';
@@ -115,8 +116,10 @@ export async function startSystem(o: SystemOptions): Promise<RunningSystem> {
       const client = await connectClient(settings);
       stack.push({ name: 'Temporal client', stop: () => client.connection.close() });
       // The bots trade this process's venues: in paper mode, the hot path's paper inventory.
-      const bots = await wireBots({ config, hotpath, ledger, clock: systemClock, client });
-      const worker: Worker = await createOrchestratorWorker({ connection, namespace: settings.namespace, ledger, logger: logger.child({ part: 'orchestrator' }), bots });
+      const venues = await systemVenues({ config, hotpath, clock: systemClock });
+      const bots = wireBots({ config, venues, ledger, clock: systemClock, client });
+      const money = wireMoney({ config, venues, marketData: new Map(hotpath.venues.map((v) => [v.exchange, v.marketData])), ledger, clock: systemClock });
+      const worker: Worker = await createOrchestratorWorker({ connection, namespace: settings.namespace, ledger, logger: logger.child({ part: 'orchestrator' }), bots, money });
       const run = worker.run();
       stack.push({ name: 'orchestrator worker', stop: async () => {
         if (worker.getState() === 'RUNNING') worker.shutdown();
@@ -125,8 +128,9 @@ export async function startSystem(o: SystemOptions): Promise<RunningSystem> {
       } });
       await ensureModeWorkflow(client, config);
       await activateInitialMode(client, bots);
+      await ensureMoneyWorkflow(client, config);
       return { worker, client };
-    }, () => `polling task queue orchestrator, mode workflow running`);
+    }, () => `polling task queue orchestrator; mode, bots and money manager running`);
     void worker;
 
     const webhook = await progress.step('webhook receiver', async () => {

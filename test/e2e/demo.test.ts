@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
-import { GBOT_WORKFLOW_ID, goldQuery, HOTPATH_TASK_QUEUE, MODE_WORKFLOW_ID, ORCHESTRATOR_TASK_QUEUE, type GoldView } from '../../signals/defs';
+import { GBOT_WORKFLOW_ID, goldQuery, MONEY_WORKFLOW_ID, moneyQuery, HOTPATH_TASK_QUEUE, MODE_WORKFLOW_ID, ORCHESTRATOR_TASK_QUEUE, type GoldView } from '../../signals/defs';
 import { Decimal } from '../../domain/money/decimal';
 import type { RunningSystem } from '../../workers/system';
 import { startTestDemo, tempDataDir, portClosed, processGone, hostPortOf, DEMO_PASSPHRASE } from './demo-helpers';
@@ -68,6 +68,11 @@ test('every part comes up, answers, and nothing is left running after stop; a se
   expect(gold.mode).toBe('GOLD');
   expect(gold.cycles[0]?.flipId).toBe('initial-GOLD');
   expect(gold.perExchange.some((p) => new Decimal(p.amount).gt(0))).toBe(true);
+
+  // The money manager runs over the same paper venues and has reviewed every balance once.
+  const money = await s.client.workflow.getHandle(MONEY_WORKFLOW_ID).query(moneyQuery);
+  expect(money.reviews).toBeGreaterThanOrEqual(1);
+  expect(new Decimal(money.totalUsd ?? '0').gt(0)).toBe(true);
 
   const addresses = [s.temporalAddress, hostPortOf(s.dashboard.url), hostPortOf(s.webhook.url), `127.0.0.1:${s.sim?.port}`, `127.0.0.1:${s.hotpath.metricsPort}`, hostPortOf(s.temporalUiUrl as string)];
   const pid = s.temporalPid as number;
