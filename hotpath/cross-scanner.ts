@@ -124,6 +124,7 @@ export class CrossScanner {
       }
       this.stable ??= this.stableState();
       const ev = this.evaluate(b, sl, ctx.thresholdPercent, ctx.depthMultiple, this.stable);
+      ev.context = { reason: ctx.reason, depthMultiple: ctx.depthMultiple, highVolatility: ctx.highVolatility };
       out.evaluated.push(ev);
       if (!ev.rejection && (!out.best || ev.netPercent.gt(out.best.netPercent))) out.best = ev;
     }

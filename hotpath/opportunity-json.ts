@@ -20,6 +20,8 @@ export interface EvaluationJson {
   accepted: boolean;
   rejectedBy: string | null;
   reason: string | null;
+  /** The market context behind the threshold: its reasons, depth multiple, volatility flag. */
+  context: { reason: string; depthMultiple: string; highVolatility: boolean } | null;
   legs: Array<{ exchange: string; symbol: string; side: string; amount: string; limitPrice: string; vwap: string }>;
 }
 
@@ -30,6 +32,7 @@ export function evaluationJson(ev: Evaluation, at: number): EvaluationJson {
     time: new Date(at).toISOString(), strategy: ev.strategy, size: s(ev.size),
     grossProfit: s(ev.grossProfit), grossPercent: formatDecimal(ev.grossPercent, 6), netProfit: s(ev.netProfit), netPercent: formatDecimal(ev.netPercent, 6),
     thresholdPercent: s(ev.thresholdPercent), accepted: !ev.rejection, rejectedBy: ev.rejection?.code ?? null, reason: ev.rejection?.message ?? null,
+    context: ev.context ? { reason: ev.context.reason, depthMultiple: s(ev.context.depthMultiple), highVolatility: ev.context.highVolatility } : null,
   };
   if (ev.strategy === 'cross') {
     return {

@@ -95,6 +95,7 @@ export class TriScanner {
         continue;
       }
       const ev = this.evaluate(exchange, v, id, ctx.thresholdPercent, ctx.depthMultiple, usd);
+      ev.context = { reason: ctx.reason, depthMultiple: ctx.depthMultiple, highVolatility: ctx.highVolatility };
       out.evaluated.push(ev);
       if (!ev.rejection && (!out.best || ev.netPercent.gt(out.best.netPercent))) out.best = ev;
     }

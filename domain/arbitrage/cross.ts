@@ -6,6 +6,7 @@ import type { TakerFeeFn } from './fees';
 import { pct, reject, type GateRejection } from './rejection';
 import { commonStep } from './steps';
 import type { Conversion, MarketBook, PegReading } from './stablecoins';
+import type { DecisionContext } from './threshold';
 
 export interface CrossParams {
   thresholdPercent: Decimal;
@@ -69,6 +70,8 @@ export interface CrossEvaluation {
   rebalanceCost: Decimal;
   conversionVia?: string;
   thresholdPercent: Decimal;
+  /** The market context the threshold came from (why it was 0.8 % at 14:02); set by the hot path. */
+  context?: DecisionContext;
   rejection?: GateRejection;
 }
 

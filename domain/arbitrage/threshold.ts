@@ -6,6 +6,13 @@ export type Strategy = 'cross' | 'triangular';
  * What the market context tells the Q-bot right now. Until the market scanner feeds it, the
  * baseline source answers with the configured defaults.
  */
+/** The part of a context recorded with each decision. */
+export interface DecisionContext {
+  reason: string;
+  depthMultiple: Decimal;
+  highVolatility: boolean;
+}
+
 export interface TradingContext {
   /** Net profit the trade must reach, percent (0.5 = 0.5 %), already within [min, max]. */
   thresholdPercent: Decimal;

@@ -6,6 +6,7 @@ import type { TakerFeeFn } from './fees';
 import { pct, reject, type GateRejection } from './rejection';
 import type { MarketBook } from './stablecoins';
 import type { TriCycle } from './tri-graph';
+import type { DecisionContext } from './threshold';
 
 export interface TriParams {
   thresholdPercent: Decimal;
@@ -56,6 +57,8 @@ export interface TriEvaluation {
   netProfit: Decimal;
   netPercent: Decimal;
   thresholdPercent: Decimal;
+  /** The market context the threshold came from (why it was 0.8 % at 14:02); set by the hot path. */
+  context?: DecisionContext;
   rejection?: GateRejection;
 }
 

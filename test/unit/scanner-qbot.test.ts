@@ -6,6 +6,7 @@ import type { OrderBook } from '../../domain/orderbook';
 import { createLogger } from '../../hotpath/logger';
 import { QbotMetrics } from '../../hotpath/metrics';
 import { Qbot } from '../../hotpath/qbot';
+import { evaluationJson } from '../../hotpath/opportunity-json';
 import { qbotConfigFrom } from '../../hotpath/qbot-config';
 import { MarketScanner, scannerConfigFromSettings, scannerThresholdSource } from '../../hotpath/scanner';
 import { DAY, ManualTimer, restCandles, scriptedMarket, shippedSettings, START, type Phase } from './scanner-script';
@@ -109,6 +110,11 @@ describe('Q-bot with the market scanner as its threshold source', () => {
     expect(refused.rejection?.code).toBe('NET_BELOW_THRESHOLD');
     expect(refused.thresholdPercent.toFixed()).toBe('0.8');
     expect(refused.rejection?.message).toContain('threshold=0.8');
+    // The decision record (logs, ledger, qbot scan) carries the context that set the threshold.
+    const record = evaluationJson(refused, START);
+    expect(record.context?.reason).toMatch(/^context careful \(kraken:BTC\/USD\): .*intraday range/);
+    expect(record.context).toMatchObject({ depthMultiple: '4', highVolatility: true });
+    expect(evaluationJson(taken, START).context?.reason).toMatch(/aggressive/);
     expect(spiky.started).toHaveLength(0);
   });
 
