@@ -17,24 +17,31 @@ async function main(): Promise<void> {
   // The UI port is not part of the shared env schema: only this command and the demo use it.
   const uiPort = vars.TEMPORAL_UI_PORT === undefined || vars.TEMPORAL_UI_PORT === '' ? 8233 : Number(vars.TEMPORAL_UI_PORT);
   if (!Number.isInteger(uiPort) || uiPort < 0 || uiPort > 65535) throw new Error(`TEMPORAL_UI_PORT must be a port number, got "${vars.TEMPORAL_UI_PORT}"`);
+  // Signals are handled from the first moment: a Ctrl-C during start-up still stops the server
+  // (once it is up) and exits 0, instead of killing this process and orphaning the child.
+  let stopping = false;
+  let started: Awaited<ReturnType<typeof startTemporalDevServer>> | undefined;
+  const shutdown = (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`temporal: ${signal}, stopping`);
+    if (started) void started.stop().then(() => process.exit(0));
+  };
+  process.on('SIGINT', shutdown);
+  process.on('SIGTERM', shutdown);
   const server = await startTemporalDevServer({
     uiPort,
     address: env.success ? env.data.TEMPORAL_ADDRESS : (vars.TEMPORAL_ADDRESS ?? '127.0.0.1:7233'),
     dataDir: env.success ? env.data.QBOT_DATA_DIR : (vars.QBOT_DATA_DIR ?? '.data'),
     output: 'inherit',
   });
+  started = server;
+  if (stopping) {
+    await server.stop();
+    process.exit(0);
+  }
   console.log(`temporal: dev server on ${server.address} (UI ${server.uiUrl ?? 'off'}), state in ${server.dbFile}`);
   console.log('temporal: Ctrl-C to stop');
-
-  let stopping = false;
-  const shutdown = (signal: NodeJS.Signals) => {
-    if (stopping) return;
-    stopping = true;
-    console.log(`temporal: ${signal}, stopping`);
-    void server.stop().then(() => process.exit(0));
-  };
-  process.on('SIGINT', shutdown);
-  process.on('SIGTERM', shutdown);
 
   const code = await server.exited;
   if (!stopping) {
