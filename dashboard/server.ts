@@ -22,6 +22,8 @@ export interface DashboardOptions {
   namespace: string;
   tradingMode: string;
   marketData: string;
+  /** settings.sweep.profitPercent (default 15): the share of profit shown as available for the sweep. */
+  sweepProfitPercent?: string;
   intervalMs?: number;
 }
 

@@ -8,6 +8,8 @@ import { MODE_WORKFLOW_ID, modeQuery, type ModeView } from '../signals/defs';
 import type { HotpathProcess } from '../workers/hotpath';
 import type { OpportunityTap } from './opportunities';
 import { workflowPanels, type WorkflowPanels } from './workflows';
+import { botPanels, type BotPanels } from './bots';
+import { pnlChart, sweepAvailability, type PnlChart, type SweepAvailability } from './pnl';
 
 /**
  * Everything the page shows, already formatted for people on the server (decimal strings, no
@@ -27,8 +29,9 @@ export interface DashboardState {
   contexts: Array<{ market: string; level: string; threshold: string; depth: string; reasons: string }>;
   decisions: Array<{ at: string; route: string; netPercent: string; outcome: string; reason: string }>;
   trades: Array<{ at: string; kind: string; exchange: string; asset: string; delta: string; note: string }>;
-  pnl: { realisedUsd: string; fees: Array<{ exchange: string; asset: string; amount: string }> };
-  health: Array<{ exchange: string; live: number; total: number; worstAgeMs: string; reconnects: number; state: string }>;
+  pnl: { realisedUsd: string; fees: Array<{ exchange: string; asset: string; amount: string }>; chart: PnlChart; sweep: SweepAvailability };
+  health: Array<{ exchange: string; live: number; total: number; worstAgeMs: string; reconnects: number; state: string; rateBudget: string; rateLimited: boolean }>;
+  bots: BotPanels;
   workflows: WorkflowPanels;
   temporalUiUrl: string | null;
 }
@@ -42,6 +45,8 @@ export interface StateSources {
   namespace: string;
   tradingMode: string;
   marketData: string;
+  /** settings.sweep.profitPercent; the settings default (15) when the caller does not pass it. */
+  sweepProfitPercent?: string;
   now?: () => number;
 }
 
@@ -132,9 +137,13 @@ export async function collectState(s: StateSources): Promise<DashboardState> {
     const live = h.filter((x) => x.state === 'live').length;
     const ages = h.map((x) => x.ageMs).filter((x): x is number => x !== null);
     const worst = ages.length ? Math.max(...ages) : null;
+    const r = v.health().rateLimit;
     return {
       exchange: v.exchange, live, total: h.length, worstAgeMs: worst === null ? 'no book yet' : `${worst} ms`,
       reconnects: h.reduce((n, x) => n + x.reconnects, 0), state: live === h.length && h.length > 0 ? 'live' : live > 0 ? 'partly stale' : 'down',
+      // Request tokens, not money: a count is fine as a number.
+      rateBudget: `${r.rateLimited && r.backoffUntil ? `cooling down until ${new Date(r.backoffUntil).toISOString().slice(11, 19)}` : `${Math.floor(r.restTokens)} REST tokens left`} · 429s ${r.hits429} · 418s ${r.hits418}`,
+      rateLimited: r.rateLimited,
     };
   });
 
@@ -163,9 +172,12 @@ export async function collectState(s: StateSources): Promise<DashboardState> {
     pnl: {
       realisedUsd: formatForPeople(s.ledger.realisedPnlUsd(), 2),
       fees: s.ledger.feesPaid().map((f) => ({ exchange: f.exchange, asset: f.asset, amount: formatForPeople(f.amount, 8) })),
+      chart: pnlChart(s.ledger, now),
+      sweep: sweepAvailability(s.ledger, new Decimal(s.sweepProfitPercent ?? '15')),
     },
     health,
     workflows: await workflowPanels(s),
+    bots: await botPanels(s.client),
     temporalUiUrl: s.temporalUiUrl ?? null,
   };
 }

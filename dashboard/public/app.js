@@ -56,8 +56,14 @@ function render(s) {
   rows('health', s.health, (h) => {
     const st = document.createElement('span');
     st.textContent = h.state; st.className = h.state === 'live' ? 'good' : h.state === 'down' ? 'bad' : 'warn';
-    return [h.exchange, st, `${h.live}/${h.total}`, h.worstAgeMs, h.reconnects];
+    const rb = document.createElement('span');
+    rb.textContent = h.rateBudget; rb.className = h.rateLimited ? 'bad' : '';
+    return [h.exchange, st, `${h.live}/${h.total}`, h.worstAgeMs, h.reconnects, rb];
   });
+  renderChart(s.pnl.chart);
+  text('sweep-available', s.pnl.sweep.availableUsd);
+  text('sweep-basis', `(${s.pnl.sweep.percent} % of $${s.pnl.sweep.profitSinceLastUsd} realised since the last sweep: ${s.pnl.sweep.lastSweep})`);
+  renderBots(s.bots);
   rows('opportunities', s.opportunities.length ? s.opportunities : [{ route: 'nothing passed the prefilter in the last minute (books are close to fair)' }], (o) => [o.route, o.size, o.netProfit, o.netPercent, o.threshold, o.verdict, o.context]);
   rows('contexts', s.contexts, (c) => [c.market, c.level, c.threshold, c.depth, c.reasons]);
   $('venues').replaceChildren(...s.venues.map((v) => {
@@ -81,6 +87,42 @@ function render(s) {
     link(r.link, 'Temporal')]);
   $('sweep').disabled = !s.workflows.sweep.allowed;
   text('sweep-reason', s.workflows.sweep.allowed ? '' : s.workflows.sweep.reason);
+}
+
+// Coordinates arrive already scaled by the server (strings); the page only places them.
+function renderChart(c) {
+  const svg = $('pnl-chart');
+  svg.setAttribute('viewBox', `0 0 ${c.width} ${c.height}`);
+  $('chart-line').setAttribute('points', c.points);
+  $('chart-zero').setAttribute('y1', c.zeroY); $('chart-zero').setAttribute('y2', c.zeroY);
+  text('chart-max', `$${c.maxLabel}`); text('chart-min', `$${c.minLabel}`);
+  text('chart-from', c.fromLabel || 'nothing realised yet'); text('chart-to', c.toLabel);
+  text('chart-count', `${c.count} realised entries`);
+}
+
+function renderBots(b) {
+  if (b.abot.notRunning) {
+    text('abot-state', `A-bot ${b.abot.notRunning}`); rows('abot-slots', [], () => []);
+  } else {
+    text('abot-state', `A-bot ${b.abot.active} · realised $${b.abot.realisedUsd} · staking rewards $${b.abot.rewardsUsd}`);
+    rows('abot-slots', b.abot.slots, (x) => [x.slot, x.coin, x.exchange, x.amount, x.stakedWhere, x.yieldPercent, x.kind, x.since]);
+  }
+  if (b.gold.notRunning) {
+    text('gold-state', `G-bot ${b.gold.notRunning}`); text('gold-total', '–'); text('gold-avg', '–'); text('gold-cold', '–');
+    rows('gold-held', [], () => []); rows('gold-cycles', [], () => []);
+  } else {
+    text('gold-state', `G-bot ${b.gold.active} · realised $${b.gold.realisedUsd}`);
+    text('gold-total', b.gold.totalPaxg); text('gold-avg', b.gold.averageCostUsd); text('gold-cold', b.gold.cold.paxg);
+    rows('gold-held', [...b.gold.perExchange, { exchange: 'cold wallet', paxg: b.gold.cold.paxg, costUsd: b.gold.cold.costUsd }], (p) => [p.exchange, p.paxg, p.costUsd]);
+    rows('gold-cycles', b.gold.cycles, (c) => [c.mode, `sold ${c.sold}`, `kept ${c.kept}`, c.message]);
+  }
+  if (b.money.notRunning) {
+    text('money-state', `money manager ${b.money.notRunning}`); text('money-bnb', ''); rows('money-drifts', [], () => []);
+  } else {
+    text('money-state', `last review ${b.money.lastReview} (${b.money.reviews} reviews)${b.money.problems.length ? ` · problems: ${b.money.problems.join('; ')}` : ''}`);
+    text('money-bnb', b.money.bnb);
+    rows('money-drifts', b.money.drifts.length ? b.money.drifts : [{ asset: 'no drift measured yet' }], (d) => [d.asset, d.driftPercent, d.state]);
+  }
 }
 
 async function act(path, body) {

@@ -4,7 +4,8 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import type { RunningSystem } from '../../workers/system';
 import { buildProgram } from '../../signals/cli/main';
-import { startTestDemo, tempDataDir, DEMO_PASSPHRASE, DEMO_TOKEN } from './demo-helpers';
+import { GBOT_WORKFLOW_ID, goldQuery } from '../../signals/defs';
+import { eventually, startTestDemo, tempDataDir, DEMO_PASSPHRASE, DEMO_TOKEN } from './demo-helpers';
 
 Runtime.install({ logger: new DefaultLogger('ERROR') });
 
@@ -20,6 +21,12 @@ let page: Page;
 beforeAll(async () => {
   if (!fs.existsSync(CHROMIUM)) throw new Error(`no chromium at ${CHROMIUM}: apt-get install -y chromium (or set CHROMIUM_PATH)`);
   system = await startTestDemo(dataDir);
+  // The G-bot buys once, right after start, in the initial GOLD mode; launching Chromium during
+  // that buy has seen it refused (prices moved past its limit under CPU load), so the browser
+  // starts after the G-bot's first cycle. The panel test still polls the page for the PAXG.
+  await eventually(async () => {
+    if ((await system.client.workflow.getHandle(GBOT_WORKFLOW_ID).query(goldQuery)).cycles.length === 0) throw new Error('the G-bot has not bought yet');
+  }, 30_000, 250).catch(() => undefined);
   browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: ['--no-sandbox', '--disable-background-networking', '--disable-gpu', '--no-first-run', '--disable-component-update', '--disable-sync'],
@@ -55,6 +62,34 @@ test('the page loads and live values change without a reload', async () => {
   expect(await textOf('balances')).toMatch(/USDT\s+1,000\.00000000/);
   expect(await textOf('total-usd')).toMatch(/^\d{1,3}(,\d{3})*\.\d{2}$/);
   expect(await page.evaluate(() => (globalThis as { noReload?: boolean }).noReload)).toBe(true);
+});
+
+test('bot panels: the G-bot shows the PAXG it bought in GOLD mode, the A-bot and money manager render', async () => {
+  // The demo starts in GOLD: the G-bot buys PAXG right after start (poll until the panel has it).
+  await page.waitForFunction(() => /^\d[\d,]*\.\d{8}$/.test(document.getElementById('gold-total')?.textContent ?? '') && (document.getElementById('gold-total')?.textContent ?? '') !== '0.00000000', undefined, { timeout: 30_000 });
+  const held = await textOf('gold-held');
+  // Rounded for people: 8 places for PAXG, 2 for USD; never a 40-digit string.
+  expect(held).toMatch(/(binance|kraken|coinbase)\s+\d[\d,]*\.\d{8}\s+\d[\d,]*\.\d{2}/);
+  expect(held).toMatch(/cold wallet\s+\d[\d,]*\.\d{8}/);
+  expect(await textOf('gold-avg')).toMatch(/^\d{1,3}(,\d{3})*\.\d{2}$/);
+  expect(await page.locator('#bots-panel').innerText()).not.toMatch(/\d\.\d{12,}/);
+  // A-bot: slot rows from its `slots` query, or the named "not running".
+  const abot = await textOf('abot-state');
+  if (/not running/.test(abot)) expect(await page.locator('#abot-slots tr').count()).toBe(0);
+  else expect(await textOf('abot-slots')).toMatch(/^1\s/);
+  await page.waitForFunction(() => /last review|not running/.test(document.getElementById('money-state')?.textContent ?? ''), undefined, { timeout: 15_000 });
+  expect(await textOf('money-bnb')).not.toMatch(/unreadable/);
+});
+
+test('PnL chart: an SVG polyline from server-scaled points, the sweep share and the rate budget', async () => {
+  expect(await page.locator('svg#pnl-chart polyline#chart-line').count()).toBe(1);
+  const state = (await (await fetch(new URL('/api/state', system.dashboard.url))).json()) as { pnl: { chart: { points: string; count: number }; sweep: { availableUsd: string; percent: string } } };
+  // Every point is `x,y` with one decimal place, inside the 600-wide viewBox; the page copied them as-is.
+  if (state.pnl.chart.count > 0) expect(state.pnl.chart.points).toMatch(/^(\d+\.\d,\d+\.\d ?)+$/);
+  expect(await page.locator('#chart-line').getAttribute('points')).toMatch(state.pnl.chart.points ? /^\d+\.\d,\d+\.\d/ : /^$/);
+  expect(state.pnl.sweep.percent).toBe('15');
+  expect(await textOf('sweep-available')).toMatch(/^-?\d{1,3}(,\d{3})*\.\d{2}$/);
+  expect(await textOf('health')).toMatch(/binance\s+live.*(REST tokens left|cooling down)/);
 });
 
 test('a mode flip sent through the webhook appears on the page', async () => {
