@@ -102,6 +102,15 @@ test('a mode flip sent through the webhook appears on the page', async () => {
   expect(await textOf('last-flip')).toContain(`${before} → ${target}`);
 });
 
+test('after the flip to BTC the G-bot sells: its realised PnL appears in the chart as server-scaled points', async () => {
+  // The demo starts in GOLD and the test above flipped to BTC: the G-bot sells 85 % of its PAXG.
+  await page.waitForFunction(() => /^[1-9]\d* realised entries$/.test(document.getElementById('chart-count')?.textContent ?? ''), undefined, { timeout: 20_000 });
+  const points = await page.locator('#chart-line').getAttribute('points');
+  expect(points).toMatch(/^(\d+\.\d,\d+\.\d )+600,\d+\.\d$/);
+  expect(await textOf('gold-cold')).not.toBe('0.00000000');
+  expect(await textOf('chart-min')).toMatch(/^\$-?\d{1,3}(,\d{3})*\.\d{2}$/);
+});
+
 test('pause is refused without the token and works with it; resume restores', async () => {
   await page.fill('#token', '');
   await page.click('#pause');
