@@ -146,6 +146,7 @@ export async function startSystem(o: SystemOptions): Promise<RunningSystem> {
     const dashboard = await progress.step('dashboard', () => startDashboard({
       host: config.settings.dashboard.host, port: ports.dashboard, token: config.env.DASHBOARD_TOKEN, client, hotpath, ledger,
       temporalUiUrl, namespace: settings.namespace, tradingMode: config.env.TRADING_MODE, marketData: o.simulator ? 'simulator' : 'live',
+      sweepProfitPercent: config.settings.sweep.profitPercent.toFixed(),
     }), (d) => d.url);
     stack.push({ name: 'dashboard', stop: () => dashboard.close() });
 

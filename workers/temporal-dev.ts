@@ -20,12 +20,12 @@ async function main(): Promise<void> {
   // Signals are handled from the first moment: a Ctrl-C during start-up still stops the server
   // (once it is up) and exits 0, instead of killing this process and orphaning the child.
   let stopping = false;
-  let started: Awaited<ReturnType<typeof startTemporalDevServer>> | undefined;
+  const up: { server?: Awaited<ReturnType<typeof startTemporalDevServer>> } = {};
   const shutdown = (signal: NodeJS.Signals) => {
     if (stopping) return;
     stopping = true;
     console.log(`temporal: ${signal}, stopping`);
-    if (started) void started.stop().then(() => process.exit(0));
+    if (up.server) void up.server.stop().then(() => process.exit(0));
   };
   process.on('SIGINT', shutdown);
   process.on('SIGTERM', shutdown);
@@ -35,7 +35,7 @@ async function main(): Promise<void> {
     dataDir: env.success ? env.data.QBOT_DATA_DIR : (vars.QBOT_DATA_DIR ?? '.data'),
     output: 'inherit',
   });
-  started = server;
+  up.server = server;
   if (stopping) {
     await server.stop();
     process.exit(0);
