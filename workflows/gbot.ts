@@ -12,12 +12,16 @@ export interface GbotState {
   active: boolean; mode: TradingMode | null; percent: string;
   lots: Record<string, LotS>; cold: LotS; realisedPnlUsd: string;
   queue: Array<BotActivation & { on: boolean }>; seenFlips: string[]; cycles: GoldView['cycles'];
+  /** A GOLD activation whose purchase was refused (stale books, no funds yet): tried again later. */
+  retry?: { activation: BotActivation; attempt: number };
 }
 export interface GbotInput {
   /** Percent of the PAXG sold on a flip to BTC (85); the rest goes to the cold wallet. */
   sellPercentOnFlip: string;
   /** Below this a purchase is not worth its fees (USD). */
   minBuyUsd: string;
+  /** Pause before a refused purchase is tried again while the G-bot stays active (default 5 min). */
+  buyRetryMs?: number;
   maxHistoryEvents?: number;
   state?: GbotState;
 }
@@ -51,15 +55,21 @@ export async function gbotWorkflow(input: GbotInput): Promise<void> {
   });
 
   /** Buys up to the G-bot's share, venue by venue when no single venue can pay it all (3 rounds at most). */
-  async function buy(a: BotActivation): Promise<string> {
+  async function buy(a: BotActivation, attempt = 0): Promise<string> {
     const done: string[] = [];
+    const retry = attempt === 0 ? '' : `:retry${attempt}`;
     for (let round = 1; round <= 3; round += 1) {
       const price = new Decimal(await acts.gbotGoldPriceUsd());
       const held = Object.values(s.lots).reduce((t, l) => t.plus(new Decimal(l.amount)), ZERO).times(price);
       const budget = goldBudgetUsd(new Decimal(await acts.gbotCapitalUsd()), new Decimal(a.percent), held);
       if (budget.lt(new Decimal(input.minBuyUsd))) break;
-      const t = await acts.gbotBuyGold({ key: `gbot:${a.flipId}:buy${round === 1 ? '' : `:${round}`}`, budgetUsd: budget.toFixed(2) });
-      if (t.status !== 'confirmed') return [...done, `buy refused: ${t.reason}`].join('; ');
+      const t = await acts.gbotBuyGold({ key: `gbot:${a.flipId}:buy${retry}${round === 1 ? '' : `:${round}`}`, budgetUsd: budget.toFixed(2) });
+      if (t.status !== 'confirmed') {
+        // Each attempt has its own keys: the ledger answers a repeated key with the old refusal.
+        s.retry = { activation: a, attempt: attempt + 1 };
+        return [...done, `buy refused: ${t.reason}`].join('; ');
+      }
+      s.retry = undefined;
       s.lots[t.exchange] = fromLot(addGold(toLot(s.lots[t.exchange] ?? { amount: '0', costUsd: '0' }), new Decimal(t.filled), new Decimal(t.usd)));
       done.push(`bought ${t.filled} PAXG on ${t.exchange} for ${t.usd} USD`);
     }
@@ -101,13 +111,22 @@ export async function gbotWorkflow(input: GbotInput): Promise<void> {
 
   const shouldRoll = () => workflowInfo().continueAsNewSuggested || (input.maxHistoryEvents !== undefined && workflowInfo().historyLength >= input.maxHistoryEvents);
   for (;;) {
-    await condition(() => s.queue.length > 0 || shouldRoll());
+    const wake = () => s.queue.length > 0 || shouldRoll();
+    const woke = s.retry && s.active ? await condition(wake, input.buyRetryMs ?? 300_000) : (await condition(wake), true);
+    if (!woke && s.retry && s.active) {
+      const { activation, attempt } = s.retry;
+      const message = await buy(activation, attempt);
+      s.cycles = keepLast([...s.cycles, { flipId: activation.flipId, mode: activation.mode, sold: '0', kept: '0', message: `retry ${attempt}: ${message}` }], 50);
+      await acts.gbotRecord({ key: `gbot:${activation.flipId}:retry${attempt}:done`, what: 'gbot-cycle', details: { flipId: activation.flipId, mode: activation.mode, retry: attempt, message } });
+      continue;
+    }
     const a = s.queue.shift();
     if (!a) {
       await condition(allHandlersFinished);
       await continueAsNew<typeof gbotWorkflow>({ ...input, state: s });
       return;
     }
+    s.retry = undefined;
     s.active = a.on;
     s.mode = a.mode;
     s.percent = a.on ? a.percent : '0';

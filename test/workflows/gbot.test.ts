@@ -86,7 +86,7 @@ describe('G-bot workflow on a real Temporal server over paper venues', () => {
     const rig = botRig({ balances: { binance: { BTC: '0.1' }, kraken: {}, coinbase: {} }, staking: {} });
     const { worker, taskQueue } = await botWorker(env, rig.activities);
     await worker.runUntil(async () => {
-      const h = await env.client.workflow.start(gbotWorkflow, { taskQueue, workflowId: `gbot-poor-${Date.now()}`, args: [{ ...GBOT_INPUT, minBuyUsd: '1' }] });
+      const h = await env.client.workflow.start(gbotWorkflow, { taskQueue, workflowId: `gbot-poor-${Date.now()}`, args: [{ ...GBOT_INPUT, minBuyUsd: '1', buyRetryMs: 500 }] });
       await h.signal(botActivateSignal, { flipId: 'g1', mode: 'GOLD', percent: '85' });
       const v = await eventually(async () => {
         const x = await h.query(goldQuery);
@@ -95,6 +95,14 @@ describe('G-bot workflow on a real Temporal server over paper venues', () => {
       }, 20_000);
       expect(v.cycles[0]!.message).toMatch(/buy refused: .*no venue can buy PAXG/);
       expect(v.perExchange).toEqual([]);
+      // Money arrives (e.g. a rebalance lands): the refused purchase is tried again on its own.
+      rig.wallets.binance.apply([['USDT', new Decimal('5000')]]);
+      const later = await eventually(async () => {
+        const x = await h.query(goldQuery);
+        expect(x.cycles.at(-1)!.message).toMatch(/^retry \d+: bought .* PAXG on binance/);
+        return x;
+      }, 20_000);
+      expect(later.perExchange.some((p) => new Decimal(p.amount).gt(0))).toBe(true);
       await h.terminate('test done');
     });
     rig.close();
