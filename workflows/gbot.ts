@@ -20,12 +20,16 @@ export interface GbotInput {
   sellPercentOnFlip: string;
   /** Below this a purchase is not worth its fees (USD). */
   minBuyUsd: string;
-  /** Pause before a refused purchase is tried again while the G-bot stays active (default 5 min). */
+  /**
+   * First pause before a refused purchase is tried again while the G-bot stays active (default
+   * 15 s); it doubles per attempt up to 30 minutes, so an unfunded G-bot does not flood the ledger.
+   */
   buyRetryMs?: number;
   maxHistoryEvents?: number;
   state?: GbotState;
 }
 
+const MAX_BUY_RETRY_MS = 30 * 60_000;
 const acts = proxyActivities<GbotActivities>({ startToCloseTimeout: '1 minute', retry: { initialInterval: '1 second', maximumInterval: '1 minute' } });
 const toLot = (l: LotS): GoldLot => ({ amount: new Decimal(l.amount), costUsd: new Decimal(l.costUsd) });
 const fromLot = (l: GoldLot): LotS => ({ amount: l.amount.toFixed(), costUsd: l.costUsd.toFixed() });
@@ -112,7 +116,8 @@ export async function gbotWorkflow(input: GbotInput): Promise<void> {
   const shouldRoll = () => workflowInfo().continueAsNewSuggested || (input.maxHistoryEvents !== undefined && workflowInfo().historyLength >= input.maxHistoryEvents);
   for (;;) {
     const wake = () => s.queue.length > 0 || shouldRoll();
-    const woke = s.retry && s.active ? await condition(wake, input.buyRetryMs ?? 300_000) : (await condition(wake), true);
+    const retryIn = s.retry ? Math.min((input.buyRetryMs ?? 15_000) * 2 ** Math.min(s.retry.attempt - 1, 20), MAX_BUY_RETRY_MS) : 0;
+    const woke = s.retry && s.active ? await condition(wake, retryIn) : (await condition(wake), true);
     if (!woke && s.retry && s.active) {
       const { activation, attempt } = s.retry;
       const message = await buy(activation, attempt);

@@ -1,6 +1,6 @@
 import { Runtime, DefaultLogger, Worker } from '@temporalio/worker';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { WorkflowUpdateFailedError } from '@temporalio/client';
+import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { rebalanceWorkflow, type RebalanceInput } from '../../workflows/rebalance';
 import { approveRebalanceUpdate, rebalanceQuery, rejectRebalanceUpdate, type RebalanceState } from '../../signals/defs';
 import { createMoneyActivities } from '../../activities/money';
@@ -104,7 +104,10 @@ describe('rebalance workflow (real Temporal server, real ccxt adapters against t
       await expect(h.executeUpdate(rejectRebalanceUpdate, { args: [{ by: 'ops', reason: ' ' }] })).rejects.toBeInstanceOf(WorkflowUpdateFailedError);
       const v = await h.executeUpdate(rejectRebalanceUpdate, { args: [{ by: 'ops', reason: 'not now' }] });
       expect(v).toMatchObject({ state: 'rejected', reason: 'rejected by ops: not now' });
-      await expect(h.executeUpdate(approveRebalanceUpdate, { args: [{ by: 'ops' }] })).rejects.toBeInstanceOf(WorkflowUpdateFailedError);
+      // A late approval is refused: by the validator while the run is still closing, or as "not
+      // found" once it has closed (which may come first on a fast server).
+      const late = await h.executeUpdate(approveRebalanceUpdate, { args: [{ by: 'ops' }] }).then(() => 'accepted', (err: unknown) => err);
+      expect(late instanceof WorkflowUpdateFailedError || late instanceof WorkflowNotFoundError).toBe(true);
       expect(await h.result()).toMatchObject({ state: 'rejected' });
     });
     expect(withdrawalsOf(`rebalance:${i.rebalanceId}`)).toHaveLength(0);
