@@ -20,14 +20,14 @@ class TokenBucket {
     this.tokens = Math.min(this.capacity, this.tokens + (t - this.updatedAt) * this.perMs);
     this.updatedAt = t;
   }
-  /** ms until `cost` tokens are available (0 when they are). */
-  waitFor(cost: number): number {
+  /** ms until `weight` tokens are available (0 when they are). */
+  waitFor(weight: number): number {
     this.refill();
-    return this.tokens >= cost ? 0 : Math.ceil((cost - this.tokens) / this.perMs);
+    return this.tokens >= weight ? 0 : Math.ceil((weight - this.tokens) / this.perMs);
   }
-  take(cost: number): void {
+  take(weight: number): void {
     this.refill();
-    this.tokens -= cost;
+    this.tokens -= weight;
   }
   level(): number {
     this.refill();
@@ -76,15 +76,15 @@ export class RateBudget {
   }
 
   /** Waits for budget; throws BudgetExhausted when that would take longer than `maxWaitMs`. */
-  async acquire(kind: 'rest' | 'ws', opts: { cost?: number; maxWaitMs?: number } = {}): Promise<void> {
-    const cost = opts.cost ?? 1;
+  async acquire(kind: 'rest' | 'ws', opts: { weight?: number; maxWaitMs?: number } = {}): Promise<void> {
+    const weight = opts.weight ?? 1;
     const maxWait = opts.maxWaitMs ?? Number.POSITIVE_INFINITY;
     const bucket = kind === 'rest' ? this.rest : this.ws;
     for (;;) {
       const cooling = Math.max(0, this.backoffUntil - this.now());
-      const wait = Math.max(cooling, bucket.waitFor(cost));
+      const wait = Math.max(cooling, bucket.waitFor(weight));
       if (wait === 0) {
-        bucket.take(cost);
+        bucket.take(weight);
         return;
       }
       if (wait > maxWait) {

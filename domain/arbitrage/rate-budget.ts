@@ -18,17 +18,17 @@ export function refill(b: RateBucket, perMinute: number, now: number): RateBucke
   return { tokens: Math.min(perMinute, b.tokens + (elapsed * perMinute) / 60_000), updatedAt: now };
 }
 
-/** Takes `cost` requests from the bucket, or says why not (the bucket is unchanged then). */
+/** Takes `weight` requests from the bucket, or says why not (the bucket is unchanged then). */
 export function takeTokens(
   b: RateBucket,
   perMinute: number,
-  cost: number,
+  weight: number,
   now: number,
   exchange: string,
 ): { ok: true; bucket: RateBucket } | { ok: false; rejection: GateRejection; bucket: RateBucket } {
   const r = refill(b, perMinute, now);
-  if (r.tokens < cost) {
-    return { ok: false, bucket: r, rejection: reject('RATE_BUDGET', { exchange, available: r.tokens.toFixed(2), needed: cost, perMinute }) };
+  if (r.tokens < weight) {
+    return { ok: false, bucket: r, rejection: reject('RATE_BUDGET', { exchange, available: r.tokens.toFixed(2), needed: weight, perMinute }) };
   }
-  return { ok: true, bucket: { tokens: r.tokens - cost, updatedAt: now } };
+  return { ok: true, bucket: { tokens: r.tokens - weight, updatedAt: now } };
 }
