@@ -1,19 +1,15 @@
 import type { Client } from '@temporalio/client';
 import type { AppConfig } from '../config';
 import { Decimal } from '../domain/money/decimal';
-import { midPrice } from '../domain/orderbook';
 import type { ExchangeId } from '../domain/market';
 import { createMoneyActivities } from '../activities/money';
 import { createConversionActivities } from '../activities/money-conversion';
-import type { BotVenue } from '../activities/bot-trading';
+import { usdPrice as usdPriceFromBooks, type BotVenue } from '../activities/bot-trading';
 import type { Ledger } from '../ports/ledger';
 import type { Clock } from '../ports/clock';
 import type { MarketData } from '../ports/market-data';
 import { MONEY_WORKFLOW_ID, ORCHESTRATOR_TASK_QUEUE } from '../signals/defs';
 import type { moneyWorkflow, MoneyInput } from '../workflows/money';
-
-/** Quotes a USD price is read from, best first (USDT/USDC are valued through their own books). */
-const USD_QUOTES = ['USD', 'USDT', 'USDC'];
 
 /**
  * The money manager's and conversions' activities over the system's venues (the same paper
@@ -21,17 +17,9 @@ const USD_QUOTES = ['USD', 'USDT', 'USDC'];
  */
 export function wireMoney(o: { config: AppConfig; venues: BotVenue[]; marketData: Map<ExchangeId, MarketData>; ledger: Ledger; clock: Clock }) {
   const { settings, coins, networks } = o.config;
-  const usdPrice = async (asset: string): Promise<Decimal | undefined> => {
-    if (asset === 'USD') return new Decimal(1);
-    for (const quote of USD_QUOTES) {
-      for (const v of o.venues) {
-        const book = v.books(`${asset}/${quote}`);
-        const mid = book ? midPrice(book) : undefined;
-        if (mid) return mid;
-      }
-    }
-    return undefined;
-  };
+  // The same book-mid valuation the bots use (stables at par; the depeg guard is the hot path's).
+  const valuation = { venues: o.venues, ledger: o.ledger, clock: o.clock, quoteCurrencies: [...coins.quoteCurrencies] };
+  const usdPrice = async (asset: string): Promise<Decimal | undefined> => usdPriceFromBooks(valuation, asset);
   const money: Partial<Record<ExchangeId, { account: BotVenue['account']; funding: NonNullable<BotVenue['funding']> }>> = {};
   const trade: Partial<Record<ExchangeId, { trading: BotVenue['trading']; marketData: MarketData }>> = {};
   for (const v of o.venues) {
