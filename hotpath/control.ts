@@ -5,6 +5,21 @@ import type { BotName, TradingMode } from '../domain/allocation';
 import { Decimal } from '../domain/money/decimal';
 import { percentageString } from '../domain/money/schemas';
 import type { HotpathAllocationRequest, HotpathControlActivities, HotpathSnapshot } from '../signals/defs';
+import type { GateRejection } from '../domain/arbitrage';
+import type { StateStore } from '../adapters/persistence/state-sqlite';
+
+const STATE_SCOPE = 'hotpath-control';
+const pauseSchema = z.strictObject({ paused: z.boolean(), reason: z.string().nullable() });
+const killTripSchema = z.strictObject({
+  reason: z.strictObject({ code: z.literal('KILL_SWITCH'), figures: z.record(z.string(), z.string()), message: z.string() }),
+  at: z.number().int(),
+});
+
+/** A tripped kill switch as the control keeps it (durably with a store). */
+export interface KillTrip {
+  reason: GateRejection;
+  at: number;
+}
 
 const allocationRequestSchema = z.strictObject({
   mode: z.enum(['BTC', 'GOLD']),
@@ -25,9 +40,21 @@ export class HotpathControl {
   private lastFlipId: string | null = null;
   private applied = 0;
   private updatedAt: number | null = null;
+  private killTripped: KillTrip | null = null;
   private readonly listeners: Array<(s: HotpathSnapshot) => void> = [];
 
-  constructor(private readonly clock: Clock) {}
+  /**
+   * With a store the pause and a tripped kill switch survive a restart: an operator who stopped
+   * trading because something was wrong must not find it resumed by a crash or a deploy.
+   */
+  constructor(private readonly clock: Clock, private readonly store?: StateStore) {
+    const pause = store?.get(STATE_SCOPE, 'pause', pauseSchema);
+    if (pause?.paused) {
+      this.paused = true;
+      this.pausedReason = pause.reason;
+    }
+    this.killTripped = store?.get(STATE_SCOPE, 'kill-switch', killTripSchema.nullable()) ?? null;
+  }
 
   onChange(listener: (s: HotpathSnapshot) => void): void {
     this.listeners.push(listener);
@@ -61,17 +88,35 @@ export class HotpathControl {
   }
 
   pause(reason: string): HotpathSnapshot {
+    // Durable first: the pause is acknowledged only once it would survive a crash.
+    this.store?.set(STATE_SCOPE, 'pause', { paused: true, reason }, this.clock.now());
     this.paused = true;
     this.pausedReason = reason;
     this.touch();
     return this.snapshot();
   }
 
+  /** An operator's resume clears the pause and a tripped kill switch (the kill switch trips on its own, it never resumes on its own). */
   resume(): HotpathSnapshot {
+    this.store?.setMany(STATE_SCOPE, [['pause', { paused: false, reason: null }], ['kill-switch', null]], this.clock.now());
     this.paused = false;
     this.pausedReason = null;
+    this.killTripped = null;
     this.touch();
     return this.snapshot();
+  }
+
+  /** The tripped kill switch, if any (read by the runtime gates on every check). */
+  killTrip(): KillTrip | null {
+    return this.killTripped;
+  }
+
+  /** Called by the runtime gates when the kill switch trips; kept until an operator resumes. */
+  tripKill(trip: KillTrip): void {
+    if (this.killTripped) return;
+    this.store?.set(STATE_SCOPE, 'kill-switch', trip, this.clock.now());
+    this.killTripped = trip;
+    this.touch();
   }
 
   snapshot(): HotpathSnapshot {
@@ -84,6 +129,7 @@ export class HotpathControl {
       lastFlipId: this.lastFlipId,
       allocationsApplied: this.applied,
       updatedAt: this.updatedAt === null ? null : new Date(this.updatedAt).toISOString(),
+      killSwitch: this.killTripped ? { reason: this.killTripped.reason.message, at: new Date(this.killTripped.at).toISOString() } : null,
     };
   }
 

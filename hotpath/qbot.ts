@@ -14,7 +14,7 @@ import type { Logger } from './logger';
 import type { QbotMetrics } from './metrics';
 import { evaluationJson } from './opportunity-json';
 import { qbotCapital, triStartCurrencies, type QbotConfig } from './qbot-config';
-import { RuntimeGates } from './runtime-gates';
+import { RuntimeGates, type KillSwitchStore } from './runtime-gates';
 import { TriScanner, type TriScanResult } from './tri-scanner';
 import { usdPrice } from './valuation';
 
@@ -31,7 +31,7 @@ export interface QbotDeps {
   ledger?: Ledger;
   accounts?: ReadonlyMap<ExchangeId, Account>;
   /** Pause flag and capital split from the Temporal control surface (hotpath/control.ts). */
-  control?: { isPaused(): boolean; snapshot(): { pausedReason: string | null }; allocation(): { percent: { qbot: Decimal } } | null };
+  control?: { isPaused(): boolean; snapshot(): { pausedReason: string | null }; allocation(): { percent: { qbot: Decimal } } | null } & Partial<KillSwitchStore>;
   /** Fixed balances instead of Account reads (paper scans, tests): "exchange:ASSET" -> amount. */
   balances?: Map<string, Decimal>;
   /** Total account value in USD when known up front; else valued from balances and books. */
@@ -77,7 +77,7 @@ export class Qbot {
     };
     this.cross = new CrossScanner(scan);
     this.tri = new TriScanner(scan, triStartCurrencies(config));
-    this.gates = new RuntimeGates(config, now, () => (deps.control?.isPaused() ? (deps.control.snapshot().pausedReason ?? 'paused') : null));
+    this.gates = new RuntimeGates(config, now, () => (deps.control?.isPaused() ? (deps.control.snapshot().pausedReason ?? 'paused') : null), deps.control);
     if (deps.trading && deps.ledger) {
       this.executor = new Executor({
         trading: deps.trading, ledger: deps.ledger, cache: this.cache, config, locked: this.locked, now, log: deps.log,

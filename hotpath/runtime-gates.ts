@@ -5,6 +5,12 @@ import {
 } from '../domain/arbitrage';
 import type { QbotConfig } from './qbot-config';
 
+/** Where a tripped kill switch is kept so it survives a restart (the hot path's control). */
+export interface KillSwitchStore {
+  killTrip(): { reason: GateRejection; at: number } | null;
+  tripKill(trip: { reason: GateRejection; at: number }): void;
+}
+
 /** Requests one attempt costs per exchange: one IOC order per leg (a fetch on an unknown outcome comes out of slack). */
 export const ORDER_COST = 1;
 
@@ -17,12 +23,18 @@ export class RuntimeGates {
   private readonly lastExecution: Partial<Record<Strategy, number>> = {};
   private readonly buckets = new Map<string, RateBucket>();
 
-  constructor(private readonly config: QbotConfig, private readonly now: () => number, private readonly pausedReason: () => string | null) {
+  constructor(
+    private readonly config: QbotConfig, private readonly now: () => number, private readonly pausedReason: () => string | null,
+    private readonly killStore?: Partial<KillSwitchStore>,
+  ) {
     this.kill = newKillSwitch(now());
+    const trip = killStore?.killTrip?.();
+    if (trip) this.kill = { ...this.kill, tripped: trip };
   }
 
   /** Checks without consuming; `take` consumes the rate budget once the attempt goes ahead. */
   check(strategy: Strategy, ordersPerExchange: Record<string, number>, highVolatility: boolean): GateRejection | undefined {
+    this.syncKill();
     const k = killSwitchGate(this.kill);
     if (k) return k;
     const paused = this.pausedReason();
@@ -54,7 +66,19 @@ export class RuntimeGates {
   }
 
   recordOutcome(ok: boolean, pnlUsd: Decimal): void {
+    this.syncKill();
+    const wasTripped = Boolean(this.kill.tripped);
     this.kill = recordAttempt(this.kill, this.config.killSwitch, { ok, pnlUsd }, this.now());
+    if (!wasTripped && this.kill.tripped) this.killStore?.tripKill?.(this.kill.tripped);
+  }
+
+  /** The store is the truth once it exists: an operator's resume there clears the trip here. */
+  private syncKill(): void {
+    const store = this.killStore;
+    if (!store?.killTrip) return;
+    const trip = store.killTrip();
+    if (!trip && this.kill.tripped) this.kill = resetKillSwitch(this.kill);
+    else if (trip && !this.kill.tripped) this.kill = { ...this.kill, tripped: trip };
   }
 
   resetKillSwitch(): void {

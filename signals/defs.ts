@@ -119,6 +119,8 @@ export interface HotpathSnapshot {
   /** How many distinct allocations were applied since the process started. */
   allocationsApplied: number;
   updatedAt: string | null;
+  /** A tripped kill switch (durable like the pause; an operator's resume clears it). */
+  killSwitch: { reason: string; at: string } | null;
 }
 
 export interface HotpathControlActivities {

@@ -11,6 +11,7 @@ import { createExchangeAdapters, type ExchangeAdapters } from '../adapters/excha
 import { PaperTrading } from '../adapters/paper/paper-trading';
 import { PaperBalances } from '../adapters/paper/paper-balances';
 import { SqliteLedger } from '../adapters/persistence/ledger-sqlite';
+import { StateStore } from '../adapters/persistence/state-sqlite';
 import { feeSchedulesFromSettings, hydrateFeeBookFromLedger } from '../adapters/persistence/fee-book-setup';
 import { startSimulator, type RunningSimulator } from '../adapters/sim';
 import type { Account } from '../ports/account';
@@ -32,6 +33,11 @@ export interface HotpathOptions {
   /** A running simulator to point ccxt at (offline demo, tests); else the real exchanges. */
   sim?: RunningSimulator;
   ledger?: Ledger;
+  /**
+   * Durable pause, kill switch and paper balances. Default: `<QBOT_DATA_DIR>/state.sqlite`, or an
+   * in-memory store when the caller brings its own `ledger` (tests): state lives beside the ledger.
+   */
+  state?: StateStore;
   /** Run the Temporal worker on HOTPATH_TASK_QUEUE (default true). */
   temporal?: boolean;
   /** An existing connection (tests); else one from TEMPORAL_ADDRESS and friends. */
@@ -73,7 +79,9 @@ export async function startHotpath(o: HotpathOptions = {}): Promise<HotpathProce
   const ledger = o.ledger ?? SqliteLedger.open({ dataDir: cfg.env.QBOT_DATA_DIR });
   const feeBook = new FeeBook(feeSchedulesFromSettings(cfg.settings.fees));
   hydrateFeeBookFromLedger(feeBook, ledger, clock.now());
-  const control = new HotpathControl(clock);
+  const state = o.state ?? StateStore.open(o.ledger ? { file: ':memory:' } : { dataDir: cfg.env.QBOT_DATA_DIR });
+  const control = new HotpathControl(clock, state);
+  if (control.isPaused() || control.killTrip()) log.warn({ control: control.snapshot() }, 'hot path starts paused: the pause or the kill switch survived the restart (an operator resumes)');
   const venues: ExchangeAdapters[] = [];
   const markets: Market[] = [];
   for (const exchange of cfg.settings.exchanges.enabled) {

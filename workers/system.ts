@@ -16,6 +16,7 @@ import { activateInitialMode, systemVenues, wireBots } from './bots';
 import { ensureMoneyWorkflow, wireMoney } from './money';
 import { systemClock } from '../ports/clock';
 import { startHotpath, type HotpathProcess } from './hotpath';
+import { StateStore } from '../adapters/persistence/state-sqlite';
 import { connectClient, connectWorker, temporalConnectSettings } from './temporal-client';
 import { StartupError, type Progress } from './progress';
 import { systemPorts, type SystemPorts } from './system-ports';
@@ -94,6 +95,8 @@ export async function startSystem(o: SystemOptions): Promise<RunningSystem> {
     const settings = temporalConnectSettings(connectEnv);
 
     const ledger = SqliteLedger.open({ dataDir });
+    // The pause, the kill switch and the paper inventory live beside the ledger and survive a restart.
+    const state = StateStore.open({ dataDir });
     stack.push({ name: 'ledger', stop: () => ledger.close() });
 
 
@@ -105,7 +108,7 @@ export async function startSystem(o: SystemOptions): Promise<RunningSystem> {
     }
 
     const hotpath = await progress.step(`hot path (${config.env.TRADING_MODE} trading, ${o.simulator ? 'simulated' : 'live public'} market data)`, () =>
-      startHotpath({ config, ledger, ...(sim ? { sim } : {}), metricsPort: ports.metrics, ...(o.maxSymbolsPerVenue ? { maxSymbolsPerVenue: o.maxSymbolsPerVenue } : {}) }),
+      startHotpath({ config, ledger, state, ...(sim ? { sim } : {}), metricsPort: ports.metrics, ...(o.maxSymbolsPerVenue ? { maxSymbolsPerVenue: o.maxSymbolsPerVenue } : {}) }),
     (h) => `${h.venues.length} venues, metrics on :${h.metricsPort ?? 'off'}`);
     stack.push({ name: 'hot path', stop: () => hotpath.close() });
 

@@ -1,5 +1,13 @@
 import { ApplicationFailure } from '@temporalio/activity';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { HotpathControl } from '../../hotpath/control';
+import { RuntimeGates } from '../../hotpath/runtime-gates';
+import { qbotConfigFrom } from '../../hotpath/qbot-config';
+import { loadConfig } from '../../config/loader';
+import { Decimal } from '../../domain/money/decimal';
+import { StateStore } from '../../adapters/persistence/state-sqlite';
 
 describe('HotpathControl', () => {
   let t = 1_764_000_000_000;
@@ -18,7 +26,7 @@ describe('HotpathControl', () => {
     expect(c.allocation()?.percent.qbot.toFixed()).toBe('85');
     expect(await acts.hotpathSnapshot()).toEqual({
       mode: 'BTC', allocationPercent: { qbot: '85', abot: '15', gbot: '0' }, paused: false, pausedReason: null,
-      lastFlipId: 'f1', allocationsApplied: 1, updatedAt: new Date(1_764_000_000_000).toISOString(),
+      lastFlipId: 'f1', allocationsApplied: 1, updatedAt: new Date(1_764_000_000_000).toISOString(), killSwitch: null,
     });
     expect(seen).toEqual(['BTC:85']);
   });
@@ -45,5 +53,54 @@ describe('HotpathControl', () => {
     const acts = control().activities();
     expect(await acts.pauseHotpath({ reason: 'operator' })).toMatchObject({ paused: true, pausedReason: 'operator' });
     expect(await acts.resumeHotpath()).toMatchObject({ paused: false, pausedReason: null });
+  });
+});
+
+describe('HotpathControl over a durable store (a restart keeps the pause and the kill switch)', () => {
+  const now = () => 1_764_000_000_000;
+  const cfg = qbotConfigFrom(loadConfig({ env: {} }));
+  let dir: string;
+  beforeEach(() => (dir = fs.mkdtempSync(path.join(os.tmpdir(), 'qbot-control-'))));
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  /** One "process lifetime": a fresh store handle, control and gates over the same file. */
+  const life = () => {
+    const store = StateStore.open({ file: path.join(dir, 'state.sqlite') });
+    const control = new HotpathControl({ now }, store);
+    const gates = new RuntimeGates(cfg, now, () => (control.isPaused() ? control.snapshot().pausedReason : null), control);
+    return { store, control, gates };
+  };
+
+  it('a paused hot path is still paused after a restart; resume clears it for the next restart too', () => {
+    const a = life();
+    a.control.pause('operator: binance looks wrong');
+    a.store.close();
+    const b = life();
+    expect(b.control.isPaused()).toBe(true);
+    expect(b.control.snapshot()).toMatchObject({ paused: true, pausedReason: 'operator: binance looks wrong' });
+    expect(b.gates.check('cross', {}, false)?.code).toBe('PAUSED');
+    b.control.resume();
+    b.store.close();
+    const c = life();
+    expect(c.control.isPaused()).toBe(false);
+    expect(c.gates.check('cross', {}, false)).toBeUndefined();
+    c.store.close();
+  });
+
+  it('a tripped kill switch is still tripped after a restart; resume clears it', () => {
+    const a = life();
+    for (let i = 0; i < cfg.killSwitch.maxConsecutiveFailures; i += 1) a.gates.recordOutcome(false, new Decimal(0));
+    expect(a.gates.check('cross', {}, false)?.code).toBe('KILL_SWITCH');
+    a.store.close();
+    const b = life();
+    expect(b.gates.check('cross', {}, false)?.message).toMatch(/^KILL_SWITCH: cause=consecutive failures/);
+    expect(b.control.snapshot().killSwitch).toMatchObject({ reason: expect.stringMatching(/consecutive failures/) as string, at: new Date(now()).toISOString() });
+    b.control.resume();
+    expect(b.gates.check('cross', {}, false)).toBeUndefined();
+    expect(b.control.snapshot().killSwitch).toBeNull();
+    b.store.close();
+    const c = life();
+    expect(c.gates.check('cross', {}, false)).toBeUndefined();
+    c.store.close();
   });
 });
