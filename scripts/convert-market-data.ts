@@ -1,5 +1,5 @@
 /**
- * Converts the real recorded market data in ../shared/market-data into the JSONL that
+ * Converts real recorded market data (e.g. test/fixtures/market-data, see its NOTICE.md) into the JSONL that
  * `qbot scan --books` replays, plus `<out>.markets.json` with the markets' rules.
  *
  *   tsx scripts/convert-market-data.ts interdex <orderbooks_all.json> <out.jsonl> [--same-time]

@@ -1,4 +1,5 @@
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { MARKET_DATA } from '../fixtures/market-data/paths';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { convertInterdexFile, startSimulator, toJsonl, type RunningSimulator } from '../../adapters/sim';
@@ -6,16 +7,14 @@ import type { ExchangeAdapters } from '../../adapters/exchanges';
 import type { ExchangeId } from '../../domain/market';
 import { adaptersFor, levelsOf, simLevels, waitFor } from './helpers/exchange-harness';
 
-// Real recorded books (palisade-research interdex, 2025-07-03): they live outside the project.
-const INTERDEX = join(__dirname, '../../../shared/market-data/interdex-btcusdc-3ex/orderbooks_all.json');
-const present = existsSync(INTERDEX);
-if (!present) console.warn(`exchange-replay: skipping, ${INTERDEX} is absent (real data lives in ../shared/market-data, not in a clone)`);
+// Real recorded books (palisade-research interdex, 2025-07-03), committed under test/fixtures/market-data.
+const INTERDEX = MARKET_DATA.interdex;
 
-(present ? describe : describe.skip)('adapters read back the real three-exchange BTC/USDC books replayed by the simulator', () => {
+describe('adapters read back the real three-exchange BTC/USDC books replayed by the simulator', () => {
   let sim: RunningSimulator;
   const adapters: ExchangeAdapters[] = [];
   let dir: string;
-  const snaps = present ? convertInterdexFile(INTERDEX) : [];
+  const snaps = convertInterdexFile(INTERDEX);
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'exchange-replay-'));

@@ -1,4 +1,5 @@
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { MARKET_DATA } from '../fixtures/market-data/paths';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type ccxt from 'ccxt';
@@ -9,7 +10,7 @@ import { norm, proClient, sameBook, side, waitFor } from './sim-helpers';
 type Pro = InstanceType<typeof ccxt.pro.binance>;
 
 const FIXTURE = join(__dirname, '../fixtures/sim/two-venues.jsonl');
-const INTERDEX = join(__dirname, '../../../shared/market-data/interdex-btcusdc-3ex/orderbooks_all.json');
+const INTERDEX = MARKET_DATA.interdex;
 
 describe('recorded-book format', () => {
   it('reads a JSONL file in timestamp order and skips blank lines', () => {
@@ -58,9 +59,7 @@ describe('replay through real ccxt', () => {
     expect(Date.now() - started).toBeGreaterThanOrEqual(60);
   });
 
-  const interdex = existsSync(INTERDEX) ? it : it.skip;
-  if (!existsSync(INTERDEX)) console.warn(`skipping the interdex replay: ${INTERDEX} is absent (it lives outside the project, in ../shared/market-data)`);
-  interdex('replays the real three-exchange BTC/USDC snapshot and ccxt reads back those exact books', async () => {
+  it('replays the real three-exchange BTC/USDC snapshot and ccxt reads back those exact books', async () => {
     const snaps = convertInterdexFile(INTERDEX);
     expect(snaps.map((s) => `${s.exchange}:${s.symbol}`)).toEqual(['binance:BTC/USDC', 'coinbase:BTC/USDC', 'kraken:BTC/USDC']);
     expect(snaps[0]?.bids[0]).toEqual(['109950.01', '0.482']);

@@ -1,5 +1,5 @@
+import { MARKET_DATA } from '../fixtures/market-data/paths';
 import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { Decimal } from '../../domain/money/decimal';
 import type { ExchangeId, Market } from '../../domain/market';
 import type { BookLevel, OrderBook } from '../../domain/orderbook';
@@ -50,7 +50,6 @@ export function midOf(m: Market): number {
   return MIDS[m.base] ?? 1;
 }
 
-const DATA = path.resolve(__dirname, '../../../shared/market-data');
 
 /**
  * The same tickers re-priced without arbitrage: every price = USD(base) / USD(quote), with USD
@@ -67,10 +66,9 @@ export function consistentTickers(tickers: Array<{ symbol: string; price: string
 }
 
 export function binanceGraph(at: number, consistent = false): { books: OrderBook[]; markets: Market[] } | undefined {
-  const ticker = path.join(DATA, 'binance-all-prices-2023-01/binance_ticker_price_all.json');
-  if (!fs.existsSync(ticker)) return undefined;
-  const infoFile = path.join(DATA, 'cryptofeed-metadata-2021/binance_exchangeInfo.json');
-  const info = fs.existsSync(infoFile) ? JSON.parse(fs.readFileSync(infoFile, 'utf8')) : undefined;
+  // Committed under test/fixtures/market-data (see its NOTICE.md): a missing file is an error, not a null figure.
+  const ticker = MARKET_DATA.binanceTicker2023;
+  const info = JSON.parse(fs.readFileSync(MARKET_DATA.binanceExchangeInfo2021, 'utf8'));
   // The converter's defaults, as `qbot scan` sees the file: USDC pairs dated at their delisting,
   // markets Binance had halted (BREAK) inactive; every other price is taken as a live top of book.
   const opts = { spreadBps: 10, depthUsd: new Decimal(5000), levels: 5, at, staleQuotes: ['USDC'], staleAt: at - 108 * 86_400_000, takerFee: new Decimal('0.001') };

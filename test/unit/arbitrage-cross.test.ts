@@ -1,5 +1,5 @@
+import { MARKET_DATA } from '../fixtures/market-data/paths';
 import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { ONE } from '../../domain/money/decimal';
 import {
   convertAtBooks, depeggedStables, evaluateCross, feesFromMarkets, type CrossInput, type MarketBook,
@@ -80,11 +80,9 @@ describe('cross-exchange profit (known answers)', () => {
   });
 });
 
-const INTERDEX = path.resolve(__dirname, '../../../shared/market-data/interdex-btcusdc-3ex/orderbooks_all.json');
-const haveInterdex = fs.existsSync(INTERDEX);
-if (!haveInterdex) console.warn(`SKIP real crossed-spread test: ${INTERDEX} is absent (needs ../shared/market-data)`);
+const INTERDEX = MARKET_DATA.interdex;
 
-(haveInterdex ? describe : describe.skip)('the real crossed spread of 2025-07-03 (interdex BTC/USDC)', () => {
+describe('the real crossed spread of 2025-07-03 (interdex BTC/USDC)', () => {
   type Raw = { exchange: string; orderbook: { bids: Array<{ price: string; quantity: string }>; asks: Array<{ price: string; quantity: string }> } };
   const raw = JSON.parse(fs.readFileSync(INTERDEX, 'utf8')) as Raw[];
   const rules = { Binance: ['binance', '0.00001', '0.001'], Coinbase: ['coinbase', '0.00000001', '0.006'], Kraken: ['kraken', '0.00000001', '0.004'] } as const;

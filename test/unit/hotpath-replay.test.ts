@@ -1,5 +1,5 @@
+import { MARKET_DATA } from '../fixtures/market-data/paths';
 import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { Decimal } from '../../domain/money/decimal';
 import { baselineThresholdSource, feesFromMarkets } from '../../domain/arbitrage';
 import { loadConfig } from '../../config/loader';
@@ -13,10 +13,9 @@ import type { EvaluationJson } from '../../hotpath/opportunity-json';
 import type { OrderBook } from '../../domain/orderbook';
 import type { Market } from '../../domain/market';
 
-const DATA = path.resolve(__dirname, '../../../shared/market-data');
-const INTERDEX = path.join(DATA, 'interdex-btcusdc-3ex/orderbooks_all.json');
-const TICKER = path.join(DATA, 'binance-all-prices-2023-01/binance_ticker_price_all.json');
-const INFO = path.join(DATA, 'cryptofeed-metadata-2021/binance_exchangeInfo.json');
+const INTERDEX = MARKET_DATA.interdex;
+const TICKER = MARKET_DATA.binanceTicker2023;
+const INFO = MARKET_DATA.binanceExchangeInfo2021;
 const base = qbotConfigFrom(loadConfig({ env: {} }), 'laptop');
 
 function scan(books: OrderBook[], markets: Market[], over: Partial<typeof base> = {}, all = false): { lines: EvaluationJson[]; summary: ScanSummary } {
@@ -43,12 +42,7 @@ describe('replay format', () => {
   });
 });
 
-const have = (f: string) => {
-  if (!fs.existsSync(f)) console.warn(`SKIP: ${f} is absent (needs ../shared/market-data)`);
-  return fs.existsSync(f);
-};
-
-(have(INTERDEX) ? describe : describe.skip)('scan over the real interdex snapshots', () => {
+describe('scan over the real interdex snapshots', () => {
   it('evaluates the crossed books and rejects them: fees for the close pair, book age for the 11 s gap', () => {
     const books = convertInterdex(JSON.parse(fs.readFileSync(INTERDEX, 'utf8')))
       .map((snap, i) => parseReplayLine(JSON.stringify(snap), i + 1))
@@ -63,7 +57,7 @@ const have = (f: string) => {
   });
 });
 
-(have(TICKER) && have(INFO) ? describe : describe.skip)('the stale delisted USDC pairs of the 2023 Binance ticker', () => {
+describe('the stale delisted USDC pairs of the 2023 Binance ticker', () => {
   const { books, markets } = convertBinanceTicker(JSON.parse(fs.readFileSync(TICKER, 'utf8')), {
     spreadBps: 10, depthUsd: new Decimal(5000), levels: 5, at: Date.parse('2023-01-12T00:00:00Z'),
     staleQuotes: ['USDC'], staleAt: Date.parse('2022-09-26T00:00:00Z'), takerFee: new Decimal('0.001'),
