@@ -8,8 +8,9 @@ export interface BookLevel {
 
 /**
  * A copy of an order book at one moment. Bids best (highest) first, asks best (lowest) first.
- * `receivedAt` is our clock when it arrived (ms since epoch): book age is judged on it, never on
- * the exchange's timestamp, which may be absent or skewed.
+ * `receivedAt` is our clock when it arrived (ms since epoch); `exchangeTimestamp` the venue's
+ * own (absent on some venues, skewed on all): the book gate judges age on both, the venue's
+ * moved onto our clock by a per-venue offset estimate (arbitrage/book-clock.ts).
  */
 export interface OrderBook {
   exchange: ExchangeId;

@@ -1,6 +1,7 @@
 import type { FeedState } from '../ports/market-data';
 import type { Market } from '../domain/market';
 import type { OrderBook } from '../domain/orderbook';
+import { VenueClocks } from '../domain/arbitrage/book-clock';
 
 export interface CachedBook {
   market: Market;
@@ -20,6 +21,8 @@ export class BookCache {
   private readonly marketsByKey = new Map<string, Market>();
   private readonly states = new Map<string, FeedState>();
   private readonly listeners: BookUpdateListener[] = [];
+  /** Per-venue clock offsets from the books' exchange timestamps (the book gate's second clock). */
+  readonly clocks = new VenueClocks();
   unknownBooks = 0;
 
   constructor(markets: Iterable<Market>) {
@@ -50,6 +53,7 @@ export class BookCache {
     const known = this.states.get(key);
     const state: FeedState = known === 'reconnecting' || known === 'disconnected' ? known : 'live';
     const entry: CachedBook = { market, book, state };
+    this.clocks.observe(book);
     this.entries.set(key, entry);
     for (const l of this.listeners) l(entry);
     return entry;

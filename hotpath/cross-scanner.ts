@@ -148,7 +148,7 @@ export class CrossScanner {
     const sm = this.markets[s]!;
     const buy = cache.get(bm.exchange, bm.symbol)!;
     const sell = cache.get(sm.exchange, sm.symbol)!;
-    const gate = bookGate([buy, sell], now(), config.maxBookAgeMs) ?? lockGate([`${bm.exchange}:${bm.quote}`, `${sm.exchange}:${sm.base}`], this.deps.locked);
+    const gate = bookGate([buy, sell], now(), config.maxBookAgeMs, cache.clocks) ?? lockGate([`${bm.exchange}:${bm.quote}`, `${sm.exchange}:${sm.base}`], this.deps.locked);
     if (gate) return gateOnly(bm, sm, threshold, gate);
     const usdPerBuyQuote = usdPrice(cache, bm.quote, config.stablecoins);
     if (!usdPerBuyQuote) return gateOnly(bm, sm, threshold, { code: 'NO_CONVERSION', figures: { asset: bm.quote }, message: `NO_CONVERSION: asset=${bm.quote} usd=unknown` });

@@ -113,7 +113,7 @@ export class TriScanner {
     });
     if (books.some((b) => !b)) return rejectedWith({ code: 'BOOK_EMPTY', figures: { path: cycle.path }, message: `BOOK_EMPTY: path=${cycle.path} missing=book` });
     const ready = books as CachedBook[];
-    const gate = bookGate(ready, this.deps.now(), config.maxBookAgeMs) ?? lockGate([`${exchange}:${cycle.start}`], this.deps.locked);
+    const gate = bookGate(ready, this.deps.now(), config.maxBookAgeMs, cache.clocks) ?? lockGate([`${exchange}:${cycle.start}`], this.deps.locked);
     if (gate) return rejectedWith(gate);
     // Plausibility on the top of book, before any Decimal work: an edge the best prices already
     // show above the limit is bad data (frozen or delisted pairs), whatever the walk would say.

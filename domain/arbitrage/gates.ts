@@ -1,5 +1,7 @@
 import type { OrderBook } from '../orderbook';
 import { reject, type GateRejection } from './rejection';
+import { bookShapeProblem } from './book-integrity';
+import { exchangeAgeMs, type ClockOffsets } from './book-clock';
 
 export type FeedStateLike = 'live' | 'stale' | 'reconnecting' | 'disconnected';
 
@@ -10,15 +12,25 @@ export interface BookFreshness {
 
 /**
  * Book gates, before any profit maths: every book a decision uses must come from a live feed,
- * be younger than the latency profile allows, and have both sides. `now` is the caller's clock.
+ * be younger than the latency profile allows by our arrival clock and, where the venue stamps
+ * its books, by the venue's own clock (moved onto ours by `clocks`: a connected feed delivering
+ * old or frozen data is not live), have both sides, be sorted best first and not crossed.
+ * `now` is the caller's clock.
  */
-export function bookGate(books: readonly BookFreshness[], now: number, maxBookAgeMs: number): GateRejection | undefined {
+export function bookGate(books: readonly BookFreshness[], now: number, maxBookAgeMs: number, clocks?: ClockOffsets): GateRejection | undefined {
   for (const { book, state } of books) {
     const where = `${book.exchange}:${book.symbol}`;
     if (state !== 'live') return reject('FEED_NOT_LIVE', { market: where, state });
     const age = now - book.receivedAt;
     if (age > maxBookAgeMs) return reject('BOOK_STALE', { market: where, ageMs: age, maxAgeMs: maxBookAgeMs });
+    const exAge = exchangeAgeMs(book, now, clocks);
+    if (exAge !== undefined && exAge > maxBookAgeMs) {
+      return reject('BOOK_EXCHANGE_STALE', { market: where, exchangeAgeMs: Math.round(exAge), maxAgeMs: maxBookAgeMs, clockOffsetMs: Math.round(clocks?.offsetMs(book.exchange) ?? 0) });
+    }
     if (book.bids.length === 0 || book.asks.length === 0) return reject('BOOK_EMPTY', { market: where, bids: book.bids.length, asks: book.asks.length });
+    const shape = bookShapeProblem(book);
+    if (shape?.kind === 'unsorted') return reject('BOOK_UNSORTED', { market: where, side: shape.side, level: shape.level });
+    if (shape?.kind === 'crossed') return reject('BOOK_CROSSED', { market: where, bestBid: shape.bestBid.price, bestAsk: shape.bestAsk.price });
   }
   return undefined;
 }

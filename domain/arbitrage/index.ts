@@ -8,6 +8,8 @@ export * from './tri-graph';
 export * from './tri-prefilter';
 export * from './tri-eval';
 export * from './gates';
+export * from './book-integrity';
+export * from './book-clock';
 export * from './cadence';
 export * from './rate-budget';
 export * from './kill-switch';

@@ -3,6 +3,7 @@ import { EXCHANGE_IDS, type ExchangeId, type Market } from '../../domain/market'
 import type { OrderBook } from '../../domain/orderbook';
 import { formatDecimal } from '../../domain/money/format';
 import { decimalString, nonNegativeDecimalString, positiveDecimalString } from '../../domain/money/schemas';
+import { bookShapeProblem, describeShapeProblem } from '../../domain/arbitrage/book-integrity';
 
 /**
  * The recorded-books format `qbot scan` replays: one snapshot per line,
@@ -29,7 +30,11 @@ export function parseReplayLine(line: string, lineNo: number): OrderBook {
   if (!r.success) throw new Error(`line ${lineNo}: ${r.error.issues.map((i) => `${i.path.join('.') || '(line)'}: ${i.message}`).join('; ')}`);
   const v = r.data;
   const lv = (l: Array<[ReturnType<typeof positiveDecimalString.parse>, ReturnType<typeof positiveDecimalString.parse>]>) => l.map(([price, amount]) => ({ price, amount }));
-  return { exchange: v.exchange, symbol: v.symbol, receivedAt: v.timestamp, bids: lv(v.bids), asks: lv(v.asks) };
+  const book: OrderBook = { exchange: v.exchange, symbol: v.symbol, receivedAt: v.timestamp, bids: lv(v.bids), asks: lv(v.asks) };
+  // A crossed or unsorted snapshot is a broken recording (a missed update), not a market to replay.
+  const shape = bookShapeProblem(book);
+  if (shape) throw new Error(`line ${lineNo}: book ${describeShapeProblem(shape)}`);
+  return book;
 }
 
 export function replayLine(book: OrderBook): string {
