@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as path from 'node:path';
 import type { AddressInfo } from 'node:net';
+import { listenOn } from '../adapters/net/listen';
 import type { Client } from '@temporalio/client';
 import type { Ledger } from '../ports/ledger';
 import type { HotpathProcess } from '../workers/hotpath';
@@ -100,10 +101,7 @@ export async function startDashboard(o: DashboardOptions): Promise<RunningDashbo
     }
     res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: false, error: 'not_found' }));
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(o.port, o.host, () => resolve());
-  });
+  await listenOn(server, { part: 'dashboard', port: o.port, host: o.host, envVar: 'DASHBOARD_PORT' });
   tap.attach(o.hotpath.qbot);
   // Only once listening: a failed start must leave no timer behind.
   const timer = setInterval(() => void push(), o.intervalMs ?? 1000);

@@ -27,6 +27,7 @@ import { qbotConfigFrom } from '../hotpath/qbot-config';
 import { watchList } from '../hotpath/watch-list';
 import { MarketScanner, ScannerMetrics, scannerConfigFromSettings, scannerThresholdSource } from '../hotpath/scanner';
 import { connectWorker } from './temporal-client';
+import { listenOn } from '../adapters/net/listen';
 
 export interface HotpathOptions {
   config?: AppConfig;
@@ -180,12 +181,14 @@ export async function startHotpath(o: HotpathOptions = {}): Promise<HotpathProce
   };
 }
 
-function serveMetrics(metrics: QbotMetrics, port: number): Promise<http.Server> {
+/** Prometheus /metrics on 127.0.0.1:port; a taken port fails naming QBOT_METRICS_PORT. */
+export async function serveMetrics(metrics: QbotMetrics, port: number): Promise<http.Server> {
   const server = http.createServer((req, res) => {
     if (req.url !== '/metrics') return void res.writeHead(404).end();
     void metrics.registry.metrics().then((body) => res.writeHead(200, { 'content-type': metrics.registry.contentType }).end(body));
   });
-  return new Promise((resolve) => server.listen(port, '127.0.0.1', () => resolve(server)));
+  await listenOn(server, { part: 'metrics', port, host: '127.0.0.1', envVar: 'QBOT_METRICS_PORT' });
+  return server;
 }
 
 async function main(): Promise<void> {

@@ -1,5 +1,6 @@
 import { ConfigError } from '../config/loader';
 import { TemporalDevServerError } from './temporal-dev-server';
+import { ListenError } from '../adapters/net/listen';
 
 /**
  * The start-up display of `npm run demo` / `npm start`: one line per part as it comes up, with
@@ -22,7 +23,7 @@ export class StartupError extends Error {
 export function explainStartupError(err: unknown): string {
   if (err instanceof StartupError) return err.reason;
   if (err instanceof ConfigError) return `bad config: ${err.message}`;
-  if (err instanceof TemporalDevServerError) return err.message;
+  if (err instanceof TemporalDevServerError || err instanceof ListenError) return err.message;
   const e = err as NodeJS.ErrnoException & { address?: string; port?: number; issues?: Array<{ path: unknown[]; message: string }> };
   if (e && e.code === 'EADDRINUSE') return `port ${e.address ?? ''}:${e.port ?? ''} is already in use (stop what holds it or set another port, see README)`;
   if (e && e.code === 'EACCES') return `not allowed to listen on ${e.address ?? ''}:${e.port ?? ''} (ports below 1024 need privileges)`;

@@ -4,6 +4,7 @@ import { effectiveEnv } from '../config/dotenv';
 import { startWebhookServer, TemporalAlertSink } from '../signals/webhook';
 import { modeWorkflowInput } from '../signals/mode-start';
 import { ClientOnDemand, temporalConnectSettings } from './temporal-client';
+import { systemPorts } from './system-ports';
 
 /**
  * The TradingView webhook receiver process: `tsx workers/receiver.ts`.
@@ -23,6 +24,8 @@ async function main(): Promise<void> {
   const temporal = new ClientOnDemand(temporalConnectSettings(env));
   const running = await startWebhookServer({
     ...w,
+    // WEBHOOK_PORT wins over settings.webhook.port, as in the demo.
+    port: systemPorts(env, config).webhook,
     passphrase,
     abotUniverse: config.coins.abotUniverse,
     sink: new TemporalAlertSink(() => temporal.get(), modeWorkflowInput(config.settings)),
@@ -38,6 +41,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  console.error('receiver failed to start:', err);
+  console.error(`receiver failed to start: ${err instanceof Error ? err.message : String(err)}`);
   process.exitCode = 1;
 });

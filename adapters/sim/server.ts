@@ -1,5 +1,5 @@
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listenOn } from '../net/listen';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { ExchangeId } from '../../domain/market';
 import type { HttpReply, HttpRequest, SimContext, Venue } from './context';
@@ -27,11 +27,7 @@ export class SimServer {
   }
 
   async listen(port: number, host: string): Promise<number> {
-    await new Promise<void>((resolve, reject) => {
-      this.http.once('error', reject);
-      this.http.listen(port, host, () => resolve());
-    });
-    return (this.http.address() as AddressInfo).port;
+    return (await listenOn(this.http, { part: 'simulator', port, host, envVar: 'SIM_PORT' })).port;
   }
 
   dropSockets(exchange: ExchangeId): void {

@@ -1,5 +1,5 @@
 import * as http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listenOn } from '../../adapters/net/listen';
 import type { Logger } from 'pino';
 import { alertBodySchema, alertIdOf, toAbotAlert, toMacroAlert } from './alert';
 import { clientAddress, passphraseMatches, RateLimiter, sourceAllowed } from './security';
@@ -117,11 +117,7 @@ export interface RunningWebhook {
 
 export async function startWebhookServer(opts: WebhookOptions): Promise<RunningWebhook> {
   const server = createWebhookServer(opts);
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(opts.port, opts.host, () => resolve());
-  });
-  const { address, port } = server.address() as AddressInfo;
+  const { address, port } = await listenOn(server, { part: 'receiver', port: opts.port, host: opts.host, envVar: 'WEBHOOK_PORT' });
   const host = address.includes(':') ? `[${address}]` : address;
   return {
     server,

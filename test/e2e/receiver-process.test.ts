@@ -1,0 +1,37 @@
+import { freePort, get, startTsx, type Started } from '../helpers/processes';
+import { eventually } from '../helpers/mode-workers';
+
+const started: Started[] = [];
+afterAll(async () => {
+  await Promise.all(started.map((s) => s.stop()));
+});
+
+test('workers/receiver.ts listens on WEBHOOK_PORT and answers its health check there', async () => {
+  const port = await freePort();
+  const temporalDown = await freePort();
+  const r = startTsx('workers/receiver.ts', [], {
+    WEBHOOK_PORT: String(port), WEBHOOK_PASSPHRASE: 'correct-horse-battery-staple',
+    TEMPORAL_ADDRESS: `127.0.0.1:${temporalDown}`, LOG_LEVEL: 'info',
+  });
+  started.push(r);
+  const health = await eventually(() => get(`http://127.0.0.1:${port}/healthz`), 60_000, 200);
+  expect(health.status).toBe(200);
+  expect(r.output()).not.toMatch(/EADDRINUSE/);
+}, 90_000);
+
+test('a receiver whose port is taken exits 1 naming the part and WEBHOOK_PORT', async () => {
+  const holder = startTsx('workers/receiver.ts', [], {
+    WEBHOOK_PORT: String(await freePort()), WEBHOOK_PASSPHRASE: 'correct-horse-battery-staple', TEMPORAL_ADDRESS: '127.0.0.1:1',
+  });
+  started.push(holder);
+  const port = Number(/"url":"http:\/\/127\.0\.0\.1:(\d+)/.exec(await eventually(() => {
+    const m = /"url":"http:\/\/127\.0\.0\.1:\d+/.exec(holder.output());
+    if (!m) throw new Error('not listening yet');
+    return holder.output();
+  }, 60_000, 200))?.[1]);
+  const second = startTsx('workers/receiver.ts', [], { WEBHOOK_PORT: String(port), WEBHOOK_PASSPHRASE: 'correct-horse-battery-staple', TEMPORAL_ADDRESS: '127.0.0.1:1' });
+  started.push(second);
+  const code = await new Promise<number | null>((r) => second.child.once('exit', (c) => r(c)));
+  expect(code).toBe(1);
+  expect(second.output()).toContain(`receiver: port ${port} is in use (set WEBHOOK_PORT)`);
+}, 90_000);
