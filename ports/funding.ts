@@ -11,6 +11,8 @@ export interface NetworkInfo {
   /** Live withdrawal fee in the asset's units. */
   withdrawFee: Decimal;
   withdrawMin: Decimal;
+  /** The venue's own estimate of the arrival time in minutes, where it states one (Binance). */
+  expectedMinutes?: number;
 }
 
 export interface DepositAddress {

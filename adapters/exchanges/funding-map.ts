@@ -42,9 +42,21 @@ export function networkInfos(asset: string, currency: Currency | undefined, code
       depositEnabled: n.deposit !== false && n.active !== false,
       withdrawFee: decOr(n.fee),
       withdrawMin: decOr(n.limits?.withdraw?.min),
+      ...arrivalMinutes(n.info),
     });
   }
   return { infos, unpriced };
+}
+
+/**
+ * The venue's arrival estimate from the raw network entry ccxt keeps in `info` (ccxt has no
+ * unified field for it): Binance's `estimatedArrivalTime`, in minutes, often as a string. Anything
+ * that is not a positive whole number is ignored, and the catalogue's typical time stands in.
+ */
+function arrivalMinutes(info: unknown): { expectedMinutes?: number } {
+  const raw = (info as { estimatedArrivalTime?: unknown } | undefined)?.estimatedArrivalTime;
+  const minutes = typeof raw === 'string' && /^\d+$/.test(raw) ? Number(raw) : raw;
+  return typeof minutes === 'number' && Number.isInteger(minutes) && minutes > 0 ? { expectedMinutes: minutes } : {};
 }
 
 /** ccxt's unified transaction status (already mapped from Binance 0-6 / Kraken words) to ours. */

@@ -17,6 +17,8 @@ export interface EligibleNetwork {
   fee: Decimal;
   feeUsd: Decimal;
   costUsd: Decimal;
+  /** Expected minutes to arrive: the sender's live estimate, else networks.json typicalMinutes. */
+  minutes: number;
 }
 
 const usd = (x: Decimal) => `$${x.toFixed(2)}`;
@@ -57,5 +59,5 @@ export function checkNetwork(
   if (costUsd.gt(ctx.budgetUsd)) {
     return reject('OVER_BUDGET', `cost ${usd(costUsd)} (fee ${usd(feeUsd)} + slippage ${usd(ctx.slippageUsd)}) exceeds the budget of ${usd(ctx.budgetUsd)}`);
   }
-  return { network, fee, feeUsd, costUsd };
+  return { network, fee, feeUsd, costUsd, minutes: sender.expectedMinutes ?? info.typicalMinutes };
 }

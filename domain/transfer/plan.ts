@@ -37,9 +37,11 @@ export function transferBudgetUsd(amountUsd: Decimal, rules: TransferRules): Dec
 
 /**
  * Chooses the network for one transfer, or refuses with the reason. Among the networks both
- * sides share that pass every rule, the order is: this route's preferred networks
- * (networks.json preferredRoutes, in their order), then preferenceRank, then the live fee, then
- * the typical confirmation time.
+ * sides share that pass every rule, the cheapest wins: live cost in USD (fee + slippage), then
+ * the expected time (the sender's live estimate where it gives one, else networks.json), and only
+ * on a tie the configured preference (this route's preferredRoutes order, then preferenceRank).
+ * Preference ranks the user's usual choices; it must never make a transfer pay more than a
+ * network that both sides accept right now.
  */
 export function planTransfer(req: TransferRequest): TransferDecision {
   const amountUsd = req.amount.times(req.assetPriceUsd);
@@ -91,10 +93,10 @@ export function planTransfer(req: TransferRequest): TransferDecision {
   const info = (n: string) => req.catalogue.networks[n]!;
   eligible.sort(
     (a, b) =>
+      a.costUsd.comparedTo(b.costUsd) ||
+      a.minutes - b.minutes ||
       preferredIndex(a.network) - preferredIndex(b.network) ||
-      info(a.network).preferenceRank - info(b.network).preferenceRank ||
-      a.feeUsd.comparedTo(b.feeUsd) ||
-      info(a.network).typicalMinutes - info(b.network).typicalMinutes,
+      info(a.network).preferenceRank - info(b.network).preferenceRank,
   );
   const [best, ...others] = eligible as [EligibleNetwork, ...EligibleNetwork[]];
   return {
@@ -112,7 +114,7 @@ export function planTransfer(req: TransferRequest): TransferDecision {
     costUsd: best.costUsd,
     budgetUsd,
     receives: req.amount.minus(best.fee),
-    arrivesInMinutes: info(best.network).typicalMinutes,
+    arrivesInMinutes: best.minutes,
     preferredRoute: preferredIndex(best.network) !== Number.MAX_SAFE_INTEGER,
     alternatives: others.map((o) => o.network),
     rejected,

@@ -16,6 +16,12 @@ export interface NetworkAvailability {
   withdrawFee: Decimal | undefined;
   /** 0 when the exchange states none. */
   withdrawMin: Decimal;
+  /**
+   * The venue's own estimate of how long a withdrawal takes to arrive, in minutes (Binance
+   * states one per network); undefined when the venue gives none, and networks.json's
+   * typicalMinutes stands in.
+   */
+  expectedMinutes?: number | undefined;
 }
 
 /** networks.json, as the domain needs it (config's zod-parsed value fits this shape). */

@@ -8,7 +8,7 @@ const spec: VenueSpec = {
   exchange: 'binance',
   books: ['BTC/USDT', 'ETH/USDT'],
   trade: { symbol: 'BTC/USDT', base: 'BTC', quote: 'USDT' },
-  withdraw: { asset: 'USDT', network: 'TRC20', amount: '50', address: 'TJRabPrwbZy45sbavfcjinPJC18kjpRTv8' },
+  withdraw: { asset: 'USDT', network: 'TRC20', amount: '50', address: 'TJRabPrwbZy45sbavfcjinPJC18kjpRTv8', expectedMinutes: 2 },
 };
 
 describeMarketData(spec);

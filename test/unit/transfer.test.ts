@@ -141,45 +141,64 @@ describe('transfer refusals before any network is considered', () => {
   });
 });
 
-describe('network preference', () => {
+describe('network choice: live cost, then time, then preference', () => {
   const all = (asset: string, fees: Record<string, string>) => Object.entries(fees).map(([n, f]) => net(n, f, { asset }));
 
-  it('Kraken -> Binance USDT: Tron, then Solana, even when another network is cheaper', () => {
+  it('USDT binance -> kraken: Solana at $0.30 beats Tron at $1.00 (issue #14)', () => {
+    const fees = { TRC20: '1', SOL: '0.3' };
+    const r = planned(planTransfer(request('1000', all('USDT', fees), all('USDT', fees))));
+    expect([r.network, r.feeUsd.toFixed(), r.alternatives]).toEqual(['SOL', '0.3', ['TRC20']]);
+  });
+
+  it('the cheapest network wins even on a preferred route (Kraken -> Binance USDT lists Tron, Solana)', () => {
     const fees = { BEP20: '0.1', MATIC: '0.3', SOL: '0.5', TRC20: '0.9' };
     const base = { from: 'kraken' as const, to: { kind: 'exchange' as const, exchange: 'binance' as const } };
     const r = planned(planTransfer(request('1000', all('USDT', fees), all('USDT', fees), base)));
-    expect([r.network, r.preferredRoute, r.alternatives]).toEqual(['TRC20', true, ['SOL', 'MATIC', 'BEP20']]);
-    expect(r.arrivesInMinutes).toBe(3);
-    const { TRC20: _t, ...noTron } = fees;
-    expect(planned(planTransfer(request('1000', all('USDT', noTron), all('USDT', noTron), base))).network).toBe('SOL');
-    const { SOL: _s, ...neither } = noTron;
-    const fallback = planned(planTransfer(request('1000', all('USDT', neither), all('USDT', neither), base)));
-    expect([fallback.network, fallback.preferredRoute]).toEqual(['MATIC', false]);
+    expect([r.network, r.preferredRoute, r.alternatives]).toEqual(['BEP20', false, ['MATIC', 'SOL', 'TRC20']]);
   });
 
-  it('Binance -> Coinbase USDC: Solana, then Polygon, then Base (the route order beats rank)', () => {
+  it('on equal cost the faster network wins; the venue\'s own time beats the catalogue\'s', () => {
+    // networks.json: Tron 3 min, Solana 1 min, Polygon 5 min
+    const fees = { TRC20: '0.5', SOL: '0.5', MATIC: '0.5' };
+    expect(planned(planTransfer(request('1000', all('USDT', fees), all('USDT', fees)))).alternatives).toEqual(['TRC20', 'MATIC']);
+    const catalogueOnly = planned(planTransfer(request('1000', all('USDT', fees), all('USDT', fees))));
+    expect([catalogueOnly.network, catalogueOnly.arrivesInMinutes]).toEqual(['SOL', 1]);
+    // The sender reports Solana congested (30 min) and Polygon fast (2 min).
+    const live = [net('TRC20', '0.5'), net('SOL', '0.5', { expectedMinutes: 30 }), net('MATIC', '0.5', { expectedMinutes: 2 })];
+    const r = planned(planTransfer(request('1000', live, all('USDT', fees))));
+    expect([r.network, r.arrivesInMinutes, r.alternatives]).toEqual(['MATIC', 2, ['TRC20', 'SOL']]);
+  });
+
+  it('cost counts the conversion slippage too (the same for every network, so the fee decides)', () => {
+    const fees = { TRC20: '0.6', SOL: '0.4' };
+    const r = planned(planTransfer(request('1000', all('USDT', fees), all('USDT', fees), { conversionSlippageUsd: d('0.25') })));
+    expect([r.network, r.costUsd.toFixed()]).toEqual(['SOL', '0.65']);
+  });
+
+  it('only on equal cost and time: the route\'s preferred networks, then preferenceRank', () => {
     const base = { asset: 'USDC', from: 'binance' as const, to: { kind: 'exchange' as const, exchange: 'coinbase' as const } };
-    const fees = { BASE: '0.05', MATIC: '0.1', SOL: '0.2', ERC20: '2' };
-    expect(planned(planTransfer(request('2000', all('USDC', fees), all('USDC', fees), base))).network).toBe('SOL');
-    const { SOL: _s, ...noSol } = fees;
-    // Base ranks above Polygon in networks.json, but this route lists Polygon first.
-    expect(planned(planTransfer(request('2000', all('USDC', noSol), all('USDC', noSol), base))).network).toBe('MATIC');
-    const { MATIC: _m, ...onlyBase } = noSol;
-    expect(planned(planTransfer(request('2000', all('USDC', onlyBase), all('USDC', onlyBase), base))).network).toBe('BASE');
+    // Base and Solana both 1 min in networks.json; this route lists Solana first.
+    const fees = { BASE: '0.2', SOL: '0.2' };
+    const r = planned(planTransfer(request('2000', all('USDC', fees), all('USDC', fees), base)));
+    expect([r.network, r.preferredRoute]).toEqual(['SOL', true]);
+    // No route: Solana (rank 2) before Base (rank 3).
+    const noRoute = planned(planTransfer(request('2000', all('USDC', fees), all('USDC', fees), { asset: 'USDC' })));
+    expect([noRoute.network, noRoute.preferredRoute]).toEqual(['SOL', false]);
   });
 
-  it('without a preferred route: rank, then fee, then typical minutes', () => {
+  it('without a preferred route: fee, then typical minutes, then rank', () => {
     const catalogue = {
       networks: {
         A: { name: 'A', ccxtCode: 'A', preferenceRank: 1, typicalMinutes: 5, rule: 'preferred' as const },
-        B: { name: 'B', ccxtCode: 'B', preferenceRank: 1, typicalMinutes: 1, rule: 'preferred' as const },
-        C: { name: 'C', ccxtCode: 'C', preferenceRank: 1, typicalMinutes: 9, rule: 'preferred' as const },
+        B: { name: 'B', ccxtCode: 'B', preferenceRank: 3, typicalMinutes: 1, rule: 'preferred' as const },
+        C: { name: 'C', ccxtCode: 'C', preferenceRank: 2, typicalMinutes: 9, rule: 'preferred' as const },
+        D: { name: 'D', ccxtCode: 'D', preferenceRank: 1, typicalMinutes: 1, rule: 'preferred' as const },
       },
       preferredRoutes: [],
     };
-    const nets = [net('A', '0.2'), net('B', '0.2'), net('C', '0.1')];
+    const nets = [net('A', '0.2'), net('B', '0.2'), net('C', '0.1'), net('D', '0.2')];
     const r = planned(planTransfer(request('1000', nets, nets, { catalogue })));
-    expect([r.network, ...r.alternatives]).toEqual(['C', 'B', 'A']);
+    expect([r.network, ...r.alternatives]).toEqual(['C', 'D', 'B', 'A']);
   });
 
   it('plans to the cold wallet on the networks it accepts', () => {

@@ -120,8 +120,10 @@ export function describeFunding(spec: VenueSpec): void {
         // The venue states no fee before a send: a network that cannot be priced is not offered.
         expect(nets).toEqual([]);
       } else {
-        const net = (nets as Array<{ network: string; withdrawFee: Decimal; withdrawMin: Decimal; withdrawEnabled: boolean }>).find((n) => n.network === w.network);
+        const net = (nets as Array<{ network: string; withdrawFee: Decimal; withdrawMin: Decimal; withdrawEnabled: boolean; expectedMinutes?: number }>).find((n) => n.network === w.network);
         expect(net).toBeDefined();
+        // The transfer planner ranks by time after cost: the venue's own estimate, where it gives one.
+        expect(net!.expectedMinutes).toBe(w.expectedMinutes);
         expect(net!.withdrawFee.gt(0)).toBe(true);
         expect(net!.withdrawMin.gt(0)).toBe(true);
         expect(net!.withdrawEnabled).toBe(true);

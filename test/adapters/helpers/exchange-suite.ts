@@ -8,7 +8,7 @@ export interface VenueSpec {
   books: [string, string];
   /** Market used for orders, with its base and quote. */
   trade: { symbol: string; base: string; quote: string };
-  withdraw: { asset: string; network: string; amount: string; address: string; feesPublished?: boolean };
+  withdraw: { asset: string; network: string; amount: string; address: string; feesPublished?: boolean; /** the venue's own arrival estimate, where it states one */ expectedMinutes?: number };
   /** Environment the venue needs (Kraken's withdrawal key names). */
   env?: Record<string, string>;
 }
