@@ -1,5 +1,6 @@
 import { Decimal, ZERO } from '../domain/money/decimal';
 import { formatDecimal } from '../domain/money/format';
+import { quantizeAmountDown } from '../domain/money/quantize';
 import { findCheapestConversion } from '../domain/conversion';
 import type { ExchangeId } from '../domain/market';
 import type { OrderBook } from '../domain/orderbook';
@@ -88,16 +89,23 @@ export function createGbotActivities(deps: GbotActivityDeps) {
       return bookOutcome(deps, input.key, 'gbot-buy', trade);
     },
 
-    async gbotSellGold(input: { key: string; exchange: ExchangeId; amount: string; costUsd: string }): Promise<{ trade: TradeResult; realisedPnlUsd?: string }> {
-      const known = bookedOutcome<{ trade: TradeResult; realisedPnlUsd?: string }>(deps, input.key);
+    /**
+     * Sells PAXG on one exchange. `dust` is the part of the amount below the market's step, which
+     * no order can sell: the workflow tells it apart from a partial fill (retried, never sent cold).
+     */
+    async gbotSellGold(input: { key: string; exchange: ExchangeId; amount: string; costUsd: string }): Promise<{ trade: TradeResult; realisedPnlUsd?: string; dust?: string }> {
+      const known = bookedOutcome<{ trade: TradeResult; realisedPnlUsd?: string; dust?: string }>(deps, input.key);
       if (known) return known;
-      const trade = await sellBest(deps, { key: input.key, asset: gold, amount: new Decimal(input.amount), exchange: input.exchange });
+      const asked = new Decimal(input.amount);
+      const trade = await sellBest(deps, { key: input.key, asset: gold, amount: asked, exchange: input.exchange });
       if (trade.status !== 'confirmed') return bookOutcome(deps, input.key, 'gbot-sell', { trade });
       // The order may have sold a step less than asked: the basis follows what was sold.
       const sold = new Decimal(trade.filled);
-      const basis = new Decimal(input.costUsd).times(sold).div(new Decimal(input.amount));
+      const basis = new Decimal(input.costUsd).times(sold).div(asked);
       const pnl = new Decimal(trade.usd).minus(basis);
-      return bookOutcome(deps, input.key, 'gbot-sell', { trade, realisedPnlUsd: s(pnl) }, [], pnl);
+      const step = venueOf(deps, input.exchange).markets.find((m) => m.symbol === trade.symbol)?.amountStep;
+      const dust = step ? asked.minus(quantizeAmountDown(asked, step)) : ZERO;
+      return bookOutcome(deps, input.key, 'gbot-sell', { trade, realisedPnlUsd: s(pnl), dust: s(dust) }, [], pnl);
     },
 
     /** Withdraws PAXG to the cold wallet through the venue's Funding port (paper: PaperFunding). */

@@ -249,6 +249,20 @@ export interface GoldView {
   averageCostUsd: string;
   realisedPnlUsd: string;
   cycles: Array<{ flipId: string; mode: TradingMode; sold: string; kept: string; message: string }>;
+  /**
+   * PAXG a flip to BTC could not sell (refused or partly filled): it stays on the exchange, never
+   * withdrawn, and is retried with back-off; `needs-operator` once the bounded attempts ran out.
+   */
+  pendingSales?: GoldPendingSale[];
+}
+export interface GoldPendingSale {
+  flipId: string;
+  exchange: string;
+  /** PAXG still to sell, decimal string. */
+  amount: string;
+  attempts: number;
+  state: 'retrying' | 'needs-operator';
+  lastReason: string;
 }
 export const goldQuery = defineQuery<GoldView>('gold');
 /** The sweep reports PAXG it sent to the cold wallet, so `gold` shows everything held. */

@@ -1,11 +1,12 @@
-import { allHandlersFinished, condition, continueAsNew, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
-import { botActivateSignal, botDeactivateSignal, goldColdAddedSignal, goldQuery, type BotActivation, type GoldView } from '../signals/defs';
+import { allHandlersFinished, condition, continueAsNew, log, patched, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import { botActivateSignal, botDeactivateSignal, goldColdAddedSignal, goldQuery, type BotActivation, type GoldPendingSale, type GoldView } from '../signals/defs';
 import { Decimal, ZERO } from '../domain/money/decimal';
-import { addGold, averageCost, flipSplit, goldBudgetUsd, removeGold, type GoldLot } from '../domain/gbot';
+import { addGold, averageCost, flipSplit, goldBudgetUsd, removeGold, saleRetryDelayMs, SALE_RETRY_DEFAULT_ATTEMPTS, type GoldLot } from '../domain/gbot';
 import { keepLast } from '../domain/mode';
 import type { TradingMode } from '../domain/allocation';
 import type { ExchangeId } from '../domain/market';
 import type { GbotActivities } from '../activities/gbot';
+import { boundedActivities, describeRun } from './activity-policy';
 
 type LotS = { amount: string; costUsd: string };
 export interface GbotState {
@@ -14,6 +15,8 @@ export interface GbotState {
   queue: Array<BotActivation & { on: boolean }>; seenFlips: string[]; cycles: GoldView['cycles'];
   /** A GOLD activation whose purchase was refused (stale books, no funds yet): tried again later. */
   retry?: { activation: BotActivation; attempt: number };
+  /** PAXG a flip to BTC could not sell: stays on the exchange, retried at `dueAt` (workflow time). */
+  sales?: Array<GoldPendingSale & { dueAt: number }>;
 }
 export interface GbotInput {
   /** Percent of the PAXG sold on a flip to BTC (85); the rest goes to the cold wallet. */
@@ -25,12 +28,16 @@ export interface GbotInput {
    * 15 s); it doubles per attempt up to 30 minutes, so an unfunded G-bot does not flood the ledger.
    */
   buyRetryMs?: number;
+  /** First pause before an unsold flip sale is tried again (default 60 s, doubling up to 30 min). */
+  saleRetryMs?: number;
+  /** Sale attempts (the flip's own included) before it waits for an operator (default 8). */
+  maxSaleAttempts?: number;
   maxHistoryEvents?: number;
   state?: GbotState;
 }
 
 const MAX_BUY_RETRY_MS = 30 * 60_000;
-const acts = proxyActivities<GbotActivities>({ startToCloseTimeout: '1 minute', retry: { initialInterval: '1 second', maximumInterval: '1 minute' } });
+const acts = proxyActivities<GbotActivities>(boundedActivities({ startToClose: '1 minute', scheduleToClose: '1 hour' }));
 const toLot = (l: LotS): GoldLot => ({ amount: new Decimal(l.amount), costUsd: new Decimal(l.costUsd) });
 const fromLot = (l: GoldLot): LotS => ({ amount: l.amount.toFixed(), costUsd: l.costUsd.toFixed() });
 
@@ -55,6 +62,7 @@ export async function gbotWorkflow(input: GbotInput): Promise<void> {
     return {
       active: s.active, mode: s.mode, percent: s.percent, coldWallet: { ...s.cold }, averageCostUsd: averageCost(all).toFixed(), realisedPnlUsd: s.realisedPnlUsd,
       perExchange: Object.entries(s.lots).map(([exchange, l]) => ({ exchange, ...l })), cycles: [...s.cycles],
+      pendingSales: (s.sales ?? []).map(({ dueAt: _dueAt, ...view }) => view),
     };
   });
 
@@ -84,9 +92,12 @@ export async function gbotWorkflow(input: GbotInput): Promise<void> {
     let sold = ZERO;
     let kept = ZERO;
     const notes: string[] = [];
+    // Before this patch a refused sale sent the whole lot cold; replayed histories keep that path.
+    const unsoldStays = patched('gbot-unsold-stays-on-exchange');
     for (const [exchange, l] of Object.entries(s.lots)) {
       let lot = toLot(l);
       const split = flipSplit(lot.amount, new Decimal(input.sellPercentOnFlip));
+      let unsold = ZERO;
       if (split.sell.gt(ZERO)) {
         const basis = removeGold(lot, split.sell).removedCostUsd;
         const r = await acts.gbotSellGold({ key: `gbot:${a.flipId}:sell:${exchange}`, exchange: exchange as ExchangeId, amount: split.sell.toFixed(), costUsd: basis.toFixed() });
@@ -95,10 +106,22 @@ export async function gbotWorkflow(input: GbotInput): Promise<void> {
           lot = removeGold(lot, filled).remaining;
           sold = sold.plus(filled);
           s.realisedPnlUsd = new Decimal(s.realisedPnlUsd).plus(new Decimal(r.realisedPnlUsd ?? '0')).toFixed();
-        } else notes.push(`sell on ${exchange} refused: ${r.trade.reason}`);
+          // A partial fill leaves the rest to sell; the sub-step crumb no order can sell goes cold with the share.
+          unsold = Decimal.max(ZERO, split.sell.minus(filled).minus(new Decimal(r.dust ?? '0')));
+        } else {
+          unsold = split.sell;
+          notes.push(`sell on ${exchange} refused: ${r.trade.reason}`);
+        }
       }
-      // Everything left after the sale is the kept part (15 % plus any rounding crumb).
-      const keep = lot.amount;
+      // Only the kept share (15 % plus any rounding crumb) goes cold: unsold gold stays on the exchange.
+      const keep = unsoldStays ? lot.amount.minus(unsold) : lot.amount;
+      if (unsoldStays && unsold.gt(ZERO)) {
+        s.sales = [...(s.sales ?? []).filter((x) => x.exchange !== exchange), {
+          flipId: a.flipId, exchange, amount: unsold.toFixed(), attempts: 1, state: 'retrying', lastReason: notes.at(-1) ?? 'partly filled',
+          dueAt: Date.now() + saleRetryDelayMs(1, input.saleRetryMs),
+        }];
+        notes.push(`${unsold.toFixed()} PAXG stays on ${exchange}; the sale is retried`);
+      }
       if (keep.gt(ZERO)) {
         const c = await acts.gbotSendToCold({ key: `gbot:${a.flipId}:cold:${exchange}`, exchange: exchange as ExchangeId, amount: keep.toFixed(), purpose: 'flip' });
         if (c.status === 'confirmed') {
@@ -113,11 +136,59 @@ export async function gbotWorkflow(input: GbotInput): Promise<void> {
     return { sold, kept, notes };
   }
 
+  function nextSale(): (GoldPendingSale & { dueAt: number }) | undefined {
+    return (s.sales ?? []).filter((x) => x.state === 'retrying').sort((x, y) => x.dueAt - y.dueAt)[0];
+  }
+
+  /** One more try at a flip sale that was refused or partly filled; bounded, then an operator decides. */
+  async function retrySale(sale: GoldPendingSale & { dueAt: number }): Promise<void> {
+    const n = sale.attempts;
+    let lot = toLot(s.lots[sale.exchange] ?? { amount: '0', costUsd: '0' });
+    const amount = Decimal.min(new Decimal(sale.amount), lot.amount);
+    const r = await acts.gbotSellGold({
+      key: `gbot:${sale.flipId}:sell:${sale.exchange}:retry${n}`, exchange: sale.exchange as ExchangeId, amount: amount.toFixed(), costUsd: removeGold(lot, amount).removedCostUsd.toFixed(),
+    });
+    sale.attempts = n + 1;
+    let message: string;
+    let left = amount;
+    if (r.trade.status === 'confirmed') {
+      const filled = new Decimal(r.trade.filled);
+      lot = removeGold(lot, filled).remaining;
+      s.lots[sale.exchange] = fromLot(lot);
+      s.realisedPnlUsd = new Decimal(s.realisedPnlUsd).plus(new Decimal(r.realisedPnlUsd ?? '0')).toFixed();
+      left = Decimal.max(ZERO, amount.minus(filled).minus(new Decimal(r.dust ?? '0')));
+      message = `sale retry ${n}: sold ${filled.toFixed()} PAXG on ${sale.exchange} for ${r.trade.usd} USD`;
+      sale.lastReason = 'partly filled';
+    } else {
+      sale.lastReason = `sell on ${sale.exchange} refused: ${r.trade.reason}`;
+      message = `sale retry ${n}: ${sale.lastReason}`;
+    }
+    if (left.lte(ZERO)) s.sales = (s.sales ?? []).filter((x) => x !== sale);
+    else {
+      sale.amount = left.toFixed();
+      if (sale.attempts >= (input.maxSaleAttempts ?? SALE_RETRY_DEFAULT_ATTEMPTS)) {
+        sale.state = 'needs-operator';
+        message = `${message}; gave up after ${sale.attempts} attempts: ${sale.amount} PAXG stays on ${sale.exchange} for an operator`;
+        log.warn('G-bot sale needs an operator', { flipId: sale.flipId, exchange: sale.exchange, amount: sale.amount, reason: sale.lastReason });
+        await acts.gbotRecord({ key: `gbot:${sale.flipId}:sale:${sale.exchange}:needs-operator`, what: 'gbot-sale-needs-operator', details: { ...sale } });
+      } else sale.dueAt = Date.now() + saleRetryDelayMs(sale.attempts, input.saleRetryMs);
+    }
+    s.cycles = keepLast([...s.cycles, { flipId: sale.flipId, mode: s.mode ?? 'BTC', sold: r.trade.status === 'confirmed' ? r.trade.filled : '0', kept: '0', message }], 50);
+  }
+
   const shouldRoll = () => workflowInfo().continueAsNewSuggested || (input.maxHistoryEvents !== undefined && workflowInfo().historyLength >= input.maxHistoryEvents);
   for (;;) {
+    const held = Object.values(s.lots).reduce((t, l) => t.plus(new Decimal(l.amount)), ZERO);
+    describeRun({ mode: s.mode ?? 'none', asset: 'PAXG', amount: held.toFixed(), state: s.active ? 'active' : 'inactive' });
     const wake = () => s.queue.length > 0 || shouldRoll();
     const retryIn = s.retry ? Math.min((input.buyRetryMs ?? 15_000) * 2 ** Math.min(s.retry.attempt - 1, 20), MAX_BUY_RETRY_MS) : 0;
-    const woke = s.retry && s.active ? await condition(wake, retryIn) : (await condition(wake), true);
+    const sale = s.active ? undefined : nextSale();
+    const woke = s.retry && s.active ? await condition(wake, retryIn)
+      : sale ? await condition(wake, Math.max(1, sale.dueAt - Date.now())) : (await condition(wake), true);
+    if (!woke && sale) {
+      await retrySale(sale);
+      continue;
+    }
     if (!woke && s.retry && s.active) {
       const { activation, attempt } = s.retry;
       const message = await buy(activation, attempt);
@@ -132,6 +203,11 @@ export async function gbotWorkflow(input: GbotInput): Promise<void> {
       return;
     }
     s.retry = undefined;
+    if (a.on && s.sales?.length) {
+      // Back in GOLD mode the unsold PAXG is wanted again: it simply stays held.
+      s.cycles = keepLast([...s.cycles, { flipId: a.flipId, mode: a.mode, sold: '0', kept: '0', message: `${s.sales.length} unsold flip sale(s) dropped: GOLD mode keeps the PAXG` }], 50);
+      s.sales = [];
+    }
     s.active = a.on;
     s.mode = a.mode;
     s.percent = a.on ? a.percent : '0';
@@ -143,7 +219,7 @@ export async function gbotWorkflow(input: GbotInput): Promise<void> {
       const r = await sellAndKeep(a);
       sold = r.sold.toFixed();
       kept = r.kept.toFixed();
-      message = r.notes.length ? r.notes.join('; ') : `sold ${sold} PAXG, kept ${kept} PAXG in the cold wallet`;
+      message = r.notes.length ? `${r.notes.join('; ')}; kept ${kept} PAXG in the cold wallet` : `sold ${sold} PAXG, kept ${kept} PAXG in the cold wallet`;
     }
     s.cycles = keepLast([...s.cycles, { flipId: a.flipId, mode: a.mode, sold, kept, message }], 50);
     await acts.gbotRecord({ key: `gbot:${a.flipId}:${a.on ? 'on' : 'off'}:done`, what: 'gbot-cycle', details: { flipId: a.flipId, mode: a.mode, sold, kept, message } });

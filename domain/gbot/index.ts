@@ -1,1 +1,2 @@
 export * from './position';
+export * from './sale-retry';
