@@ -1,3 +1,4 @@
 export * from './schemas';
 export * from './env';
 export * from './loader';
+export * from './warnings';

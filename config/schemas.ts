@@ -121,16 +121,25 @@ export const settingsSchema = z
       bodyLimitBytes: z.number().int().min(256).max(1_048_576),
       allowList: z.array(z.ipv4()),
       rateLimitPerMinute: z.number().int().min(1),
+      /** Requests that fail before the passphrase is proven, per source and minute (a budget apart from real alerts). */
+      unauthenticatedRateLimitPerMinute: z.number().int().min(1).default(60),
       /** Take the client address from X-Forwarded-For (only behind a reverse proxy you run). */
       trustProxy: z.boolean().default(false),
     }),
-    dashboard: z.strictObject({ host: z.string().min(1), port: z.number().int().min(1).max(65535) }),
+    dashboard: z.strictObject({
+      host: z.string().min(1),
+      port: z.number().int().min(1).max(65535),
+      /** Names the dashboard answers to besides its bound address and localhost ("name" or "name:port"); others get 421. */
+      allowedHosts: z.array(z.string().regex(/^[A-Za-z0-9.-]+(:\d{1,5})?$/, 'must be a host name, optionally with :port')).default([]),
+    }),
     fees: z.strictObject({ binance: accountFees, kraken: accountFees, coinbase: accountFees }),
     marketContext: marketContextSchema,
     exchanges: z.strictObject({
       enabled: z.array(exchangeIdSchema).min(1),
       binanceVariant: z.enum(['binance', 'binanceus']),
     }),
+    /** The account as a whole: what limits are judged against (a loss limit above it is nonsense). */
+    account: z.strictObject({ sizeUsd: positiveDecimalString }).optional(),
   })
   .superRefine((s, ctx) => {
     // Cross-field rules: each must name the key a user has to fix.
@@ -156,6 +165,13 @@ export const settingsSchema = z
     const g = s.gbot;
     if (!g.sellPercentOnFlip.plus(g.keepPercentOnFlip).eq(100)) {
       ctx.addIssue({ code: 'custom', path: ['gbot'], message: 'sellPercentOnFlip + keepPercentOnFlip must add up to 100' });
+    }
+    const loss = s.qbot.killSwitch.maxDailyLossUsd;
+    if (s.account && loss.gt(s.account.sizeUsd)) {
+      ctx.addIssue({
+        code: 'custom', path: ['qbot', 'killSwitch', 'maxDailyLossUsd'],
+        message: `${loss.toFixed()} USD is more than the whole account (account.sizeUsd ${s.account.sizeUsd.toFixed()} USD): the kill switch could never trip`,
+      });
     }
     const w = s.abot.seatWarmers;
     if (w.buyWhenEmptyMoreThan > s.abot.slots || w.sellWhenEmptyFewerThan > w.buyWhenEmptyMoreThan) {

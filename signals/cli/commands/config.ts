@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { formatProblem, validateConfig, redactEnv } from '../../../config';
+import * as path from 'node:path';
+import { configWarnings, DEFAULT_CONFIG_DIR, formatProblem, validateConfig, redactEnv } from '../../../config';
 import { effectiveEnv } from '../../../config/dotenv';
 
 /** `qbot config check`: validates config/*.json and the environment, prints every problem. */
@@ -24,11 +25,14 @@ export function registerConfigCommands(program: Command): void {
         files,
         env: effectiveEnv({ withDemoDefaults: Boolean(opts.demo) }),
       });
+      const settingsFile = opts.settings ?? path.join(opts.dir ?? DEFAULT_CONFIG_DIR, 'settings.json');
+      const warnings = result.ok ? configWarnings(result.value, settingsFile) : [];
       if (opts.json) {
-        console.log(JSON.stringify(result.ok ? { ok: true } : { ok: false, problems: result.problems }));
+        console.log(JSON.stringify(result.ok ? { ok: true, warnings } : { ok: false, problems: result.problems }));
       } else if (result.ok) {
         const e = redactEnv(result.value.env);
         console.log(`config OK (trading ${e.TRADING_MODE}, latency ${e.LATENCY_MODE}, initial mode ${result.value.settings.modes.initialMode})`);
+        for (const w of warnings) console.error(`warning:${formatProblem(w).replace(/^ +/, ' ')}`);
       } else {
         console.error(`config INVALID (${result.problems.length} problem${result.problems.length === 1 ? '' : 's'}):`);
         for (const p of result.problems) console.error(formatProblem(p));
