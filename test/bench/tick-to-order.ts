@@ -1,54 +1,143 @@
+import { fork, type ChildProcess } from 'node:child_process';
+import * as path from 'node:path';
+import { PerformanceObserver } from 'node:perf_hooks';
 import { Decimal } from '../../domain/money/decimal';
+import type { ExchangeId } from '../../domain/market';
 import { loadConfig } from '../../config/loader';
-import { startSimulator } from '../../adapters/sim';
+import type { RunningSimulator } from '../../adapters/sim';
 import { SqliteLedger } from '../../adapters/persistence/ledger-sqlite';
+import type { Ledger, LedgerEntry } from '../../ports/ledger';
 import { startHotpath } from '../../workers/hotpath';
+import type { SimReply, SimRequest } from './sim-child';
+
+export interface TickToOrder {
+  /** Tick (simulator applies the book) to the first IOC order booked by the hot path, µs. */
+  us: number[];
+  /** Dislocations that produced no order within the deadline. */
+  missed: number;
+  /** RSS of the hot path process alone (the simulator runs in its own process). */
+  rssMb: number;
+  /** GC pauses in the hot path process during the measured run. */
+  gc: { ms: number; count: number; maxMs: number };
+}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** Waits for `ok()` (polled on the event loop), or fails after `ms`. */
+async function until(ok: () => boolean, ms: number, what: string): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!ok()) {
+    if (Date.now() > deadline) throw new Error(`tick-to-order: timed out waiting for ${what}`);
+    await sleep(1);
+  }
+}
+
+/** The simulator process and a request/reply helper over its IPC channel. */
+function forkSimulator(): Promise<{ child: ChildProcess; ask: (m: SimRequest) => Promise<SimReply>; ready: Extract<SimReply, { type: 'ready' }> }> {
+  // Inherits tsx's loader from this process's execArgv.
+  const child = fork(path.join(__dirname, 'sim-child.ts'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  let waiting: ((m: SimReply) => void) | undefined;
+  const ask = (m: SimRequest) => new Promise<SimReply>((resolve) => {
+    waiting = resolve;
+    child.send(m);
+  });
+  return new Promise((resolve, reject) => {
+    child.once('error', reject);
+    child.once('exit', (code) => reject(new Error(`simulator process exited with ${code}`)));
+    child.on('message', (m: SimReply) => {
+      if (m.type === 'ready') return resolve({ child, ask, ready: m });
+      const w = waiting;
+      waiting = undefined;
+      w?.(m);
+    });
+  });
+}
+
 /**
- * Tick to order through the real stack: the simulator publishes a dislocated Binance BTC/USDT
- * book over its WebSocket; ccxt parses it; the hot path caches, scans, gates and sends the first
- * IOC order (to paper trading, which books the attempt). Measured from just before the simulator
- * applies the book to the order's ledger time (one clock: this process). Directions alternate so
- * paper inventory flows back and forth; cycle times are set to 1 ms for the run.
+ * Tick to order through the real stack, two processes as in production: the simulator (forked)
+ * publishes a dislocated Binance BTC/USDT book over its WebSocket; in this process ccxt parses it
+ * and the hot path caches, scans, gates and sends the first IOC order (to paper trading, which
+ * books the attempt in the ledger). Measured from just before the simulator applies the book to
+ * the moment the ledger is asked to book that order, both on process.hrtime (CLOCK_MONOTONIC,
+ * shared by the processes). Between samples Binance quotes Kraken's book again (no cross), so
+ * each sample starts from a calm market; the model keeps ticking every 100 ms meanwhile.
  */
-export async function tickToOrder(samples: number): Promise<{ ms: number[]; rssMb: number }> {
+export async function tickToOrder(samples: number): Promise<TickToOrder> {
   const cfg = loadConfig({ env: { LOG_LEVEL: 'silent', TRADING_MODE: 'paper', LATENCY_MODE: 'laptop' } });
   cfg.settings.qbot.cycleTimeMs = { cross: 1, triangular: 1 };
   cfg.settings.qbot.killSwitch = { maxDailyLossUsd: new Decimal('1000000'), maxConsecutiveFailures: 1_000_000 };
-  const sim = await startSimulator({ port: 0, seed: 5, autoTick: false, dislocationRate: 0 });
-  const ledger = SqliteLedger.open({ file: ':memory:' });
-  let ticking = setInterval(() => sim.control.step(), 100);
-  const hp = await startHotpath({ sim, temporal: false, ledger, config: cfg });
-  const out: number[] = [];
+  const { child, ask, ready } = await forkSimulator();
+  const sim = {
+    port: ready.port, urls: ready.urls, ccxtOptions: (e: ExchangeId) => ready.ccxtOptions[e]!,
+  } as unknown as RunningSimulator;
+  // The order time: when paper trading books the attempt (the ledger sees it synchronously).
+  const inner = SqliteLedger.open({ file: ':memory:' });
+  let orderAt: bigint | undefined;
+  let onOrder: (() => void) | undefined;
+  const ledger = new Proxy(inner, {
+    get(target, prop, receiver) {
+      if (prop === 'append') {
+        return (entries: LedgerEntry[]) => {
+          if (orderAt === undefined && entries.some((e) => e.kind === 'order-attempt')) {
+            orderAt = process.hrtime.bigint();
+            onOrder?.();
+          }
+          return target.append(entries);
+        };
+      }
+      const v: unknown = Reflect.get(target, prop, receiver);
+      return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+    },
+  }) as Ledger;
+  const hp = await startHotpath({ sim, temporal: false, ledger, config: cfg, baselineThreshold: true });
+  const us: number[] = [];
+  let missed = 0;
+  const gc = { ms: 0, count: 0, maxMs: 0 };
+  const obs = new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) {
+      gc.ms += e.duration;
+      gc.count += 1;
+      gc.maxMs = Math.max(gc.maxMs, e.duration);
+    }
+  });
   let rssMb = 0;
   try {
-    while (new Set([...hp.qbot.cache.all()].map((e) => e.market.exchange)).size < 3) await sleep(50);
+    await until(() => new Set([...hp.qbot.cache.all()].map((e) => e.market.exchange)).size === 3, 60_000, 'books from 3 venues');
+    const binanceAsk = () => hp.qbot.cache.get('binance', 'BTC/USDT')?.book.asks[0]?.price.toFixed(2);
+    const calm = async () => {
+      const r = await ask({ type: 'restore' });
+      if (r.type !== 'restored') throw new Error(`simulator: ${JSON.stringify(r)}`);
+      // A later model tick may move it again: calm = no longer the dislocated price.
+      await until(() => binanceAsk() !== undefined && !dislocatedAsk.has(binanceAsk()!), 5_000, 'the calm Binance book');
+    };
+    const dislocatedAsk = new Set<string>();
+    await calm();
+    obs.observe({ entryTypes: ['gc'] });
     for (let i = 0; i < samples; i += 1) {
-      clearInterval(ticking);
-      sim.control.step();
-      await sleep(30);
-      const seen = ledger.entries({ kind: 'order-attempt' }).length;
-      const k = sim.control.book('kraken', 'BTC/USDT');
-      const down = i % 2 === 0;
-      const p = new Decimal(down ? k.bids[0]![0] : k.asks[0]![0]).times(down ? '0.98' : '1.02').toDecimalPlaces(2);
-      const t0 = Date.now();
-      sim.control.setBook('binance', 'BTC/USDT', [[p.minus(0.5).toFixed(2), '1']], [[p.toFixed(2), '1']]);
-      const deadline = t0 + 3000;
-      while (ledger.entries({ kind: 'order-attempt' }).length === seen && Date.now() < deadline) await sleep(1);
-      const first = ledger.entries({ kind: 'order-attempt' })[seen];
-      if (first) out.push(first.at - t0);
+      orderAt = undefined;
+      const r = await ask({ type: 'dislocate', down: i % 2 === 0 });
+      if (r.type !== 'dislocated') throw new Error(`simulator: ${JSON.stringify(r)}`);
+      dislocatedAsk.add(r.price);
+      const t0 = BigInt(r.t0);
+      if (orderAt === undefined) {
+        await new Promise<void>((res) => {
+          const timer = setTimeout(res, 2_000);
+          onOrder = () => (clearTimeout(timer), res());
+        });
+        onOrder = undefined;
+      }
+      if (orderAt === undefined) missed += 1;
+      else us.push(Number((orderAt as bigint) - t0) / 1000);
       await hp.qbot.drain();
-      ticking = setInterval(() => sim.control.step(), 100);
-      await sleep(250);
+      await calm();
+      dislocatedAsk.clear();
     }
-    // The live process (hot path + the in-process simulator): an upper bound of the hot path alone.
+    obs.disconnect();
     rssMb = process.memoryUsage().rss / 1024 / 1024;
   } finally {
-    clearInterval(ticking);
+    obs.disconnect();
     await hp.close();
-    await sim.close();
+    child.send({ type: 'close' } satisfies SimRequest);
   }
-  return { ms: out, rssMb };
+  return { us, missed, rssMb, gc };
 }
