@@ -7,7 +7,8 @@ import type { ExchangeId, Market, Symbol } from '../domain/market';
 import type { Account } from '../ports/account';
 import type { Clock } from '../ports/clock';
 import type { Funding } from '../ports/funding';
-import type { Ledger, LedgerEntry } from '../ports/ledger';
+import { ApplicationFailure } from '@temporalio/activity';
+import { LedgerKeyConflictError, type Ledger, type LedgerEntry } from '../ports/ledger';
 import type { Staking } from '../ports/staking';
 import type { Confirmed, Trading } from '../ports/trading';
 import { decision, orderFilled } from '../adapters/persistence/ledger-entries';
@@ -32,6 +33,7 @@ export interface BotVenue {
 export interface BotLogger {
   info(obj: object, msg: string): void;
   warn(obj: object, msg: string): void;
+  error?(obj: object, msg: string): void;
 }
 
 export interface BotTradingDeps {
@@ -73,7 +75,17 @@ export function bookedOutcome<T>(deps: BotTradingDeps, key: string): T | undefin
 /** Books the outcome of a step (with any extra lines) once; returns what is booked under the key. */
 export function bookOutcome<T extends object>(deps: BotTradingDeps, key: string, what: string, outcome: T, extra: LedgerEntry[] = [], realised?: Decimal): T {
   const line = decision({ at: deps.clock.now(), correlationId: key, key: `${key}:outcome`, details: { what, outcome } });
-  const written = deps.ledger.append([...extra, { ...line, ...(realised ? { realisedPnlUsd: realised } : {}) }]);
+  let written: boolean;
+  try {
+    written = deps.ledger.append([...extra, { ...line, ...(realised ? { realisedPnlUsd: realised } : {}) }]);
+  } catch (err) {
+    if (!(err instanceof LedgerKeyConflictError)) throw err;
+    // Two different events share a business id: reporting success here would lose a booking.
+    const fields = { key, what, outcome, conflictKey: err.key, booked: err.booked, attempted: err.attempted };
+    if (deps.logger?.error) deps.logger.error(fields, err.message);
+    else console.error(JSON.stringify({ level: 'error', msg: err.message, ...fields }));
+    throw ApplicationFailure.nonRetryable(`${what} ${key}: ${err.message}`, 'LEDGER_KEY_CONFLICT', { key: err.key, booked: err.booked, attempted: err.attempted });
+  }
   if (!written) return bookedOutcome<T>(deps, key) ?? outcome;
   deps.logger?.info({ key, what, outcome }, `${what}: ${'status' in outcome ? String(outcome.status) : 'booked'}`);
   return outcome;

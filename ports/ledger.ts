@@ -42,8 +42,35 @@ export interface StoredLedgerEntry extends LedgerEntry {
   id: number;
 }
 
+/** The balance-relevant content of a line, as compared when its idempotency key is met again. */
+export interface LedgerKeyContent {
+  kind: string;
+  exchange: string | null;
+  asset: string | null;
+  delta: string | null;
+  correlationId: string;
+}
+
+/**
+ * An idempotency key already booked with different content: two different events got the same
+ * business id (e.g. ids that restarted after a restart). Never a silent skip: the batch is not
+ * written and the caller must surface it.
+ */
+export class LedgerKeyConflictError extends Error {
+  readonly code = 'LEDGER_KEY_CONFLICT' as const;
+  constructor(readonly key: string, readonly booked: LedgerKeyContent, readonly attempted: LedgerKeyContent) {
+    const show = (c: LedgerKeyContent) => `${c.kind} ${c.exchange ?? '-'} ${c.asset ?? '-'} ${c.delta ?? '-'} (${c.correlationId})`;
+    super(`LEDGER_KEY_CONFLICT: key ${key} is booked as ${show(booked)}, refused ${show(attempted)}`);
+    this.name = 'LedgerKeyConflictError';
+  }
+}
+
 export interface Ledger {
-  /** Durable before it resolves; returns false when the idempotency key was already used. */
+  /**
+   * Durable before it resolves; returns false when every idempotency key it meets was already
+   * booked with the same content (a replay); throws LedgerKeyConflictError when a key is booked
+   * with different content, writing nothing.
+   */
   append(entries: LedgerEntry[]): boolean;
   entries(q?: { kind?: LedgerEntryKind; correlationId?: string; since?: number }): StoredLedgerEntry[];
   realisedPnlUsd(q?: { since?: number; until?: number }): Decimal;

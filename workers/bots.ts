@@ -47,7 +47,8 @@ export async function systemVenues(o: { config: AppConfig; hotpath: HotpathProce
       return {
         exchange, trading, account: trading, markets, books, paper: true, booksFills: true,
         staking: new PaperStaking({ exchange, wallet, table: coins.paperStaking ?? {}, clock: o.clock }),
-        funding: new PaperFunding({ exchange, wallet, networks: PAPER_NETWORKS, allowedAddresses: cold ? [cold] : [], transfers }),
+        // Withdrawal keys in the same store as the wallet: a restart never sends a withdrawal twice.
+        funding: new PaperFunding({ exchange, wallet, networks: PAPER_NETWORKS, allowedAddresses: cold ? [cold] : [], transfers, store: paper.state }),
       };
     }
     return { exchange, trading: v.trading, account: v.account, staking: v.staking, funding: v.funding, markets: await v.marketData.markets(), books, paper: false, booksFills: false };

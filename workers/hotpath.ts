@@ -64,7 +64,7 @@ export interface HotpathProcess {
    * Paper mode only: the paper accounts (their balances are the system's paper inventory) and the
    * books they fill against, so the orchestrator's bots trade the same paper money in-process.
    */
-  paper?: { trading: Map<ExchangeId, PaperTrading>; wallets: Map<ExchangeId, PaperBalances>; markets: Market[]; book: (exchange: ExchangeId, symbol: string) => OrderBook | undefined };
+  paper?: { trading: Map<ExchangeId, PaperTrading>; wallets: Map<ExchangeId, PaperBalances>; markets: Market[]; book: (exchange: ExchangeId, symbol: string) => OrderBook | undefined; state: StateStore };
   close(): Promise<void>;
 }
 
@@ -107,7 +107,8 @@ export async function startHotpath(o: HotpathOptions = {}): Promise<HotpathProce
     } else {
       const inventory = o.paperBalances?.[v.exchange] ?? Object.fromEntries(Object.entries(DEMO_INVENTORY).map(([a, x]) => [a, new Decimal(x)]));
       // Paper fills walk the same cached books the scanners saw (plus the paper latency).
-      const wallet = new PaperBalances(inventory);
+      // Durable: a restart keeps the paper inventory (the demo inventory is only the first start's).
+      const wallet = new PaperBalances(inventory, { store: state, exchange: v.exchange });
       const paper = new PaperTrading({ exchange: v.exchange, markets, books: (s) => ref.qbot?.cache.get(v.exchange, s)?.book, ledger, feeBook, clock, wallet, maxBookAgeMs: config.staleAfterMs });
       trading.set(v.exchange, paper);
       accounts.set(v.exchange, paper);
@@ -168,7 +169,7 @@ export async function startHotpath(o: HotpathOptions = {}): Promise<HotpathProce
   log.info({ venues: venues.map((v) => v.exchange), markets: markets.length, tradingMode: cfg.env.TRADING_MODE, latencyMode: config.latencyMode }, 'hot path running');
   return {
     qbot: q, control, metrics, venues, scanner, ...(server ? { metricsPort: (server.address() as { port: number }).port } : {}),
-    ...(live ? {} : { paper: { trading: paperTrading, wallets: paperWallets, markets, book: (exchange: ExchangeId, symbol: string) => q.cache.get(exchange, symbol)?.book } }),
+    ...(live ? {} : { paper: { trading: paperTrading, wallets: paperWallets, markets, book: (exchange: ExchangeId, symbol: string) => q.cache.get(exchange, symbol)?.book, state } }),
     async close() {
       for (const t of timers) clearInterval(t);
       scanner.stop();

@@ -3,6 +3,10 @@ import { formatDecimal } from '../../domain/money/format';
 import type { ExchangeId } from '../../domain/market';
 import { rejected, type Rejected } from '../../ports/outcomes';
 import type { DepositAddress, DepositStatus, Funding, NetworkInfo, WithdrawalRequest, WithdrawalStatus, WithdrawalSubmitted } from '../../ports/funding';
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+import { decimalString } from '../../domain/money/schemas';
+import type { StateStore } from '../persistence/state-sqlite';
 import type { PaperBalances } from './paper-balances';
 import type { PaperTransferNetwork } from './paper-transfers';
 
@@ -18,7 +22,16 @@ export interface PaperFundingOptions {
    * another paper venue's address arrives there after the network's delay.
    */
   transfers?: PaperTransferNetwork;
+  /** Keeps withdrawal idempotency keys and withdrawals across restarts (with a durable wallet on the same store). */
+  store?: StateStore;
 }
+
+const storedWithdrawalSchema = z.discriminatedUnion('status', [
+  z.strictObject({ status: z.literal('submitted'), id: z.string(), idempotencyKey: z.string(), txid: z.string(), amount: decimalString, fee: decimalString }),
+  z.strictObject({ status: z.literal('rejected'), code: z.string(), reason: z.string(), retryable: z.boolean() }),
+]);
+type StoredWithdrawal = z.infer<typeof storedWithdrawalSchema>;
+type StoredWithdrawalRow = z.input<typeof storedWithdrawalSchema>;
 
 /**
  * Paper withdrawals: the amount plus the network fee leave the paper balance at once and the
@@ -29,10 +42,24 @@ export class PaperFunding implements Funding {
   readonly exchange: ExchangeId;
   private readonly byKey = new Map<string, WithdrawalSubmitted | Rejected>();
   private readonly withdrawals = new Map<string, WithdrawalStatus>();
-  private seq = 0;
+  private readonly scope: string;
 
   constructor(private readonly opts: PaperFundingOptions) {
     this.exchange = opts.exchange;
+    this.scope = `paper-withdrawals:${opts.exchange}`;
+    for (const [key, w] of opts.store?.all(this.scope, storedWithdrawalSchema) ?? []) this.remember(key, w);
+  }
+
+  private remember(key: string, w: StoredWithdrawal): WithdrawalSubmitted | Rejected {
+    if (w.status === 'rejected') {
+      const r = rejected(w.code as Rejected['code'], w.reason, w.retryable);
+      this.byKey.set(key, r);
+      return r;
+    }
+    this.withdrawals.set(w.id, { status: 'confirmed', id: w.id, txid: w.txid, amount: w.amount, fee: w.fee });
+    const sub: WithdrawalSubmitted = { status: 'submitted', id: w.id, idempotencyKey: w.idempotencyKey };
+    this.byKey.set(key, sub);
+    return sub;
   }
 
   async networks(asset: string): Promise<NetworkInfo[]> {
@@ -49,9 +76,23 @@ export class PaperFunding implements Funding {
   async withdraw(req: WithdrawalRequest): Promise<WithdrawalSubmitted | Rejected> {
     const known = this.byKey.get(req.idempotencyKey);
     if (known) return known;
-    const outcome = this.send(req);
-    this.byKey.set(req.idempotencyKey, outcome);
-    return outcome;
+    const store = this.opts.store;
+    if (!store) {
+      const outcome = this.send(req);
+      this.byKey.set(req.idempotencyKey, outcome);
+      return outcome;
+    }
+    // The debit and the key commit together: a crash leaves either both or neither.
+    return store.transaction(() => {
+      const outcome = this.send(req);
+      const w = this.withdrawals.get(outcome.status === 'submitted' ? outcome.id : '');
+      const row: StoredWithdrawalRow = outcome.status === 'rejected'
+        ? { status: 'rejected', code: outcome.code, reason: outcome.reason, retryable: outcome.retryable }
+        : { status: 'submitted', id: outcome.id, idempotencyKey: outcome.idempotencyKey, txid: w && 'txid' in w ? w.txid : '', amount: formatDecimal(req.amount), fee: formatDecimal(w && 'fee' in w ? w.fee : ZERO) };
+      store.set(this.scope, req.idempotencyKey, row);
+      this.byKey.set(req.idempotencyKey, outcome);
+      return outcome;
+    });
   }
 
   private send(req: WithdrawalRequest): WithdrawalSubmitted | Rejected {
@@ -65,9 +106,11 @@ export class PaperFunding implements Funding {
     const check = this.opts.wallet.covers([[req.asset, total.negated()]]);
     if (!check.ok) return rejected('INSUFFICIENT_FUNDS', `withdrawal needs ${formatDecimal(total)} ${req.asset} with the fee, free ${formatDecimal(check.free)}`);
     this.opts.wallet.apply([[req.asset, total.negated()]]);
-    this.seq += 1;
-    const id = `paper-wd-${this.exchange}-${this.seq}`;
-    const txid = `paper-tx-${this.exchange}-${this.seq}`;
+    // Ids derive from the idempotency key: unique across restarts (a counter restarted at 1 and
+    // collided with the previous run's ledger keys), and the same key is the same withdrawal.
+    const tag = createHash('sha256').update(`${this.exchange}\n${req.idempotencyKey}`).digest('hex').slice(0, 20);
+    const id = `paper-wd-${this.exchange}-${tag}`;
+    const txid = `paper-tx-${this.exchange}-${tag}`;
     this.withdrawals.set(id, { status: 'confirmed', id, txid, amount: req.amount, fee: net.fee });
     if (toVenue) this.opts.transfers?.send(txid, toVenue, req.asset, req.amount);
     return { status: 'submitted', id, idempotencyKey: req.idempotencyKey };

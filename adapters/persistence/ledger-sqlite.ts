@@ -4,7 +4,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import type Database from 'better-sqlite3';
 import { Decimal, ZERO } from '../../domain/money/decimal';
 import type { ExchangeId } from '../../domain/market';
-import type { Ledger, LedgerEntry, LedgerEntryKind, StoredLedgerEntry } from '../../ports/ledger';
+import { LedgerKeyConflictError, type Ledger, type LedgerEntry, type LedgerEntryKind, type LedgerKeyContent, type StoredLedgerEntry } from '../../ports/ledger';
 import { LEDGER_SCHEMA_VERSION, migrateLedger } from './ledger-schema';
 import { deltaRowSchema, pnlRowSchema, entryToRow, rowToEntry, type LedgerRow } from './ledger-rows';
 
@@ -32,6 +32,17 @@ export interface EntryQuery {
 }
 
 type Total = { exchange: string; asset: string; amount: Decimal };
+type KeyRow = { kind: string; exchange: string | null; asset: string | null; delta: string | null; correlation_id: string };
+
+function keyContent(r: KeyRow): LedgerKeyContent {
+  return { kind: r.kind, exchange: r.exchange, asset: r.asset, delta: r.delta, correlationId: r.correlation_id };
+}
+
+/** Amounts compare as numbers ("0.10" is "0.1"); the rest as written. */
+function sameContent(a: LedgerKeyContent, b: LedgerKeyContent): boolean {
+  const sameDelta = a.delta === null || b.delta === null ? a.delta === b.delta : new Decimal(a.delta).eq(b.delta);
+  return a.kind === b.kind && a.exchange === b.exchange && a.asset === b.asset && a.correlationId === b.correlationId && sameDelta;
+}
 
 /**
  * The ledger in SQLite. better-sqlite3 is synchronous, so `append` has hit the disk (WAL with
@@ -46,7 +57,7 @@ export class SqliteLedger implements Ledger {
   private constructor(private readonly db: Database.Database, readonly file: string) {
     this.insert = db.prepare(`INSERT INTO entries (kind, at, exchange, asset, delta, usd_value, realised_pnl_usd, correlation_id, idempotency_key, details)
       VALUES (@kind, @at, @exchange, @asset, @delta, @usd_value, @realised_pnl_usd, @correlation_id, @idempotency_key, @details)`);
-    this.keyExists = db.prepare('SELECT 1 FROM entries WHERE idempotency_key = ?');
+    this.keyExists = db.prepare('SELECT kind, exchange, asset, delta, correlation_id FROM entries WHERE idempotency_key = ?');
   }
 
   static open(opts: LedgerOpenOptions = {}): SqliteLedger {
@@ -82,9 +93,10 @@ export class SqliteLedger implements Ledger {
   }
 
   /**
-   * Writes the batch in one transaction. If any entry's idempotency key is already booked the
-   * whole batch is skipped and false is returned: a retried step never books twice. An invalid
-   * entry throws before anything is written.
+   * Writes the batch in one transaction. If an entry's idempotency key is already booked with the
+   * same content (kind, place, asset, delta, correlation) the whole batch is skipped and false is
+   * returned: a retried step never books twice. A key booked with different content is a
+   * LedgerKeyConflictError and nothing is written. An invalid entry throws before anything is written.
    */
   append(entries: LedgerEntry[]): boolean {
     if (entries.length === 0) return true;
@@ -94,7 +106,17 @@ export class SqliteLedger implements Ledger {
     // IMMEDIATE takes the write lock before the key check, so two writers cannot both pass it.
     return this.db
       .transaction((batch: LedgerRow[]): boolean => {
-        if (keys.some((k) => this.keyExists.get(k) !== undefined)) return false;
+        let replay = false;
+        for (const row of batch) {
+          if (row.idempotency_key === null) continue;
+          const booked = this.keyExists.get(row.idempotency_key) as KeyRow | undefined;
+          if (!booked) continue;
+          const was = keyContent(booked);
+          const now = keyContent(row);
+          if (!sameContent(was, now)) throw new LedgerKeyConflictError(row.idempotency_key, was, now);
+          replay = true;
+        }
+        if (replay) return false;
         for (const row of batch) this.insert.run(row);
         return true;
       })

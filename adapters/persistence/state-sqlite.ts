@@ -99,6 +99,11 @@ export class StateStore {
     }).immediate();
   }
 
+  /** Runs `fn` in one transaction (writes inside commit together; nested calls become savepoints). */
+  transaction<T>(fn: () => T): T {
+    return this.db.transaction(fn)();
+  }
+
   close(): void {
     this.db.close();
   }

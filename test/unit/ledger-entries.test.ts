@@ -38,7 +38,9 @@ describe('ledger entry builders', () => {
     l.append([E.transferFailed({ at: 4, from: 'kraken', asset: 'USDT', refunded: d('0'), withdrawalId: 'w2', reason: 'network down', correlationId: 'r2' })]);
     l.append([E.stakingReward({ at: 5, exchange: 'kraken', asset: 'SOL', amount: d('0.0123'), usdValue: d('1.845'), rewardId: 'rw1', correlationId: 'abot' })]);
     l.append(E.sweep({ at: 6, from: 'binance', asset: 'PAXG', amount: d('0.05'), month: '2026-11', correlationId: 'sweep-2026-11' }));
-    expect(l.append(E.sweep({ at: 7, from: 'binance', asset: 'PAXG', amount: d('0.05'), month: '2026-11', correlationId: 'again' }))).toBe(false);
+    expect(l.append(E.sweep({ at: 7, from: 'binance', asset: 'PAXG', amount: d('0.05'), month: '2026-11', correlationId: 'sweep-2026-11' }))).toBe(false);
+    // A second sweep of the month from another run is a key conflict, not a silent skip.
+    expect(() => l.append(E.sweep({ at: 7, from: 'binance', asset: 'PAXG', amount: d('0.05'), month: '2026-11', correlationId: 'again' }))).toThrow(/LEDGER_KEY_CONFLICT: key sweep:2026-11:out/);
     l.append([E.modeFlip({ at: 8, from: 'GOLD', to: 'BTC', signalId: 's1', correlationId: 'mode' }), E.decision({ at: 9, correlationId: 'q', details: { net: d('0.0051') } })]);
     expect(balances(l)).toEqual([
       'binance PAXG -0.05', 'binance USDT 999.5',

@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { Decimal } from '../../domain/money/decimal';
 import { formatDecimal } from '../../domain/money/format';
+import { LedgerKeyConflictError } from '../../ports/ledger';
 import { SqliteLedger, defaultLedgerFile } from '../../adapters/persistence/ledger-sqlite';
 import { LEDGER_SCHEMA_VERSION, schemaVersion } from '../../adapters/persistence/ledger-schema';
 import type { LedgerEntry } from '../../ports/ledger';
@@ -54,7 +55,10 @@ describe('SqliteLedger', () => {
   test('a batch whose idempotency key is already booked is skipped whole', () => {
     const l = SqliteLedger.open({ file: ':memory:' });
     expect(l.append([fee(1, 'binance', 'USDT', '0.1', 'a'), fee(1, 'binance', 'USDT', '0.2', 'b')])).toBe(true);
-    expect(l.append([fee(2, 'binance', 'USDT', '5', 'c'), fee(2, 'binance', 'USDT', '7', 'b')])).toBe(false);
+    // The same content again (a retried step) is a no-op for the whole batch ...
+    expect(l.append([fee(2, 'binance', 'USDT', '5', 'c'), fee(2, 'binance', 'USDT', '0.2', 'b')])).toBe(false);
+    // ... other content under a booked key is a conflict, never a silent skip; nothing is written.
+    expect(() => l.append([fee(2, 'binance', 'USDT', '5', 'c'), fee(2, 'binance', 'USDT', '7', 'b')])).toThrow(LedgerKeyConflictError);
     expect(l.entries()).toHaveLength(2);
     expect(l.entries({ correlationId: 'c-c' })).toHaveLength(0);
     // Entries without a key are always written (decisions and the like).
