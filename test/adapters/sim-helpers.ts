@@ -1,3 +1,4 @@
+import { waitUntil } from '../helpers/wait';
 import ccxt from 'ccxt';
 import type { ExchangeId } from '../../domain/market';
 import { Decimal } from '../../domain/money/decimal';
@@ -22,13 +23,9 @@ export function norm(levels: Array<[string, string]>, depth?: number): Array<[st
   return levels.slice(0, depth).map(([p, a]) => [new Decimal(p).toFixed(), new Decimal(a).toFixed()]);
 }
 
+/** Waits for `cond`; `ms` is a quiet-machine deadline scaled by TEST_TIME_SCALE. */
 export async function waitFor(cond: () => boolean | Promise<boolean>, ms = 3000, what = 'condition'): Promise<void> {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    if (await cond()) return;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  throw new Error(`timed out waiting for ${what}`);
+  await waitUntil(what, cond, ms, 20);
 }
 
 /** True when a ccxt book (floats) shows exactly the simulator's levels. */

@@ -1,3 +1,4 @@
+import { pageWait } from './page-wait';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -46,8 +47,8 @@ declare const document: { getElementById(id: string): { textContent: string | nu
 const textOf = (id: string) => page.locator(`#${id}`).innerText();
 
 test('the page loads and live values change without a reload', async () => {
-  await page.waitForFunction(() => document.getElementById('conn')?.textContent === 'live', undefined, { timeout: 15_000 });
-  await page.waitForFunction(() => (document.getElementById('mode')?.textContent ?? '–') !== '–', undefined, { timeout: 15_000 });
+  await pageWait(page, () => document.getElementById('conn')?.textContent === 'live', undefined, 15_000);
+  await pageWait(page, () => (document.getElementById('mode')?.textContent ?? '–') !== '–', undefined, 15_000);
   expect(['BTC', 'GOLD']).toContain(await textOf('mode'));
   expect(await textOf('health')).toMatch(/binance\s+live/);
   // The market scanner's context per market (it sets the threshold in force) is on the page.
@@ -57,7 +58,7 @@ test('the page loads and live values change without a reload', async () => {
   const firstUpdate = await textOf('updated');
   const firstHealth = await textOf('health');
   // The feed table carries each venue's book age, which moves with every simulator tick.
-  await page.waitForFunction(([u, h]) => document.getElementById('updated')?.textContent !== u && document.getElementById('health')?.innerText !== h, [firstUpdate, firstHealth], { timeout: 15_000 });
+  await pageWait(page, ([u, h]) => document.getElementById('updated')?.textContent !== u && document.getElementById('health')?.innerText !== h, [firstUpdate, firstHealth], 15_000);
   // Every figure is a decimal string from the server: the balances show grouped, fixed decimals.
   expect(await textOf('balances')).toMatch(/USDT\s+1,000\.00000000/);
   expect(await textOf('total-usd')).toMatch(/^\d{1,3}(,\d{3})*\.\d{2}$/);
@@ -66,7 +67,7 @@ test('the page loads and live values change without a reload', async () => {
 
 test('bot panels: the G-bot shows the PAXG it bought in GOLD mode, the A-bot and money manager render', async () => {
   // The demo starts in GOLD: the G-bot buys PAXG right after start (poll until the panel has it).
-  await page.waitForFunction(() => /^\d[\d,]*\.\d{8}$/.test(document.getElementById('gold-total')?.textContent ?? '') && (document.getElementById('gold-total')?.textContent ?? '') !== '0.00000000', undefined, { timeout: 30_000 });
+  await pageWait(page, () => /^\d[\d,]*\.\d{8}$/.test(document.getElementById('gold-total')?.textContent ?? '') && (document.getElementById('gold-total')?.textContent ?? '') !== '0.00000000', undefined, 30_000);
   const held = await textOf('gold-held');
   // Rounded for people: 8 places for PAXG, 2 for USD; never a 40-digit string.
   expect(held).toMatch(/(binance|kraken|coinbase)\s+\d[\d,]*\.\d{8}\s+\d[\d,]*\.\d{2}/);
@@ -77,7 +78,7 @@ test('bot panels: the G-bot shows the PAXG it bought in GOLD mode, the A-bot and
   const abot = await textOf('abot-state');
   if (/not running/.test(abot)) expect(await page.locator('#abot-slots tr').count()).toBe(0);
   else expect(await textOf('abot-slots')).toMatch(/^1\s/);
-  await page.waitForFunction(() => /last review|not running/.test(document.getElementById('money-state')?.textContent ?? ''), undefined, { timeout: 15_000 });
+  await pageWait(page, () => /last review|not running/.test(document.getElementById('money-state')?.textContent ?? ''), undefined, 15_000);
   expect(await textOf('money-bnb')).not.toMatch(/unreadable/);
 });
 
@@ -98,13 +99,13 @@ test('a mode flip sent through the webhook appears on the page', async () => {
   const time = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
   const r = await fetch(system.webhook.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ passphrase: DEMO_PASSPHRASE, kind: 'macro', action: target, time }) });
   expect(r.status).toBe(200);
-  await page.waitForFunction((t) => document.getElementById('mode')?.textContent === t, target, { timeout: 20_000 });
+  await pageWait(page, (t) => document.getElementById('mode')?.textContent === t, target, 20_000);
   expect(await textOf('last-flip')).toContain(`${before} → ${target}`);
 });
 
 test('after the flip to BTC the G-bot sells: its realised PnL appears in the chart as server-scaled points', async () => {
   // The demo starts in GOLD and the test above flipped to BTC: the G-bot sells 85 % of its PAXG.
-  await page.waitForFunction(() => /^[1-9]\d* realised entries$/.test(document.getElementById('chart-count')?.textContent ?? ''), undefined, { timeout: 20_000 });
+  await pageWait(page, () => /^[1-9]\d* realised entries$/.test(document.getElementById('chart-count')?.textContent ?? ''), undefined, 20_000);
   const points = await page.locator('#chart-line').getAttribute('points');
   expect(points).toMatch(/^(\d+\.\d,\d+\.\d )+600,\d+\.\d$/);
   expect(await textOf('gold-cold')).not.toBe('0.00000000');
@@ -114,19 +115,19 @@ test('after the flip to BTC the G-bot sells: its realised PnL appears in the cha
 test('pause is refused without the token and works with it; resume restores', async () => {
   await page.fill('#token', '');
   await page.click('#pause');
-  await page.waitForFunction(() => /refused \(401\)/.test(document.getElementById('action-result')?.textContent ?? ''), undefined, { timeout: 10_000 });
+  await pageWait(page, () => /refused \(401\)/.test(document.getElementById('action-result')?.textContent ?? ''), undefined, 10_000);
   expect(system.hotpath.control.isPaused()).toBe(false);
   expect(await textOf('hotpath-state')).toBe('running');
 
   await page.fill('#token', DEMO_TOKEN);
   await page.click('#pause');
-  await page.waitForFunction(() => document.getElementById('hotpath-state')?.textContent === 'paused', undefined, { timeout: 10_000 });
+  await pageWait(page, () => document.getElementById('hotpath-state')?.textContent === 'paused', undefined, 10_000);
   expect(system.hotpath.control.isPaused()).toBe(true);
   fs.mkdirSync(ARTIFACTS, { recursive: true });
   await page.screenshot({ path: path.join(ARTIFACTS, 'dashboard.png'), fullPage: true });
 
   await page.click('#resume');
-  await page.waitForFunction(() => document.getElementById('hotpath-state')?.textContent === 'running', undefined, { timeout: 10_000 });
+  await pageWait(page, () => document.getElementById('hotpath-state')?.textContent === 'running', undefined, 10_000);
   expect(system.hotpath.control.isPaused()).toBe(false);
 });
 

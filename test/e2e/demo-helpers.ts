@@ -1,3 +1,4 @@
+import { eventuallyWithin } from '../helpers/wait';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
@@ -50,16 +51,9 @@ export function processGone(pid: number): boolean {
   }
 }
 
-export async function eventually<T>(fn: () => Promise<T>, timeoutMs = 20_000, stepMs = 250): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await fn();
-    } catch (err) {
-      if (Date.now() > deadline) throw err;
-      await new Promise((r) => setTimeout(r, stepMs));
-    }
-  }
+/** Polls until `fn` stops throwing; the deadline scales with TEST_TIME_SCALE (test/helpers/wait.ts). */
+export function eventually<T>(fn: () => Promise<T>, timeoutMs = 20_000, stepMs = 250, what = 'the expectation below to hold'): Promise<T> {
+  return eventuallyWithin(what, fn, timeoutMs, stepMs);
 }
 
 export const hostPortOf = (url: string): string => new URL(url).host;

@@ -1,3 +1,4 @@
+import { waitUntil } from '../helpers/wait';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
@@ -18,18 +19,11 @@ afterAll(async () => {
   for (const d of [dataDir, ...afterCleanup]) fs.rmSync(d, { recursive: true, force: true });
 });
 
-async function eventuallyGold(s: RunningSystem, timeoutMs = 30_000): Promise<GoldView> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      const g = await s.client.workflow.getHandle(GBOT_WORKFLOW_ID).query(goldQuery);
-      if (g.cycles.length > 0) return g;
-    } catch (err) {
-      if (Date.now() > until) throw err;
-    }
-    if (Date.now() > until) throw new Error('the G-bot bought nothing within the time allowed');
-    await new Promise((r) => setTimeout(r, 500));
-  }
+function eventuallyGold(s: RunningSystem, timeoutMs = 30_000): Promise<GoldView> {
+  return waitUntil('the G-bot to buy PAXG (a cycle in its gold query)', async () => {
+    const g = await s.client.workflow.getHandle(GBOT_WORKFLOW_ID).query(goldQuery);
+    return g.cycles.length > 0 ? g : undefined;
+  }, timeoutMs, 500);
 }
 
 async function pollers(s: RunningSystem, taskQueue: string, kind: 'TASK_QUEUE_TYPE_WORKFLOW' | 'TASK_QUEUE_TYPE_ACTIVITY'): Promise<number> {
@@ -47,9 +41,8 @@ test('every part comes up, answers, and nothing is left running after stop; a se
   // Temporal answers and both workers poll their queues.
   const ns = await s.client.workflowService.describeNamespace({ namespace: 'default' });
   expect(ns.namespaceInfo?.name).toBe('default');
-  await new Promise((r) => setTimeout(r, 1500));
-  expect(await pollers(s, ORCHESTRATOR_TASK_QUEUE, 'TASK_QUEUE_TYPE_WORKFLOW')).toBeGreaterThan(0);
-  expect(await pollers(s, HOTPATH_TASK_QUEUE, 'TASK_QUEUE_TYPE_ACTIVITY')).toBeGreaterThan(0);
+  await waitUntil('the orchestrator to poll its workflow queue', async () => (await pollers(s, ORCHESTRATOR_TASK_QUEUE, 'TASK_QUEUE_TYPE_WORKFLOW')) > 0);
+  await waitUntil('the hot path to poll its activity queue', async () => (await pollers(s, HOTPATH_TASK_QUEUE, 'TASK_QUEUE_TYPE_ACTIVITY')) > 0);
   const mode = await s.client.workflow.getHandle(MODE_WORKFLOW_ID).describe();
   expect(mode.status.name).toBe('RUNNING');
 

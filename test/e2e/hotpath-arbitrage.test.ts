@@ -1,3 +1,4 @@
+import { waitUntil } from '../helpers/wait';
 import { Decimal, ZERO } from '../../domain/money/decimal';
 import { loadConfig } from '../../config/loader';
 import { startSimulator, type RunningSimulator } from '../../adapters/sim';
@@ -5,13 +6,7 @@ import { SqliteLedger } from '../../adapters/persistence/ledger-sqlite';
 import { startHotpath, type HotpathProcess } from '../../workers/hotpath';
 
 async function until<T>(what: string, f: () => T | undefined, ms: number): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = f();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
+  return (await waitUntil(what, f, ms, 20)) as T;
 }
 
 /**

@@ -1,3 +1,4 @@
+import { waitUntil } from '../helpers/wait';
 import * as path from 'node:path';
 import { execFile } from 'node:child_process';
 import { Runtime, DefaultLogger, Worker } from '@temporalio/worker';
@@ -62,10 +63,7 @@ describe('qbot rebalance list/show/approve/reject against a real Temporal server
     const done = await env.client.workflow.start(rebalanceWorkflow, { taskQueue, workflowId: 'rebalance-USDT-1', args: [input('rebalance-USDT-1', '1000')] });
     const big = await env.client.workflow.start(rebalanceWorkflow, { taskQueue, workflowId: 'rebalance-USDT-2', args: [input('rebalance-USDT-2', '3000')] });
     expect(await done.result()).toMatchObject({ state: 'completed' });
-    for (let i = 0; (await big.query(rebalanceQuery)).state !== 'awaiting-approval'; i += 1) {
-      if (i > 100) throw new Error('never waited for approval');
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    await waitUntil('the large rebalance to wait for approval', async () => (await big.query(rebalanceQuery)).state === 'awaiting-approval', 10_000, 100);
 
     const [list, show, blank, missing] = await Promise.all([
       qbot(['list', '--json']),

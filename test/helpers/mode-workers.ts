@@ -1,3 +1,4 @@
+import { eventuallyWithin } from './wait';
 import { Worker } from '@temporalio/worker';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { createModeActivities, type ModeActivities } from '../../activities/mode';
@@ -42,15 +43,10 @@ export async function hotpathWorker(env: TestWorkflowEnvironment): Promise<{ wor
   return { worker, control };
 }
 
-/** Polls until `check` stops throwing (the last error is rethrown after the timeout). */
-export async function eventually<T>(check: () => Promise<T> | T, timeoutMs = 10_000, everyMs = 50): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await check();
-    } catch (err) {
-      if (Date.now() > deadline) throw err;
-      await new Promise((r) => setTimeout(r, everyMs));
-    }
-  }
+/**
+ * Polls until `check` stops throwing; `timeoutMs` is a quiet-machine figure scaled by
+ * TEST_TIME_SCALE, and the last assertion error is rethrown with the wait named.
+ */
+export function eventually<T>(check: () => Promise<T> | T, timeoutMs = 10_000, everyMs = 50, what = 'the expectation below to hold'): Promise<T> {
+  return eventuallyWithin(what, check, timeoutMs, everyMs);
 }

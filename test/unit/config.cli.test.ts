@@ -1,3 +1,4 @@
+import { scaled } from '../helpers/wait';
 import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -42,7 +43,7 @@ function qbot(args: string[], env: Record<string, string> = {}): Promise<Run> {
   return slot(
     () =>
       new Promise<Run>((resolve) => {
-        execFile(process.execPath, [QBOT, ...args], { cwd: ROOT, env: cleanEnv(env), timeout: 120_000 }, (err, stdout, stderr) => {
+        execFile(process.execPath, [QBOT, ...args], { cwd: ROOT, env: cleanEnv(env), timeout: scaled(120_000) }, (err, stdout, stderr) => {
           const code = err ? (typeof err.code === 'number' ? err.code : null) : 0;
           resolve({ code, stdout, stderr });
         });
@@ -50,7 +51,7 @@ function qbot(args: string[], env: Record<string, string> = {}): Promise<Run> {
   );
 }
 
-jest.setTimeout(180_000);
+jest.setTimeout(scaled(180_000));
 
 interface Case {
   name: string;

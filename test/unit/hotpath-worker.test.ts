@@ -1,14 +1,11 @@
+import { waitUntil } from '../helpers/wait';
 import { loadConfig } from '../../config/loader';
 import { startSimulator, type RunningSimulator } from '../../adapters/sim';
 import { SqliteLedger } from '../../adapters/persistence/ledger-sqlite';
 import { startHotpath, type HotpathProcess } from '../../workers/hotpath';
 
 async function until(what: string, ok: () => boolean, ms: number): Promise<void> {
-  const end = Date.now() + ms;
-  while (!ok()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
+  await waitUntil(what, ok, ms);
 }
 
 describe('hot path worker against the local simulator (real ccxt)', () => {

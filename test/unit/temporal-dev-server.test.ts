@@ -1,3 +1,4 @@
+import { scaled } from '../helpers/wait';
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
@@ -13,7 +14,7 @@ import { probePort, startTemporalDevServer, TemporalDevServerError } from '../..
 
 const ROOT = path.resolve(__dirname, '../..');
 // A real server start: allow for a loaded CI machine.
-jest.setTimeout(120_000);
+jest.setTimeout(scaled(120_000));
 
 const made: string[] = [];
 function tempDir(): string {
@@ -110,7 +111,7 @@ describe('npm run temporal (workers/temporal-dev.ts)', () => {
     const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
     running.push({ child, exited });
     const waitFor = async (re: RegExp, ms: number): Promise<RegExpExecArray> => {
-      const end = Date.now() + ms;
+      const end = Date.now() + scaled(ms);
       while (Date.now() < end) {
         const m = re.exec(out);
         if (m) return m;

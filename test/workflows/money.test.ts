@@ -1,3 +1,4 @@
+import { eventuallyWithin } from '../helpers/wait';
 import { Runtime, DefaultLogger, Worker } from '@temporalio/worker';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { moneyWorkflow, type MoneyInput } from '../../workflows/money';
@@ -58,13 +59,11 @@ async function worker(taskQueue: string, usdPrice?: (asset: string) => Promise<D
 }
 
 async function until<T>(what: string, get: () => Promise<T>, ok: (v: T) => boolean): Promise<T> {
-  const end = Date.now() + 20_000;
-  for (;;) {
+  return eventuallyWithin(what, async () => {
     const v = await get();
-    if (ok(v)) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(v)}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+    if (!ok(v)) throw new Error(`not yet: ${JSON.stringify(v)}`);
+    return v;
+  }, 20_000, 100);
 }
 
 describe('money manager workflow (real Temporal server, real ccxt adapters against the simulator)', () => {

@@ -1,3 +1,4 @@
+import { waitUntil } from '../helpers/wait';
 import { Runtime, DefaultLogger, Worker } from '@temporalio/worker';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
@@ -55,12 +56,11 @@ async function start(taskQueue: string, i: RebalanceInput) {
 }
 
 async function stateIs(handle: Awaited<ReturnType<typeof start>>, state: RebalanceState): Promise<void> {
-  const end = Date.now() + 20_000;
-  while (Date.now() < end) {
-    if ((await handle.query(rebalanceQuery)).state === state) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`rebalance never reached ${state}`);
+  await waitUntil(`rebalance ${handle.workflowId} to reach ${state}`, async () => {
+    const seen = (await handle.query(rebalanceQuery)).state;
+    if (seen !== state) throw new Error(`state ${seen}`);
+    return true;
+  }, 20_000, 100);
 }
 
 const withdrawalsOf = (key: string) => (sim.control.withdrawals('binance') as Array<{ clientId?: string }>).filter((w) => w.clientId === key);

@@ -1,3 +1,4 @@
+import { waitUntil } from '../../helpers/wait';
 import { loadConfig } from '../../../config/loader';
 import type { Settings } from '../../../config/schemas';
 import type { ExchangeId } from '../../../domain/market';
@@ -57,13 +58,9 @@ export async function startHarness(exchange: ExchangeId, simOpts: SimulatorOptio
   }
 }
 
+/** Waits for `cond`; `ms` is a quiet-machine deadline scaled by TEST_TIME_SCALE. */
 export async function waitFor(cond: () => boolean | Promise<boolean>, ms: number, what: string): Promise<void> {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    if (await cond()) return;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  throw new Error(`timed out after ${ms} ms waiting for ${what}`);
+  await waitUntil(what, cond, ms, 20);
 }
 
 type Levels = Array<[string, string]>;
