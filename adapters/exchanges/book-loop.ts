@@ -23,14 +23,24 @@ export interface LoopHooks<T> {
   signal: AbortSignal;
 }
 
+/**
+ * The book ccxt holds is crossed or unsorted (a missed update that the venue's sequence or
+ * checksum did not reveal). ccxt keeps that book and its subscription, so resubscribing on the
+ * same socket would go on from it: only a new socket brings a new snapshot.
+ */
+export class BrokenBookError extends Error {
+  override readonly name = 'BrokenBookError';
+}
+
 interface ClosableClient {
   url: string;
   subscriptions: Record<string, unknown>;
   close(): Promise<unknown> | undefined;
 }
 
+/** Whether a ccxt subscription hash names one of the symbols ("orderbook::A,B" or Kraken's "orderbook@A"). */
 function mentions(hash: string, symbols: string[]): boolean {
-  const tail = hash.split('::')[1];
+  const tail = hash.includes('::') ? hash.split('::')[1] : hash.split('@')[1];
   return tail !== undefined && tail.split(',').some((s) => symbols.includes(s));
 }
 
@@ -40,6 +50,19 @@ export async function dropSockets(ex: Exchange, symbols: string[], remembered: S
   const targets = clients.filter((c) => remembered.has(c.url) || Object.keys(c.subscriptions).some((h) => mentions(h, symbols)));
   // A socket already half-closed never reports its close: bound the wait.
   await Promise.all(targets.map((c) => withTimeout(Promise.resolve(c.close()), 2_000, 'socket close').catch(() => undefined)));
+}
+
+/**
+ * Forgets ccxt's copy of these books and their subscriptions, as ccxt's own gap handling does:
+ * a client that still lists the subscription would not send it again on the new socket, and the
+ * watch would wait for data that never comes.
+ */
+function forgetBooks(ex: Exchange, symbols: string[]): void {
+  const books = (ex as unknown as { orderbooks?: Record<string, unknown> }).orderbooks ?? {};
+  for (const s of symbols) delete books[s];
+  for (const c of Object.values((ex as unknown as { clients: Record<string, ClosableClient> }).clients ?? {})) {
+    for (const h of Object.keys(c.subscriptions)) if (mentions(h, symbols)) delete c.subscriptions[h];
+  }
 }
 
 export function socketsOf(ex: Exchange, symbols: string[]): string[] {
@@ -97,6 +120,17 @@ export async function runWatchLoop<T>(
           urls.clear();
           subscribe = true;
         }
+        continue;
+      }
+      if (e instanceof BrokenBookError) {
+        log.warn({ exchange: quirks.exchange, name, err: e.message }, 'broken book: resyncing from a fresh snapshot');
+        hooks.onTrouble('resync', e);
+        forgetBooks(ex, symbols);
+        await dropSockets(ex, symbols, urls);
+        urls.clear();
+        failures += 1;
+        if (failures > 1) await sleep(backoffMs(failures - 1, cfg.backoffBaseMs, cfg.backoffMaxMs), hooks.signal);
+        subscribe = true;
         continue;
       }
       if (e instanceof ccxt.ChecksumError) {

@@ -1,10 +1,12 @@
 import type { ExchangeId, Symbol } from '../../domain/market';
 import type { OrderBook } from '../../domain/orderbook';
 import type { BookHealth, FeedState } from '../../ports/market-data';
+import { ClockOffsetEstimate } from '../../domain/arbitrage/book-clock';
 
 interface Slot {
   symbol: Symbol;
   state: FeedState;
+  /** When the latest book's data was current, on our clock (see `dataTime`). */
   lastAt: number | null;
   reconnects: number;
   resyncs: number;
@@ -12,13 +14,25 @@ interface Slot {
 }
 
 /**
- * Per-book health: the latest copy, when it arrived (our clock), and the live/stale/reconnecting
- * state. Kept apart from the socket loops so the watchdog and health() read one consistent table.
+ * Per-book health: the latest copy, how old its data is, and the live/stale/reconnecting state.
+ * Kept apart from the socket loops so the watchdog and health() read one consistent table.
+ * Age is judged by the later of two clocks' verdicts: arrival (ours) and, where the venue stamps
+ * its books, the venue's timestamp moved onto our clock by this venue's offset estimate. A feed
+ * that keeps delivering old or frozen data is therefore stale, not live.
  */
 export class FeedStates {
   private readonly slots = new Map<Symbol, Slot>();
+  private readonly clock = new ClockOffsetEstimate();
 
-  constructor(private readonly exchange: ExchangeId) {}
+  /** `staleAfterMs`: a book whose data is already this old when it arrives is not live. */
+  constructor(private readonly exchange: ExchangeId, private readonly staleAfterMs = Number.POSITIVE_INFINITY) {}
+
+  /** When the book's data was current on our clock: its arrival, or earlier by the venue's own stamp. */
+  private dataTime(book: OrderBook): number {
+    if (book.exchangeTimestamp === undefined) return book.receivedAt;
+    this.clock.observe(book.receivedAt, book.exchangeTimestamp);
+    return Math.min(book.receivedAt, book.exchangeTimestamp + (this.clock.offsetMs() ?? 0));
+  }
 
   ensure(symbol: Symbol): void {
     if (!this.slots.has(symbol)) this.slots.set(symbol, { symbol, state: 'reconnecting', lastAt: null, reconnects: 0, resyncs: 0 });
@@ -32,8 +46,8 @@ export class FeedStates {
     const slot = this.slots.get(book.symbol);
     if (!slot) return;
     slot.book = book;
-    slot.lastAt = book.receivedAt;
-    slot.state = 'live';
+    slot.lastAt = this.dataTime(book);
+    slot.state = book.receivedAt - slot.lastAt > this.staleAfterMs ? 'stale' : 'live';
   }
 
   latest(symbol: Symbol): OrderBook | undefined {

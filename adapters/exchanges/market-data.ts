@@ -8,6 +8,8 @@ import { chunk, stampOf, type MarketDataConfig } from './market-data-config';
 import { BookCopier } from './book-copier';
 import { dec, toMarket } from './convert';
 import { FeedStates } from './feed-state';
+import { BrokenBookError } from './book-loop';
+import { bookShapeProblem, describeShapeProblem } from '../../domain/arbitrage/book-integrity';
 import type { Logger } from './log';
 import type { RateBudget } from './rate-budget';
 import { copyTrade } from './trades';
@@ -38,7 +40,7 @@ export class CcxtMarketData implements MarketData {
     private readonly log: Logger,
   ) {
     this.exchange = quirks.exchange;
-    this.states = new FeedStates(quirks.exchange);
+    this.states = new FeedStates(quirks.exchange, cfg.staleAfterMs);
   }
 
   async markets(): Promise<Market[]> {
@@ -138,6 +140,10 @@ export class CcxtMarketData implements MarketData {
     this.seen.set(streamed, { obj: raw, stamp: stampOf(raw) });
     for (const symbol of this.bookAliases.get(streamed) ?? []) {
       const book = this.copierFor(symbol).copy(symbol, raw, receivedAt);
+      // A crossed or unsorted book has missed an update: never hand it out; the watch loop marks
+      // the feed for a resync and redials, so only a fresh snapshot makes it live again.
+      const shape = bookShapeProblem(book);
+      if (shape) throw new BrokenBookError(`${this.exchange} ${symbol}: book ${describeShapeProblem(shape)}`);
       this.states.update(book);
       for (const l of this.bookListeners) {
         if (!l.symbols.has(symbol)) continue;

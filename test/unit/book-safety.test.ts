@@ -7,6 +7,7 @@ import { runScan, type ScanSummary } from '../../hotpath/replay/scan-runner';
 import type { EvaluationJson } from '../../hotpath/opportunity-json';
 import type { OrderBook } from '../../domain/orderbook';
 import type { Market } from '../../domain/market';
+import { FeedStates } from '../../adapters/exchanges/feed-state';
 import { book, market } from './arbitrage-fixtures';
 
 const base = qbotConfigFrom(loadConfig({ env: {} }), 'laptop'); // maxBookAgeMs 1500
@@ -148,5 +149,24 @@ describe('book age by the exchange clock', () => {
     const { lines, summary } = scan(books, [KR, CB]);
     expect(lines.map((l) => l.rejectedBy)).toContain('BOOK_EXCHANGE_STALE');
     expect(summary.accepted).toBe(0);
+  });
+});
+
+describe('feed health at the adapter edge judges data age by the exchange clock too', () => {
+  it('a connected feed delivering old data is stale, not live; a venue without timestamps falls back to arrival', () => {
+    const states = new FeedStates('kraken', 3_000);
+    states.ensure('BTC/USD');
+    const at = (receivedAt: number, exchangeTimestamp?: number): OrderBook => ({
+      ...book('kraken', 'BTC/USD', [['61990', '1']], [['62000', '1']], receivedAt), ...(exchangeTimestamp === undefined ? {} : { exchangeTimestamp }),
+    });
+    states.update(at(100_040, 100_000));
+    expect(states.health(100_040)[0]).toMatchObject({ state: 'live', ageMs: 0 });
+    // Arrives now, but the venue says the data is 10 s old (offset 40 ms): stale, and aged so.
+    states.update(at(110_040, 100_000));
+    expect(states.health(110_040)[0]).toMatchObject({ state: 'stale', ageMs: 10_000 });
+    states.update(at(110_100, 110_060));
+    expect(states.health(110_100)[0]!.state).toBe('live');
+    states.update(at(111_000));
+    expect(states.health(111_000)[0]).toMatchObject({ state: 'live', ageMs: 0 });
   });
 });
