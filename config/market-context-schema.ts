@@ -12,16 +12,6 @@ const ms = z.number().int().positive();
 const positiveInt = z.number().int().positive();
 const ratio = positiveDecimalString;
 
-const level = (thresholdPercent: string, depthMultiple: string) =>
-  z
-    .strictObject({
-      /** Net-profit threshold in percent; clamped into qbot.netThresholdPercent {min, max}. */
-      thresholdPercent: percentageString.prefault(thresholdPercent),
-      /** Depth multiple; clamped into qbot.depthCheck {minMultiple, maxMultiple}. */
-      depthMultiple: positiveDecimalString.prefault(depthMultiple),
-    })
-    .prefault({});
-
 export const marketContextSchema = z
   .strictObject({
     /** How often contexts are recomputed (events only append to buffers). */
@@ -94,11 +84,14 @@ export const marketContextSchema = z
         maxSpreadRatio: ratio.prefault('1.2'),
       })
       .prefault({}),
-    levels: z
+    /**
+     * How a context's strength maps onto qbot.netThresholdPercent {min..max} and
+     * qbot.depthCheck {minMultiple..maxMultiple}, continuously (domain/market-context/strength.ts).
+     */
+    strength: z
       .strictObject({
-        aggressive: level('0.4', '2.5'),
-        normal: level('0.5', '2.5'),
-        careful: level('0.8', '4'),
+        /** Caution units (warnings; high volatility weighs careful.minSignals per multiple of its mark) that reach the top of both ranges. */
+        fullCautionSignals: positiveInt.default(4),
       })
       .prefault({}),
   })

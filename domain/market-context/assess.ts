@@ -1,8 +1,9 @@
-import type { Decimal } from '../money/decimal';
+import { Decimal } from '../money/decimal';
 import type { CvdSummary } from './cvd';
 import type { DailyPosition } from './daily-position';
 import type { ContextBounds, ContextPolicy } from './policy';
-import { baselineContext, clampDecimal } from './source';
+import { baselineContext } from './source';
+import { numbersForStrength } from './strength';
 import { oneDp, twoDp } from './stats';
 import type { ContextLevel, MarketContext } from './types';
 import type { ValueAreaPosition } from './volume-profile';
@@ -35,7 +36,15 @@ export interface ContextInputs {
  *    aggressive.maxRangeRatio, the intraday ratio (when known) <= aggressive.maxIntradayRangeRatio,
  *    and the spread known and <= aggressive.maxSpreadRatio;
  *  - otherwise normal.
- * Numbers come from policy.levels[level], clamped into the Q-bot's bounds.
+ * Numbers come from the context's strength in [-1, 1] (see numbersForStrength), mapped over the
+ * Q-bot's whole configured ranges:
+ *  - aggressive: how far inside the calm marks the range ratios are,
+ *    max(daily / aggressive.maxRangeRatio, intraday / aggressive.maxIntradayRangeRatio) - 1, so a
+ *    dead-still market reaches the minimum and one at the calm mark the baseline;
+ *  - otherwise: caution units / strength.fullCautionSignals, capped at 1, where the units are the
+ *    warnings plus, with high volatility, careful.minSignals x how far past its mark the range
+ *    ratio is (at the mark it weighs as much as the warnings that make a market careful).
+ * The level names the regime for people; the numbers move continuously inside each one.
  */
 export function assessContext(inputs: ContextInputs, policy: ContextPolicy, bounds: ContextBounds, now: number): MarketContext {
   const volReasons: string[] = [];
@@ -52,6 +61,8 @@ export function assessContext(inputs: ContextInputs, policy: ContextPolicy, boun
   const warnings = warningSignals(inputs, policy);
   let level: ContextLevel = 'normal';
   let reasons: string[];
+  const caution = Decimal.min(ONE, cautionUnits(inputs, policy, warnings.length, highVolatility).div(policy.strength.fullCautionSignals));
+  let strength = caution;
   if (highVolatility || warnings.length >= policy.careful.minSignals) {
     level = 'careful';
     reasons = [...volReasons, ...warnings];
@@ -60,23 +71,48 @@ export function assessContext(inputs: ContextInputs, policy: ContextPolicy, boun
     if (warnings.length === 0 && calm) {
       level = 'aggressive';
       reasons = calm;
+      strength = calmStrength(inputs, policy);
     } else {
       reasons = warnings.length > 0 ? warnings : ['no strong signal'];
     }
   }
-  const n = policy.levels[level];
-  const t = bounds.qbot.netThresholdPercent;
-  const d = bounds.qbot.depthCheck;
+  const n = numbersForStrength(strength, bounds);
   return {
     level,
-    thresholdPercent: clampDecimal(n.thresholdPercent, t.min, t.max),
-    depthMultiple: clampDecimal(n.depthMultiple, d.minMultiple, d.maxMultiple),
+    thresholdPercent: n.thresholdPercent,
+    depthMultiple: n.depthMultiple,
     highVolatility,
     reasons,
     computedAt: now,
   };
 }
 
+const ONE = new Decimal(1);
+const ZERO_D = new Decimal(0);
+
+/** Warnings, plus high volatility weighed as careful.minSignals warnings per multiple of its mark. */
+function cautionUnits(i: ContextInputs, p: ContextPolicy, warnings: number, highVolatility: boolean): Decimal {
+  let units = new Decimal(warnings);
+  if (highVolatility) {
+    let past = ONE;
+    const daily = i.daily?.rangeRatio;
+    if (daily?.gte(p.highRangeRatio)) past = Decimal.max(past, daily.div(p.highRangeRatio));
+    const intraday = i.intradayRangeRatio;
+    if (intraday?.gte(p.intradayHighRangeRatio)) past = Decimal.max(past, intraday.div(p.intradayHighRangeRatio));
+    units = units.plus(past.times(p.careful.minSignals));
+  }
+  return units;
+}
+
+/** In [-1, 0]: the range ratios' place inside their calm marks (0 at the mark, -1 when still). */
+function calmStrength(i: ContextInputs, p: ContextPolicy): Decimal {
+  // calmReasons() has already required a known daily ratio; without one there is no calm to measure.
+  const daily = i.daily?.rangeRatio;
+  if (daily === undefined) return ZERO_D;
+  let used = daily.div(p.aggressive.maxRangeRatio);
+  if (i.intradayRangeRatio !== undefined) used = Decimal.max(used, i.intradayRangeRatio.div(p.aggressive.maxIntradayRangeRatio));
+  return Decimal.min(ZERO_D, used.minus(ONE));
+}
 function warningSignals(i: ContextInputs, p: ContextPolicy): string[] {
   const out: string[] = [];
   if (i.spreadRatio?.gte(p.careful.spreadRatio)) out.push(`spread ${oneDp(i.spreadRatio)}x norm`);

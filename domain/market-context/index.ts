@@ -9,5 +9,6 @@ export * from './volume-profile';
 export * from './wyckoff';
 export * from './policy';
 export * from './source';
+export * from './strength';
 export * from './assess';
 export * from './wire';

@@ -1,5 +1,4 @@
 import type { Decimal } from '../money/decimal';
-import type { ContextLevel } from './types';
 
 /**
  * How signals become a level and a level becomes numbers. The config section `marketContext`
@@ -30,17 +29,19 @@ export interface ContextPolicy {
     maxIntradayRangeRatio: Decimal;
     maxSpreadRatio: Decimal;
   };
-  levels: Record<ContextLevel, LevelNumbers>;
-}
-
-export interface LevelNumbers {
-  thresholdPercent: Decimal;
-  depthMultiple: Decimal;
+  strength: {
+    /**
+     * Caution units (warnings, plus high volatility counted as careful.minSignals warnings times
+     * how far past its mark the range is) at which the threshold and depth multiple reach the top
+     * of their configured ranges; fewer units climb there in proportion.
+     */
+    fullCautionSignals: number;
+  };
 }
 
 /**
  * The Q-bot's hard limits (structurally the `qbot` part of the settings): the scanner may move
- * the threshold and depth multiple only inside them, whatever the marketContext levels say.
+ * the threshold and depth multiple only inside them, whatever the context's strength says.
  */
 export interface ContextBounds {
   qbot: {

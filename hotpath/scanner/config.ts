@@ -34,7 +34,7 @@ export function scannerConfigFromSettings(settings: Settings): ScannerConfig {
       intradayHighRangeRatio: m.intraday.highRangeRatio,
       careful: m.careful,
       aggressive: m.aggressive,
-      levels: m.levels,
+      strength: m.strength,
     },
     bounds: { qbot: { netThresholdPercent: settings.qbot.netThresholdPercent, depthCheck: settings.qbot.depthCheck } },
     updateIntervalMs: m.updateIntervalMs,

@@ -9,7 +9,7 @@ const RANK = { aggressive: 0, normal: 1, careful: 2 } as const;
  * contexts. The Q-bot asks per strategy and base, while contexts are per market, and a cross
  * trade spans two venues: the answer is the most careful context among the markets of that base
  * (all markets when no base is given): the highest threshold, the highest depth multiple, high
- * volatility when any market has it. A market the scanner has never computed (computedAt 0)
+ * volatility when any market has it; the reason names the market with the highest threshold. A market the scanner has never computed (computedAt 0)
  * does not count; with none computed the answer is the baseline.
  */
 export function scannerThresholdSource(
@@ -37,7 +37,12 @@ export function scannerThresholdSource(
           if (c.depthMultiple.gt(depth)) depth = c.depthMultiple;
         }
         highVolatility ||= c.highVolatility;
-        if (!worst || RANK[c.level] > RANK[worst.level]) {
+        // The context named in the reason is the one that set the numbers: with a continuous
+        // mapping two careful markets differ, and the stricter one is what the Q-bot obeys.
+        const stricter = !worst || c.thresholdPercent.gt(worst.thresholdPercent)
+          || (c.thresholdPercent.eq(worst.thresholdPercent) && (c.depthMultiple.gt(worst.depthMultiple)
+            || (c.depthMultiple.eq(worst.depthMultiple) && RANK[c.level] > RANK[worst.level])));
+        if (stricter) {
           worst = c;
           worstAt = `${m.exchange}:${m.symbol}`;
         }

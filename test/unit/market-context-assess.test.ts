@@ -72,7 +72,8 @@ describe('market context', () => {
   it('is aggressive in a demonstrably calm market', () => {
     const c = assessContext(calm, policy(), bounds, 1);
     expect(c.level).toBe('aggressive');
-    expect(c.thresholdPercent.toFixed()).toBe('0.4');
+    // a quarter of the way to still: max(0.6 / 0.8, 0.7 / 1.5) - 1 = -0.25 -> 0.5 - 0.25 x 0.1
+    expect(c.thresholdPercent.toFixed()).toBe('0.475');
     expect(c.depthMultiple.toFixed()).toBe('2.5');
     expect(c.highVolatility).toBe(false);
     expect(c.reasons).toEqual(['calm: daily range 0.6x average', 'calm: intraday range 0.7x norm', 'spread 1.0x norm']);
@@ -82,8 +83,9 @@ describe('market context', () => {
     const c = assessContext({ ...calm, daily: daily('2.3') }, policy(), bounds, 1);
     expect(c.level).toBe('careful');
     expect(c.highVolatility).toBe(true);
-    expect(c.thresholdPercent.toFixed()).toBe('0.8');
-    expect(c.depthMultiple.toFixed()).toBe('4');
+    // 2 x 2.3 / 1.5 = 3.067 caution units of 4: 0.5 + 0.7667 x 0.5, rounded up
+    expect(c.thresholdPercent.toFixed()).toBe('0.8834');
+    expect(c.depthMultiple.toFixed()).toBe('4.42');
     expect(c.reasons).toEqual(['daily range 2.3x average']);
     // high volatility counts even while warming up
     expect(assessContext({ tradesInWindow: 0, intradayRangeRatio: D('3.4') }, policy(), bounds, 1).reasons).toEqual(['intraday range 3.4x norm']);
@@ -96,8 +98,8 @@ describe('market context', () => {
     expect(two.reasons).toEqual(['spread 3.1x norm', 'whale sells 4']);
     const one = assessContext({ ...calm, valueArea: 'above' }, policy(), bounds, 1);
     expect(one.level).toBe('normal');
-    expect(one.thresholdPercent.toFixed()).toBe('0.5');
-    expect(one.depthMultiple.toFixed()).toBe('3');
+    expect(one.thresholdPercent.toFixed()).toBe('0.625');
+    expect(one.depthMultiple.toFixed()).toBe('3.13');
     expect(one.reasons).toEqual(['price above value area']);
   });
 
@@ -123,26 +125,22 @@ describe('market context', () => {
     expect(assessContext({ ...calm, daily: daily('0.9') }, policy(), bounds, 1).level).toBe('normal');
   });
 
-  it('clamps the configured numbers into the Q-bot bounds', () => {
-    const wild = policy({
-      levels: {
-        aggressive: { thresholdPercent: D('0.1'), depthMultiple: D('1') },
-        normal: { thresholdPercent: D('0.5'), depthMultiple: D('3') },
-        careful: { thresholdPercent: D('1.5'), depthMultiple: D('9') },
-      },
-    });
-    const a = assessContext(calm, wild, bounds, 1);
-    expect([a.thresholdPercent.toFixed(), a.depthMultiple.toFixed()]).toEqual(['0.4', '2.5']);
-    const c = assessContext({ ...calm, daily: daily('5') }, wild, bounds, 1);
+  it('stays inside the Q-bot bounds however wild, and fullCautionSignals sets how soon the top is reached', () => {
+    const c = assessContext({ ...calm, daily: daily('50'), intradayRangeRatio: D('90') }, policy(), bounds, 1);
     expect([c.thresholdPercent.toFixed(), c.depthMultiple.toFixed()]).toEqual(['1', '5']);
+    const twoWarnings = { ...calm, spreadRatio: D('3.08'), whaleTrades: whales(1, 4) };
+    const soon = assessContext(twoWarnings, policy({ strength: { fullCautionSignals: 2 } }), bounds, 1);
+    expect([soon.thresholdPercent.toFixed(), soon.depthMultiple.toFixed()]).toEqual(['1', '5']);
+    const late = assessContext(twoWarnings, policy({ strength: { fullCautionSignals: 8 } }), bounds, 1);
+    expect([late.thresholdPercent.toFixed(), late.depthMultiple.toFixed()]).toEqual(['0.625', '3.13']);
   });
 
   it('has a baseline source and a validated wire form', () => {
     expect(baselineSource(bounds).contextFor('kraken', 'BTC/USD')).toEqual(baselineContext(bounds));
     const c = assessContext({ ...calm, daily: daily('2.3') }, policy(), bounds, 42);
     const wire = marketContextToWire(c);
-    expect(wire).toEqual({ level: 'careful', thresholdPercent: '0.8', depthMultiple: '4', highVolatility: true, reasons: ['daily range 2.3x average'], computedAt: 42 });
+    expect(wire).toEqual({ level: 'careful', thresholdPercent: '0.8834', depthMultiple: '4.42', highVolatility: true, reasons: ['daily range 2.3x average'], computedAt: 42 });
     expect(marketContextFromWire(JSON.parse(JSON.stringify(wire)))).toEqual(c);
-    expect(() => marketContextFromWire({ ...wire, thresholdPercent: 0.8 })).toThrow();
+    expect(() => marketContextFromWire({ ...wire, thresholdPercent: 0.8834 })).toThrow();
   });
 });

@@ -13,15 +13,11 @@ describe('settings.marketContext', () => {
     expect(JSON.parse(JSON.stringify(defaulted.marketContext))).toEqual(JSON.parse(JSON.stringify(shipped.marketContext)));
   });
 
-  it('maps careful to a higher threshold and depth multiple than normal and aggressive, inside the Q-bot bounds', () => {
+  it('maps strength over the Q-bot ranges, reaching the top at four caution units', () => {
     const s = shippedSettings();
-    const { levels } = s.marketContext;
-    expect([levels.aggressive, levels.normal, levels.careful].map((l) => [l.thresholdPercent.toFixed(), l.depthMultiple.toFixed()]))
-      .toEqual([['0.4', '2.5'], ['0.5', '2.5'], ['0.8', '4']]);
-    // normal is the baseline: a Q-bot without a scanner behaves like one with a normal context
-    expect(levels.normal.thresholdPercent.eq(s.qbot.netThresholdPercent.baseline)).toBe(true);
-    expect(levels.normal.depthMultiple.eq(s.qbot.depthCheck.defaultMultiple)).toBe(true);
+    expect(s.marketContext.strength).toEqual({ fullCautionSignals: 4 });
     const cfg = scannerConfigFromSettings(s);
+    expect(cfg.policy.strength.fullCautionSignals).toBe(4);
     expect(cfg.policy.highRangeRatio.eq(s.qbot.volatility.highRangeRatio)).toBe(true);
     expect(cfg.valueAreaFraction.toFixed()).toBe('0.7');
     expect(cfg.cvdMinMoveFraction.toFixed()).toBe('0.001');
@@ -39,7 +35,9 @@ describe('settings.marketContext', () => {
     };
     expect(bad((m) => (m.whaleMultple = '10'))).toEqual(['marketContext']);
     expect(bad((m) => (m.whaleMultiple = 10))).toEqual(['marketContext.whaleMultiple']);
-    expect(bad((m) => ((m.levels as Record<string, Record<string, unknown>>).careful!.thresholdPercent = '-1'))).toEqual(['marketContext.levels.careful.thresholdPercent']);
+    expect(bad((m) => ((m.strength as Record<string, unknown>).fullCautionSignals = 0))).toEqual(['marketContext.strength.fullCautionSignals']);
+    // the fixed levels are gone: a file that still has them is told so, not silently ignored
+    expect(bad((m) => (m.levels = {}))).toEqual(['marketContext']);
     expect(bad((m) => ((m.daily as Record<string, unknown>).source = 'ftp'))).toEqual(['marketContext.daily.source']);
   });
 });

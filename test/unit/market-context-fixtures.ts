@@ -26,11 +26,7 @@ export function policy(over: Partial<ContextPolicy> = {}): ContextPolicy {
     intradayHighRangeRatio: D('3'),
     careful: { minSignals: 2, spreadRatio: D('2'), whaleTrades: 3, whaleWalls: 2, imbalance: D('0.6') },
     aggressive: { maxRangeRatio: D('0.8'), maxIntradayRangeRatio: D('1.5'), maxSpreadRatio: D('1.2') },
-    levels: {
-      aggressive: { thresholdPercent: D('0.4'), depthMultiple: D('2.5') },
-      normal: { thresholdPercent: D('0.5'), depthMultiple: D('3') },
-      careful: { thresholdPercent: D('0.8'), depthMultiple: D('4') },
-    },
+    strength: { fullCautionSignals: 4 },
     ...over,
   };
 }

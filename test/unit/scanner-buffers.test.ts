@@ -122,9 +122,11 @@ describe('scheduled updates', () => {
   it('skips a tick while the previous update runs, and records a failing update', async () => {
     const changes: ContextRecord[] = [];
     let boom = false;
-    // normal's depth multiple differs from the baseline's, so every first context is a change
+    // A bid-heavy book is one warning: the context leaves the baseline (strength 1/4), so every
+    // first context is a change.
     const config = { ...small() };
-    config.policy = { ...config.policy, levels: { ...config.policy.levels, normal: { thresholdPercent: new Decimal('0.5'), depthMultiple: new Decimal('3') } } };
+    const lvl = (price: string, amount: string) => ({ price: new Decimal(price), amount: new Decimal(amount) });
+    const heavy = (symbol: string) => ({ exchange: 'kraken' as const, symbol, bids: [lvl('99', '50')], asks: [lvl('101', '1')], receivedAt: START });
     const scanner = new MarketScanner({
       config, clock: { now: () => START },
       onChange: (r) => {
@@ -132,14 +134,16 @@ describe('scheduled updates', () => {
         changes.push(r);
       },
     });
+    scanner.onBook(heavy('BTC/USD'));
     for (let i = 0; i < 30; i += 1) scanner.onTrade(trade(i, START - i));
     const first = scanner.scheduledUpdate();
     const second = scanner.scheduledUpdate();
     await Promise.all([first, second]);
     expect(scanner.snapshot().skippedUpdates).toBe(1);
     expect(scanner.snapshot().updates).toBe(1);
-    expect(changes.map((c) => [c.symbol, c.level, c.depthMultiple])).toEqual([['BTC/USD', 'normal', '3']]);
+    expect(changes.map((c) => [c.symbol, c.level, c.depthMultiple])).toEqual([['BTC/USD', 'normal', '3.13']]);
     boom = true;
+    scanner.onBook(heavy('ETH/USD'));
     scanner.onTrade({ ...trade(99, START), symbol: 'ETH/USD' });
     for (let i = 0; i < 30; i += 1) scanner.onTrade(trade(i, START, 'ETH/USD'));
     await scanner.scheduledUpdate();

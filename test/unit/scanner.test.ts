@@ -58,7 +58,9 @@ describe('market scanner on a scripted calm -> spike -> calm market', () => {
     await run([{ kind: 'calm', minutes: 20 }], START);
     const calm = scanner.contextFor('kraken', 'BTC/USD');
     expect(calm.level).toBe('aggressive');
-    expect([calm.thresholdPercent.toFixed(), calm.depthMultiple.toFixed(), calm.highVolatility]).toEqual(['0.4', '2.5', false]);
+    // Calm lowers the threshold toward the 0.4 % floor in proportion to how calm it is.
+    expect(calm.thresholdPercent.gte('0.4') && calm.thresholdPercent.lt('0.5')).toBe(true);
+    expect([calm.depthMultiple.toFixed(), calm.highVolatility]).toEqual(['2.5', false]);
     expect(calm.reasons[0]).toMatch(/^calm: daily range 0\.\dx average$/);
     expect(cycleTimeMs(cadence, calm.highVolatility)).toBe(10_000);
     expect(fetches).toEqual(['kraken:BTC/USD:16']); // once per day per market: averageDays + 2
@@ -67,7 +69,8 @@ describe('market scanner on a scripted calm -> spike -> calm market', () => {
     await run([{ kind: 'spike', minutes: 3 }], spikeStart, { level: 60_000 });
     const spike = scanner.contextFor('kraken', 'BTC/USD');
     expect(spike.level).toBe('careful');
-    expect([spike.thresholdPercent.toFixed(), spike.depthMultiple.toFixed(), spike.highVolatility]).toEqual(['0.8', '4', true]);
+    // High volatility plus spread and whale warnings: the top of both ranges.
+    expect([spike.thresholdPercent.toFixed(), spike.depthMultiple.toFixed(), spike.highVolatility]).toEqual(['1', '5', true]);
     expect(spike.reasons).toEqual(expect.arrayContaining([expect.stringMatching(/^intraday range \d+\.\dx norm$/), expect.stringMatching(/^spread \d+\.\dx norm$/), expect.stringMatching(/^whale sells \d+$/)]));
     expect(cycleTimeMs(cadence, spike.highVolatility)).toBe(20_000);
 
@@ -76,16 +79,18 @@ describe('market scanner on a scripted calm -> spike -> calm market', () => {
     await run([{ kind: 'spike', minutes: 2 }, { kind: 'calm', minutes: 16 }], calmAgain, { level: 59_100, dropPercent: 0 });
     const after = scanner.contextFor('kraken', 'BTC/USD');
     expect(after.level).toBe('aggressive');
-    expect([after.thresholdPercent.toFixed(), after.depthMultiple.toFixed(), after.highVolatility]).toEqual(['0.4', '2.5', false]);
+    expect(after.thresholdPercent.gte('0.4') && after.thresholdPercent.lt('0.5')).toBe(true);
+    expect([after.depthMultiple.toFixed(), after.highVolatility]).toEqual(['2.5', false]);
     expect(fetches).toHaveLength(1);
 
-    // Every change was recorded with its reasons, in order: aggressive -> ... careful -> ... aggressive.
+    // Every change was recorded with its reasons, in order: ... aggressive -> ... careful -> ... aggressive
+    // (the numbers move continuously, so a single warning while warming up is a change too).
     const levels = changes.map((c) => c.level);
-    expect(levels[0]).toBe('aggressive');
     const firstCareful = levels.indexOf('careful');
+    expect(levels.indexOf('aggressive')).toBeGreaterThanOrEqual(0);
     expect(levels.indexOf('aggressive')).toBeLessThan(firstCareful);
     expect(levels[levels.length - 1]).toBe('aggressive');
-    expect(changes.find((c) => c.level === 'careful')!.thresholdPercent).toBe('0.8');
+    expect(Number(changes.find((c) => c.level === 'careful')!.thresholdPercent)).toBeGreaterThan(0.5);
     expect(scanner.history('kraken', 'BTC/USD').length).toBeLessThanOrEqual(50);
 
     // Snapshot and metrics carry the context.
@@ -96,7 +101,7 @@ describe('market scanner on a scripted calm -> spike -> calm market', () => {
     expect(snap.markets[0]!.indicators.wyckoff).toBeDefined();
     const text = await registry.metrics();
     expect(text).toContain('qbot_market_context_level{exchange="kraken",symbol="BTC/USD"} 0');
-    expect(text).toContain('qbot_market_context_threshold_percent{exchange="kraken",symbol="BTC/USD"} 0.4');
+    expect(text).toContain(`qbot_market_context_threshold_percent{exchange="kraken",symbol="BTC/USD"} ${after.thresholdPercent.toFixed()}`);
   });
 
   it('recomputes only on its schedule, never on an event', async () => {
