@@ -56,6 +56,24 @@ export function createGbotActivities(deps: GbotActivityDeps) {
       return s(await portfolioUsd(deps));
     },
 
+    /**
+     * PAXG really held per venue (free + in orders), read from the exchange: the workflow acts on
+     * this, not on its memory. A venue whose balances cannot be read is listed as unavailable.
+     */
+    async gbotHoldings(): Promise<{ held: Record<string, string>; unavailable: string[] }> {
+      const held: Record<string, string> = {};
+      const unavailable: string[] = [];
+      for (const v of deps.venues) {
+        const b = await v.account.balances();
+        if (!('assets' in b)) {
+          unavailable.push(`${v.exchange}: ${b.reason}`);
+          continue;
+        }
+        held[v.exchange] = s(b.assets[gold]?.total ?? ZERO);
+      }
+      return { held, unavailable };
+    },
+
     async gbotGoldPriceUsd(): Promise<string> {
       return s(usdPrice(deps, gold) ?? ZERO);
     },

@@ -254,6 +254,15 @@ export interface GoldView {
    * withdrawn, and is retried with back-off; `needs-operator` once the bounded attempts ran out.
    */
   pendingSales?: GoldPendingSale[];
+  /** The last comparison of the G-bot's memory with the exchanges' balances, before it acted. */
+  reconciliation?: GoldReconciliation;
+}
+/** What the G-bot believed it held per exchange and what the exchange said (decimal strings). */
+export interface GoldReconciliation {
+  flipId: string;
+  differences: Array<{ exchange: string; believed: string; actual: string; difference: string }>;
+  /** Venues whose balances could not be read: the G-bot kept its own figure for them. */
+  unavailable: string[];
 }
 export interface GoldPendingSale {
   flipId: string;

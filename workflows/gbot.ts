@@ -1,5 +1,5 @@
 import { allHandlersFinished, condition, continueAsNew, log, patched, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
-import { botActivateSignal, botDeactivateSignal, goldColdAddedSignal, goldQuery, type BotActivation, type GoldPendingSale, type GoldView } from '../signals/defs';
+import { botActivateSignal, botDeactivateSignal, goldColdAddedSignal, goldQuery, type BotActivation, type GoldPendingSale, type GoldReconciliation, type GoldView } from '../signals/defs';
 import { Decimal, ZERO } from '../domain/money/decimal';
 import { addGold, averageCost, flipSplit, goldBudgetUsd, removeGold, saleRetryDelayMs, SALE_RETRY_DEFAULT_ATTEMPTS, type GoldLot } from '../domain/gbot';
 import { keepLast } from '../domain/mode';
@@ -17,6 +17,8 @@ export interface GbotState {
   retry?: { activation: BotActivation; attempt: number };
   /** PAXG a flip to BTC could not sell: stays on the exchange, retried at `dueAt` (workflow time). */
   sales?: Array<GoldPendingSale & { dueAt: number }>;
+  /** The last comparison of memory with the exchanges' balances (shown by the `gold` query). */
+  reconciliation?: GoldReconciliation;
 }
 export interface GbotInput {
   /** Percent of the PAXG sold on a flip to BTC (85); the rest goes to the cold wallet. */
@@ -63,6 +65,7 @@ export async function gbotWorkflow(input: GbotInput): Promise<void> {
       active: s.active, mode: s.mode, percent: s.percent, coldWallet: { ...s.cold }, averageCostUsd: averageCost(all).toFixed(), realisedPnlUsd: s.realisedPnlUsd,
       perExchange: Object.entries(s.lots).map(([exchange, l]) => ({ exchange, ...l })), cycles: [...s.cycles],
       pendingSales: (s.sales ?? []).map(({ dueAt: _dueAt, ...view }) => view),
+      ...(s.reconciliation ? { reconciliation: s.reconciliation } : {}),
     };
   });
 
@@ -134,6 +137,38 @@ export async function gbotWorkflow(input: GbotInput): Promise<void> {
       s.lots[exchange] = fromLot(lot);
     }
     return { sold, kept, notes };
+  }
+
+  /**
+   * Acts on what the exchanges really hold, not on memory: a restart (or a manual move) may have
+   * left the lots wrong, and selling 85 % of a phantom amount is refused while the real PAXG stays.
+   * A difference is logged, booked as a decision and shown by the query; never hidden.
+   */
+  async function reconcile(flipId: string): Promise<void> {
+    if (!patched('gbot-reconcile-with-exchange')) return;
+    const { held, unavailable } = await acts.gbotHoldings();
+    const differences: GoldReconciliation['differences'] = [];
+    let price: Decimal | undefined;
+    for (const exchange of [...new Set([...Object.keys(s.lots), ...Object.keys(held)])].sort()) {
+      const reported = held[exchange];
+      if (reported === undefined) continue; // unreadable: its own figure is all the G-bot has
+      const lot = toLot(s.lots[exchange] ?? { amount: '0', costUsd: '0' });
+      const actual = new Decimal(reported);
+      if (actual.eq(lot.amount)) continue;
+      differences.push({ exchange, believed: lot.amount.toFixed(), actual: actual.toFixed(), difference: actual.minus(lot.amount).toFixed() });
+      if (actual.lt(lot.amount)) s.lots[exchange] = fromLot(removeGold(lot, lot.amount.minus(actual)).remaining);
+      else {
+        // Gold it did not know of is valued at today's price (its real cost is unknown).
+        price ??= new Decimal(await acts.gbotGoldPriceUsd());
+        const extra = actual.minus(lot.amount);
+        s.lots[exchange] = fromLot(addGold(lot, extra, extra.times(price)));
+      }
+    }
+    s.reconciliation = { flipId, differences, unavailable };
+    if (differences.length || unavailable.length) {
+      log.warn('G-bot position differs from the exchanges; acting on the exchanges', { flipId, differences, unavailable });
+      await acts.gbotRecord({ key: `gbot:${flipId}:reconcile`, what: 'gbot-reconcile', details: { flipId, differences, unavailable } });
+    }
   }
 
   function nextSale(): (GoldPendingSale & { dueAt: number }) | undefined {
@@ -214,6 +249,7 @@ export async function gbotWorkflow(input: GbotInput): Promise<void> {
     let message: string;
     let sold = '0';
     let kept = '0';
+    await reconcile(a.flipId);
     if (a.on) message = await buy(a);
     else {
       const r = await sellAndKeep(a);
