@@ -13,6 +13,7 @@ export type AlertVerdict =
   | { kind: 'unknown-mode'; given: string }
   | { kind: 'bad-time'; given: string }
   | { kind: 'out-of-order'; firedAt: string; lastAlertAt: string }
+  | { kind: 'from-future'; firedAt: string; now: string }
   | { kind: 'malformed'; why: string };
 
 export interface AlertBook {
@@ -34,19 +35,35 @@ export function isoToMs(iso: string): number | null {
   return Number.isFinite(ms) ? ms : null;
 }
 
+/** How far ahead of the workflow's clock an alert's time may be (clocks differ; TradingView has 1 s resolution). */
+export const MAX_ALERT_SKEW_MS = 60_000;
+
+/**
+ * The judge's view of time. `nowMs` is the caller's clock (the workflow's deterministic time);
+ * `operator` marks an operator's request stamped with that clock: it is the newest intent by
+ * definition and is not bound by the last alert's time (which a bad alert may have pushed ahead).
+ */
+export interface AlertJudgeClock {
+  nowMs: number;
+  maxSkewMs?: number;
+  operator?: boolean;
+}
+
 /**
  * Judges an alert against what was accepted so far. `targetMode` is the mode the system will be in
  * once every queued flip ran, so "same mode" means the same as the latest accepted intent.
  * The duplicate check comes first: a re-delivered alert is ignored even when it is also old.
  */
-export function judgeAlert(book: AlertBook, targetMode: TradingMode, alert: IncomingAlert): AlertVerdict {
+export function judgeAlert(book: AlertBook, targetMode: TradingMode, alert: IncomingAlert, clock?: AlertJudgeClock): AlertVerdict {
   // Signals sent by hand (`temporal workflow signal`) bypass the receiver's schema: check the shape.
   if (typeof alert.alertId !== 'string' || alert.alertId.trim() === '') return { kind: 'malformed', why: 'alertId must be a non-empty string' };
   if (book.seenAlertIds.includes(alert.alertId)) return { kind: 'duplicate', alertId: alert.alertId };
   if (!isTradingMode(alert.mode)) return { kind: 'unknown-mode', given: String(alert.mode) };
   const firedMs = isoToMs(alert.firedAt);
   if (firedMs === null) return { kind: 'bad-time', given: alert.firedAt };
-  if (book.lastAlertAt !== null) {
+  // A time far ahead would become the bar for every later alert and block the mode.
+  if (clock && firedMs > clock.nowMs + (clock.maxSkewMs ?? MAX_ALERT_SKEW_MS)) return { kind: 'from-future', firedAt: alert.firedAt, now: new Date(clock.nowMs).toISOString() };
+  if (book.lastAlertAt !== null && !clock?.operator) {
     const lastMs = isoToMs(book.lastAlertAt);
     // Equal times are accepted in arrival order: TradingView's {{timenow}} has one-second resolution.
     if (lastMs !== null && firedMs < lastMs) return { kind: 'out-of-order', firedAt: alert.firedAt, lastAlertAt: book.lastAlertAt };
@@ -69,17 +86,22 @@ export function describeVerdict(v: AlertVerdict): string {
       return `alert time "${v.given}" is not an ISO-8601 time`;
     case 'out-of-order':
       return `alert fired at ${v.firedAt} is older than the last applied alert (${v.lastAlertAt})`;
+    case 'from-future':
+      return `alert time ${v.firedAt} is in the future (the workflow's clock says ${v.now}): refused`;
     case 'malformed':
       return `malformed alert: ${v.why}`;
   }
 }
 
-/** Records an accepted alert: remembers its id (bounded) and advances the newest alert time. */
-export function rememberAlert(book: AlertBook, alertId: string, firedAt: string, maxIds: number): AlertBook {
+/**
+ * Records an accepted alert: remembers its id (bounded) and advances the newest alert time.
+ * `reset` (an operator's request) sets the time to this one even when the old bar was later.
+ */
+export function rememberAlert(book: AlertBook, alertId: string, firedAt: string, maxIds: number, reset = false): AlertBook {
   const seenAlertIds = [...book.seenAlertIds, alertId].slice(-maxIds);
   const prev = book.lastAlertAt === null ? null : isoToMs(book.lastAlertAt);
   const cur = isoToMs(firedAt);
-  const lastAlertAt = prev !== null && cur !== null && prev > cur ? book.lastAlertAt : firedAt;
+  const lastAlertAt = !reset && prev !== null && cur !== null && prev > cur ? book.lastAlertAt : firedAt;
   return { seenAlertIds, lastAlertAt };
 }
 

@@ -1,6 +1,7 @@
 import {
   allHandlersFinished, ApplicationFailure, condition, continueAsNew, log, proxyActivities, setHandler, uuid4, workflowInfo,
 } from '@temporalio/workflow';
+import { patched } from '@temporalio/workflow';
 import {
   HOTPATH_TASK_QUEUE, macroSignal, modeQuery, setModeUpdate,
   type HotpathControlActivities, type MacroAlert, type ModeView, type SetModeRequest,
@@ -28,10 +29,16 @@ export async function modeWorkflow(input: ModeWorkflowInput): Promise<void> {
   let current: PendingFlip | null = null;
   const target = (): TradingMode => s.pending.at(-1)?.to ?? s.mode;
 
-  const accept = (alert: MacroAlert): { verdict: AlertVerdict; seq?: number } => {
-    const verdict = judgeAlert(s.book, target(), alert);
+  /**
+   * `operator`: a setMode stamped with the workflow's clock; not bound by the last alert's time,
+   * and it resets that time, so an alert that got in with a bad time cannot block the mode.
+   */
+  const accept = (alert: MacroAlert, operator = false): { verdict: AlertVerdict; seq?: number } => {
+    // Histories from before the guard replay without it (they may hold an accepted future alert).
+    const guard = patched('mode-alert-clock-guard');
+    const verdict = judgeAlert(s.book, target(), alert, guard ? { nowMs: Date.now(), operator } : undefined);
     if (verdict.kind === 'flip' || verdict.kind === 'same-mode') {
-      s.book = rememberAlert(s.book, alert.alertId, alert.firedAt, SEEN_IDS_CAP);
+      s.book = rememberAlert(s.book, alert.alertId, alert.firedAt, SEEN_IDS_CAP, guard && operator);
       if (verdict.kind === 'same-mode') return { verdict };
       const seq = ++lastSeq;
       s.pending.push({ seq, from: target(), to: verdict.to, alert });
@@ -58,7 +65,7 @@ export async function modeWorkflow(input: ModeWorkflowInput): Promise<void> {
         mode: req.mode, alertId: req.requestId ?? `operator-${uuid4()}`, firedAt: req.firedAt ?? new Date().toISOString(),
         source: 'operator', reason: req.reason.trim(),
       };
-      const { verdict, seq } = accept(alert);
+      const { verdict, seq } = accept(alert, req.firedAt === undefined);
       if (seq === undefined) return { mode: target(), changed: false, message: describeVerdict(verdict) };
       await condition(() => outcomes.has(seq));
       const failure = outcomes.get(seq);
@@ -69,8 +76,8 @@ export async function modeWorkflow(input: ModeWorkflowInput): Promise<void> {
       validator: (req: SetModeRequest) => {
         if (!isTradingMode(req.mode)) throw new Error(`unknown mode "${String(req.mode)}": use BTC or GOLD`);
         if (typeof req.reason !== 'string' || req.reason.trim() === '') throw new Error('a reason is required');
-        const v = judgeAlert(s.book, target(), { mode: req.mode, alertId: req.requestId ?? 'operator', firedAt: req.firedAt ?? new Date().toISOString() });
-        if (v.kind === 'bad-time' || v.kind === 'out-of-order' || v.kind === 'malformed') throw new Error(describeVerdict(v));
+        const v = judgeAlert(s.book, target(), { mode: req.mode, alertId: req.requestId ?? 'operator', firedAt: req.firedAt ?? new Date().toISOString() }, { nowMs: Date.now(), operator: req.firedAt === undefined });
+        if (v.kind === 'bad-time' || v.kind === 'out-of-order' || v.kind === 'malformed' || v.kind === 'from-future') throw new Error(describeVerdict(v));
       },
     },
   );
