@@ -45,11 +45,31 @@ function figureText(v: Figure): string {
   return formatDecimal(v);
 }
 
+/**
+ * A rejection whose figures and message are formatted on first read: a scan rejects hundreds of
+ * candidates per update that nobody logs, and formatting their Decimals was most of its cost.
+ * The getters are own enumerable properties, so spread, JSON and logs see plain fields.
+ */
 export function reject(code: GateCode, figures: Record<string, Figure> = {}): GateRejection {
-  const text: Record<string, string> = {};
-  for (const [k, v] of Object.entries(figures)) text[k] = figureText(v);
-  const parts = Object.entries(text).map(([k, v]) => `${k}=${v}`);
-  return { code, figures: text, message: parts.length ? `${code}: ${parts.join(' ')}` : code };
+  let text: Record<string, string> | undefined;
+  let message: string | undefined;
+  return {
+    code,
+    get figures() {
+      if (!text) {
+        text = {};
+        for (const k in figures) text[k] = figureText(figures[k]!);
+      }
+      return text;
+    },
+    get message() {
+      if (message === undefined) {
+        const parts = Object.entries(this.figures).map(([k, v]) => `${k}=${v}`);
+        message = parts.length ? `${code}: ${parts.join(' ')}` : code;
+      }
+      return message;
+    },
+  };
 }
 
 /** A percentage for a figure, two places like a trader reads it ("0.31%"). */
