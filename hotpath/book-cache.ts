@@ -23,10 +23,30 @@ export class BookCache {
   private readonly listeners: BookUpdateListener[] = [];
   /** Per-venue clock offsets from the books' exchange timestamps (the book gate's second clock). */
   readonly clocks = new VenueClocks();
+  /** Every known market has a fixed slot: scanners resolve it once and then read `at(slot)`. */
+  private readonly slots = new Map<string, number>();
+  private readonly bySlot: Array<CachedBook | undefined> = [];
   unknownBooks = 0;
 
   constructor(markets: Iterable<Market>) {
-    for (const m of markets) this.marketsByKey.set(`${m.exchange}:${m.symbol}`, m);
+    for (const m of markets) {
+      const key = `${m.exchange}:${m.symbol}`;
+      this.marketsByKey.set(key, m);
+      if (!this.slots.has(key)) {
+        this.slots.set(key, this.bySlot.length);
+        this.bySlot.push(undefined);
+      }
+    }
+  }
+
+  /** The fixed slot of a known market (undefined for an unknown one). */
+  slotOf(exchange: string, symbol: string): number | undefined {
+    return this.slots.get(`${exchange}:${symbol}`);
+  }
+
+  /** The latest entry in a slot: what `get` returns, without building a string key. */
+  at(slot: number): CachedBook | undefined {
+    return this.bySlot[slot];
   }
 
   onUpdate(l: BookUpdateListener): void {
@@ -55,6 +75,7 @@ export class BookCache {
     const entry: CachedBook = { market, book, state };
     this.clocks.observe(book);
     this.entries.set(key, entry);
+    this.bySlot[this.slots.get(key)!] = entry;
     for (const l of this.listeners) l(entry);
     return entry;
   }
@@ -64,7 +85,11 @@ export class BookCache {
     const key = `${exchange}:${symbol}`;
     this.states.set(key, state);
     const e = this.entries.get(key);
-    if (e) this.entries.set(key, { ...e, state });
+    if (e) {
+      const next = { ...e, state };
+      this.entries.set(key, next);
+      this.bySlot[this.slots.get(key)!] = next;
+    }
   }
 
   get(exchange: string, symbol: string): CachedBook | undefined {

@@ -37,6 +37,8 @@ export interface QbotDeps {
   /** Total account value in USD when known up front; else valued from balances and books. */
   totalCapitalUsd?: Decimal;
   prefilterFloorPercent?: Decimal;
+  /** Offline scans: report candidates the book-age/plausibility gates reject (see ScanDeps). */
+  reportGated?: boolean;
   newId?: () => string;
 }
 
@@ -74,6 +76,7 @@ export class Qbot {
       balance: (ex: string, asset: string) => this.balances.get(`${ex}:${asset}`) ?? ZERO,
       capital: () => this.capital(),
       ...(deps.prefilterFloorPercent ? { prefilterFloorPercent: deps.prefilterFloorPercent } : {}),
+      ...(deps.reportGated ? { reportGated: true } : {}),
     };
     this.cross = new CrossScanner(scan);
     this.tri = new TriScanner(scan, triStartCurrencies(config));

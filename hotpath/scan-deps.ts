@@ -21,4 +21,9 @@ export interface ScanDeps {
    * (default). Offline scan: 0, so every crossed book is evaluated and reported with its gate.
    */
   prefilterFloorPercent?: Decimal;
+  /**
+   * Offline scans: evaluate (and so report) candidates that a book-age or plausibility gate
+   * rejects. Live (default false) the float prefilter drops them before any exact work.
+   */
+  reportGated?: boolean;
 }

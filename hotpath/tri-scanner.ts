@@ -1,7 +1,7 @@
 import { ZERO, type Decimal } from '../domain/money/decimal';
 import type { ExchangeId, Market } from '../domain/market';
 import {
-  bookGate, buildTriGraph, cycleReturnEstimate, evaluateCycle, lockGate, prefilterCycles, PREFILTER_MARGIN, reject, TopOfBook, type GateRejection,
+  bookGate, buildTriGraph, cycleReturnEstimate, evaluateCycle, lockGate, prefilterCycles, PREFILTER_MARGIN, reject, TopOfBook, topOfBookGross, type GateRejection,
   type MarketBook, type TriEvaluation, type TriGraph,
 } from '../domain/arbitrage';
 import type { CachedBook } from './book-cache';
@@ -18,6 +18,9 @@ export interface TriScanResult {
 interface Venue {
   graph: TriGraph;
   top: TopOfBook;
+  /** Graph market index -> the book cache's slot (resolved once: no string keys per lookup). */
+  slots: Int32Array;
+  allIds: readonly number[];
 }
 
 /**
@@ -35,7 +38,8 @@ export class TriScanner {
     for (const [ex, markets] of byExchange) {
       const graph = buildTriGraph(markets, startCurrencies);
       const top = new TopOfBook(graph.markets.length);
-      this.venues.set(ex, { graph, top });
+      const slots = Int32Array.from(graph.markets, (m) => deps.cache.slotOf(m.exchange, m.symbol) ?? -1);
+      this.venues.set(ex, { graph, top, slots, allIds: graph.cycles.map((c) => c.id) });
     }
     this.refreshFees();
     for (const e of deps.cache.all()) this.updateTop(e);
@@ -62,6 +66,7 @@ export class TriScanner {
     if (!v || idx === undefined) return undefined;
     v.top.bid[idx] = entry.book.bids[0]?.price.toNumber() ?? 0;
     v.top.ask[idx] = entry.book.asks[0]?.price.toNumber() ?? 0;
+    v.top.at[idx] = entry.book.receivedAt;
     return idx;
   }
 
@@ -76,25 +81,32 @@ export class TriScanner {
   fullScan(exchange: ExchangeId): TriScanResult {
     const v = this.venues.get(exchange);
     if (!v) return { evaluated: [], prefiltered: 0 };
-    return this.scan(exchange, v, v.graph.cycles.map((c) => c.id));
+    return this.scan(exchange, v, v.allIds);
   }
 
   private scan(exchange: ExchangeId, v: Venue, ids: readonly number[]): TriScanResult {
     const ctx = this.deps.thresholds.current('triangular');
     const floor = 1 + (this.deps.prefilterFloorPercent ?? ctx.thresholdPercent).toNumber() / 100;
+    const exhaustive = this.deps.prefilterFloorPercent !== undefined;
+    // Live, the prefilter also drops cycles the book-age or plausibility gate would reject (same
+    // expressions); scans keep evaluating them so each is reported with its gate.
+    const { config } = this.deps;
+    const gates = exhaustive || this.deps.reportGated ? undefined : { now: this.deps.now(), maxBookAgeMs: config.maxBookAgeMs, maxPlausibleGross: config.maxPlausibleGrossPercent.toNumber() / 100 };
     this.scratch.length = 0;
-    const survivors = prefilterCycles(v.graph, v.top, ids, floor, this.scratch);
+    const survivors = prefilterCycles(v.graph, v.top, ids, floor, this.scratch, gates);
     const out: TriScanResult = { evaluated: [], prefiltered: ids.length - survivors.length };
+    if (survivors.length === 0) return out;
     const usd = new Map<string, Decimal | undefined>();
     // Best estimate first; live, stop once an accepted cycle beats every remaining upper bound.
     const ranked = survivors.map((id) => [id, cycleReturnEstimate(v.graph.cycles[id]!, v.top)] as const).sort((a, b) => b[1] - a[1]);
-    const exhaustive = this.deps.prefilterFloorPercent !== undefined;
+    let capital: Decimal | undefined;
+    const capitalUsd = () => (capital ??= this.deps.capital().triangular);
     for (const [id, estimate] of ranked) {
       if (!exhaustive && out.best && 1 + out.best.netPercent.toNumber() / 100 >= estimate + PREFILTER_MARGIN) {
         out.prefiltered += 1;
         continue;
       }
-      const ev = this.evaluate(exchange, v, id, ctx.thresholdPercent, ctx.depthMultiple, usd);
+      const ev = this.evaluate(exchange, v, id, ctx.thresholdPercent, ctx.depthMultiple, usd, capitalUsd);
       ev.context = { reason: ctx.reason, depthMultiple: ctx.depthMultiple, highVolatility: ctx.highVolatility };
       out.evaluated.push(ev);
       if (!ev.rejection && (!out.best || ev.netPercent.gt(out.best.netPercent))) out.best = ev;
@@ -102,11 +114,10 @@ export class TriScanner {
     return out;
   }
 
-  private evaluate(exchange: ExchangeId, v: Venue, id: number, threshold: Decimal, depthMultiple: Decimal, usd: Map<string, Decimal | undefined>): TriEvaluation {
+  private evaluate(exchange: ExchangeId, v: Venue, id: number, threshold: Decimal, depthMultiple: Decimal, usd: Map<string, Decimal | undefined>, capitalUsd: () => Decimal): TriEvaluation {
     const { cache, config } = this.deps;
-    const graph = v.graph;
-    const cycle = graph.cycles[id]!;
-    const books = cycle.legs.map((l) => cache.get(exchange, graph.markets[l.market]!.symbol));
+    const cycle = v.graph.cycles[id]!;
+    const books = cycle.legs.map((l) => cache.at(v.slots[l.market]!));
     const rejectedWith = (rejection: GateRejection): TriEvaluation => ({
       strategy: 'triangular', exchange, path: cycle.path, start: cycle.start, legs: [], size: ZERO, grossProfit: ZERO, grossPercent: ZERO,
       netProfit: ZERO, netPercent: ZERO, thresholdPercent: threshold, rejection,
@@ -117,8 +128,7 @@ export class TriScanner {
     if (gate) return rejectedWith(gate);
     // Plausibility on the top of book, before any Decimal work: an edge the best prices already
     // show above the limit is bad data (frozen or delisted pairs), whatever the walk would say.
-    const keep = cycle.legs.reduce((k, l) => k * v.top.keep[l.market]!, 1);
-    const topGross = cycleReturnEstimate(cycle, v.top) / keep - 1;
+    const topGross = topOfBookGross(cycle, v.top);
     const maxPlausible = config.maxPlausibleGrossPercent.toNumber() / 100;
     if (topGross > maxPlausible) {
       return rejectedWith(reject('IMPLAUSIBLE_PROFIT', { topOfBookGross: `${(topGross * 100).toFixed(4)}%`, max: `${config.maxPlausibleGrossPercent.toFixed(2)}%`, path: cycle.path }));
@@ -129,7 +139,7 @@ export class TriScanner {
     return evaluateCycle({
       cycle, books: ready as unknown as [MarketBook, MarketBook, MarketBook],
       startFree: this.deps.balance(exchange, cycle.start),
-      capitalUsd: this.deps.capital().triangular,
+      capitalUsd: capitalUsd(),
       usdPerStart, fee: this.deps.fee,
       params: { thresholdPercent: threshold, depthLevels: config.depth.levels, depthMultiple, minTradeUsd: config.minTradeUsd, maxPlausibleGrossPercent: config.maxPlausibleGrossPercent },
     });

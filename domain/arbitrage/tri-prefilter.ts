@@ -14,12 +14,45 @@ export class TopOfBook {
   readonly ask: Float64Array;
   /** 1 - taker fee per market, as a float. */
   readonly keep: Float64Array;
+  /** When each market's book arrived (ms, the caller's clock; 0 = none yet). */
+  readonly at: Float64Array;
 
   constructor(size: number) {
     this.bid = new Float64Array(size);
     this.ask = new Float64Array(size);
     this.keep = new Float64Array(size).fill(1);
+    this.at = new Float64Array(size);
   }
+}
+
+/**
+ * Gates the live prefilter applies as well, with the very expressions the exact path uses, so a
+ * cycle they drop is one the evaluation would reject anyway (never a cycle it could accept):
+ * a leg whose book is older than `maxBookAgeMs` at `now` (BOOK_STALE), and a top-of-book gross
+ * edge above `maxPlausibleGross` (IMPLAUSIBLE_PROFIT: frozen or delisted prices). Without them
+ * such cycles reached the evaluation on every update of their other markets.
+ */
+export interface PrefilterGates {
+  now: number;
+  maxBookAgeMs: number;
+  /** A fraction (0.05 = 5 %). */
+  maxPlausibleGross: number;
+}
+
+/** Product of (1 - fee) over the cycle's legs, in leg order. */
+export function cycleKeep(c: TriCycle, top: TopOfBook): number {
+  return c.legs.reduce((k, l) => k * top.keep[l.market]!, 1);
+}
+
+/** The top-of-book gross edge of a cycle (before fees), as the plausibility gate computes it. */
+export function topOfBookGross(c: TriCycle, top: TopOfBook): number {
+  return cycleReturnEstimate(c, top) / cycleKeep(c, top) - 1;
+}
+
+/** True when the cycle fails the book-age or plausibility gate on the top of book. */
+export function failsPrefilterGates(c: TriCycle, top: TopOfBook, g: PrefilterGates): boolean {
+  for (const leg of c.legs) if (g.now - top.at[leg.market]! > g.maxBookAgeMs) return true;
+  return topOfBookGross(c, top) > g.maxPlausibleGross;
 }
 
 /** Float return of one unit of the start currency around the cycle (0 when a book side is empty). */
@@ -40,11 +73,15 @@ export function cycleReturnEstimate(c: TriCycle, top: TopOfBook): number {
   return r;
 }
 
-/** Ids of the cycles among `ids` whose estimate reaches `minReturn` - margin. */
-export function prefilterCycles(graph: TriGraph, top: TopOfBook, ids: Iterable<number>, minReturn: number, out: number[] = []): number[] {
+/**
+ * Ids of the cycles among `ids` whose estimate reaches `minReturn` - margin and, with `gates`,
+ * that pass the book-age and plausibility gates.
+ */
+export function prefilterCycles(graph: TriGraph, top: TopOfBook, ids: Iterable<number>, minReturn: number, out: number[] = [], gates?: PrefilterGates): number[] {
   const floor = minReturn - PREFILTER_MARGIN;
   for (const id of ids) {
-    if (cycleReturnEstimate(graph.cycles[id]!, top) >= floor) out.push(id);
+    const c = graph.cycles[id]!;
+    if (cycleReturnEstimate(c, top) >= floor && !(gates && failsPrefilterGates(c, top, gates))) out.push(id);
   }
   return out;
 }

@@ -53,6 +53,8 @@ export function* runScan(books: Iterable<OrderBook>, o: ScanOptions): Generator<
     config: o.config, markets: o.markets, fee: o.fee, thresholds: o.thresholds, clock: { now: () => now },
     log: createLogger('silent'), metrics: new QbotMetrics(), balances, totalCapitalUsd: o.totalCapitalUsd,
     ...(o.prefilterFloorPercent ? { prefilterFloorPercent: o.prefilterFloorPercent } : {}),
+    // A scan reports every candidate with the gate that stops it, stale and implausible included.
+    reportGated: true,
   });
   const s: ScanSummary = { books: 0, unknownBooks: 0, evaluated: 0, accepted: 0, taken: 0, prefiltered: 0, rejectedBy: {}, bestNetPercent: null };
   let best: Decimal | undefined;
