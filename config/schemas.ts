@@ -87,12 +87,23 @@ export const settingsSchema = z
     moneyManager: z.strictObject({
       driftLimitPercent: percentageString,
       balanceCheckIntervalMs: ms,
-      bnbReserve: z.strictObject({ minimumUsd: nonNegativeDecimalString, daysOfFeeSpend: z.number().int().min(1) }),
+      bnbReserve: z.strictObject({
+        minimumUsd: nonNegativeDecimalString,
+        daysOfFeeSpend: z.number().int().min(1),
+        /** The most one BNB top-up may spend, in USD (it comes out of the Q-bot's stablecoins on Binance). */
+        topUpMaxUsd: nonNegativeDecimalString.prefault('50'),
+      }),
+      /** Assets the money manager may move between exchanges (the rule moves stablecoins); others are reported, not moved. */
+      transferAssets: z.array(z.string().regex(/^[A-Z0-9]{2,10}$/, 'must be an upper-case asset code like "USDT"')).default(['USDT', 'USDC']),
+      /** Per-asset target weights across exchanges (relative, e.g. USD: kraken 2, coinbase 1); unset = equal over the venues that list it. */
+      targetWeights: z.record(z.string().regex(/^[A-Z0-9]{2,10}$/, 'must be an upper-case asset code like "USD"'), z.partialRecord(exchangeIdSchema, nonNegativeDecimalString)).default({}),
     }),
     transfers: z.strictObject({
       minimumUsd: positiveDecimalString,
       costTargetUsd: positiveDecimalString,
       costBudgetPercentOfAmount: percentageString,
+      /** Rule 25: transfer costs over the last 365 days may not pass this share of capital without an operator. */
+      yearlyCostBudgetPercentOfCapital: percentageString.prefault('0.5'),
       erc20MinimumUsd: positiveDecimalString,
       avalancheMaxFeeUsd: positiveDecimalString,
       approvalAboveUsd: positiveDecimalString,
