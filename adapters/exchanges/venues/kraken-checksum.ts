@@ -11,8 +11,16 @@ interface HoldingClient {
 type Level = ArrayLike<number>;
 type KrakenClient = Parameters<InstanceType<typeof ccxt.pro.kraken>['handleOrderBook']>[0];
 
-function decimalsOf(step: number | undefined): number {
-  if (step === undefined || !(step > 0)) return 8;
+/**
+ * The market's price or amount precision is not loaded: the checksum cannot be computed, so the
+ * book cannot be verified and is refused (guessing 8 decimals let any book through unverified).
+ */
+export class KrakenPrecisionUnknown extends ccxt.BadSymbol {
+  override readonly name = 'KrakenPrecisionUnknown';
+}
+
+function decimalsOf(step: number | undefined, what: string): number {
+  if (step === undefined || !(step > 0)) throw new KrakenPrecisionUnknown(what);
   // String(0.1) is "0.1" and String(1e-8) is "1e-8": Decimal reads both exactly.
   return new Decimal(String(step)).decimalPlaces();
 }
@@ -21,7 +29,10 @@ function field(x: number, decimals: number): string {
   return x.toFixed(decimals).replace('.', '').replace(/^0+/, '');
 }
 
-/** Kraken v2 book checksum: CRC32 of the top 10 asks then top 10 bids, "price qty" digits only. */
+/**
+ * Kraken v2 book checksum: CRC32 of the top 10 asks then top 10 bids, "price qty" digits only.
+ * Each side is cut at 10 on its own: a thin side has fewer lines, the other side keeps its 10.
+ */
 export function krakenChecksum(asks: ArrayLike<Level>, bids: ArrayLike<Level>, priceDecimals: number, qtyDecimals: number): number {
   let payload = '';
   for (const side of [asks, bids]) {
@@ -40,6 +51,25 @@ export function krakenChecksum(asks: ArrayLike<Level>, bids: ArrayLike<Level>, p
  */
 export class KrakenWithChecksum extends ccxt.pro.kraken {
   private readonly desynced = new Set<string>();
+  /** The depth each symbol was subscribed with (ccxt forgets it). */
+  private readonly depths = new Map<string, number>();
+  /** Set while a snapshot is handled: the depth its book must be created with. */
+  private snapshotDepth: number | undefined;
+
+  override async watchOrderBookForSymbols(symbols: string[], limit?: number, params: Record<string, unknown> = {}): ReturnType<InstanceType<typeof ccxt.pro.kraken>['watchOrderBookForSymbols']> {
+    // Kraken's default depth is 10.
+    for (const s of symbols) this.depths.set(s, limit ?? 10);
+    return super.watchOrderBookForSymbols(symbols, limit, params);
+  }
+
+  /**
+   * ccxt sizes a snapshot's book to its ask count and then cuts the bids to match: a thin market
+   * (fewer asks than the depth) loses bids, fails a correct checksum and would resync forever.
+   * A snapshot's book gets the subscribed depth (or its longer side) instead.
+   */
+  override orderBook(snapshot = {}, depth?: number): ReturnType<InstanceType<typeof ccxt.pro.kraken>['orderBook']> {
+    return super.orderBook(snapshot, this.snapshotDepth ?? depth);
+  }
 
   override handleOrderBook(client: KrakenClient, message: Record<string, unknown>): void {
     const first = (Array.isArray(message.data) ? message.data[0] : undefined) as Record<string, unknown> | undefined;
@@ -56,34 +86,45 @@ export class KrakenWithChecksum extends ccxt.pro.kraken {
       held.push([result, hash]);
       return result;
     };
+    if (isSnapshot) {
+      const side = (k: string): number => (Array.isArray(first?.[k]) ? (first[k] as unknown[]).length : 0);
+      this.snapshotDepth = Math.max(this.depths.get(symbol) ?? 10, side('asks'), side('bids'));
+    }
     try {
       super.handleOrderBook(client, message);
     } finally {
       c.resolve = original;
+      this.snapshotDepth = undefined;
     }
     const expected = typeof first?.checksum === 'number' ? first.checksum : undefined;
-    const ok = expected === undefined || this.checksumMatches(symbol, expected);
+    let failure: Error | undefined;
+    try {
+      if (expected !== undefined && !this.checksumMatches(symbol, expected)) failure = new ccxt.ChecksumError(`kraken ${symbol}: book checksum mismatch (a message was lost)`);
+    } catch (e) {
+      failure = e as Error;
+    }
     for (const [result, hash] of held) {
-      if (ok) {
+      if (!failure) {
         original.call(c, result, hash);
         continue;
       }
       this.desynced.add(symbol);
       delete this.orderbooks[symbol];
       if (hash) delete c.subscriptions[hash];
-      c.reject(new ccxt.ChecksumError(`kraken ${symbol}: book checksum mismatch (a message was lost)`), hash);
+      c.reject(failure, hash);
     }
   }
 
+  /** Throws KrakenPrecisionUnknown when the market or its precision is not loaded. */
   private checksumMatches(symbol: string, expected: number): boolean {
     const book = this.orderbooks[symbol];
+    if (!book) return true;
     const market = this.markets?.[symbol];
-    if (!book || !market) return true;
     const got = krakenChecksum(
       book.asks as unknown as ArrayLike<Level>,
       book.bids as unknown as ArrayLike<Level>,
-      decimalsOf(market.precision?.price),
-      decimalsOf(market.precision?.amount),
+      decimalsOf(market?.precision?.price, `kraken ${symbol}: price precision not loaded, the book checksum cannot be verified`),
+      decimalsOf(market?.precision?.amount, `kraken ${symbol}: amount precision not loaded, the book checksum cannot be verified`),
     );
     return got === expected >>> 0;
   }
