@@ -112,6 +112,13 @@ export function createAbotActivities(deps: AbotActivityDeps) {
       return { free: s(free) };
     },
 
+    /** What the exchange really holds free of a coin (read before acting on a position); null when unreadable. */
+    async abotHolding(input: { coin: string; exchange: ExchangeId }): Promise<{ free: string | null; reason?: string }> {
+      const b = await venueOf(deps, input.exchange).account.balances();
+      if (!('assets' in b)) return { free: null, reason: b.reason };
+      return { free: s(b.assets[input.coin]?.free ?? ZERO) };
+    },
+
     /** Sells the position on its exchange and books the realised PnL against its cost basis. */
     async abotSell(input: { key: string; coin: string; exchange: ExchangeId; amount: string; costUsd: string }): Promise<SaleResult> {
       const known = bookedOutcome<SaleResult>(deps, input.key);

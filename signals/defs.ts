@@ -236,6 +236,12 @@ export interface AbotView {
   /** Recent outcomes, newest last: what was done or refused and why. */
   recent: Array<{ id: string; action: string; coin: string; done: boolean; message: string }>;
   queued: number;
+  /**
+   * Positions the exchange held less of than the A-bot remembered when it went to act (newest
+   * last): it acted on the exchange's figure. More on the exchange is not a difference: other
+   * bots may hold the same coin there.
+   */
+  reconciliation?: Array<{ coin: string; exchange: string; believed: string; actual: string; difference: string; at: string }>;
 }
 export const slotsQuery = defineQuery<AbotView>('slots');
 

@@ -1,4 +1,4 @@
-import { allHandlersFinished, condition, continueAsNew, proxyActivities, setHandler, sleep, workflowInfo } from '@temporalio/workflow';
+import { allHandlersFinished, condition, continueAsNew, patched, proxyActivities, setHandler, sleep, workflowInfo } from '@temporalio/workflow';
 import {
   abotOrderSignal, abotOrderUpdate, botActivateSignal, botDeactivateSignal, slotsQuery,
   type AbotOrderRequest, type AbotOrderResult, type AbotView, type BotActivation,
@@ -13,6 +13,7 @@ export interface AbotState {
   slots: Slot[]; active: boolean; mode: TradingMode | null; percent: string; seq: number;
   queue: Array<AbotOrderRequest & { seatWarmer?: boolean }>; seen: string[];
   recent: AbotView['recent']; realisedPnlUsd: string; rewardsUsd: string;
+  reconciliation?: NonNullable<AbotView['reconciliation']>;
 }
 export interface AbotInput {
   slots: number; rules: SeatWarmerRules; universe: string[]; keepSignalPositionsOnGold: boolean;
@@ -55,6 +56,7 @@ export async function abotWorkflow(input: AbotInput): Promise<void> {
   setHandler(slotsQuery, (): AbotView => ({
     active: s.active, mode: s.mode, percent: s.percent, slots: s.slots.map(slotView), realisedPnlUsd: s.realisedPnlUsd, rewardsUsd: s.rewardsUsd,
     recent: [...s.recent], queued: s.queue.length,
+    ...(s.reconciliation ? { reconciliation: [...s.reconciliation] } : {}),
   }));
 
   const add = (a: string, b: string) => new Decimal(a).plus(new Decimal(b)).toFixed();
@@ -73,7 +75,29 @@ export async function abotWorkflow(input: AbotInput): Promise<void> {
       await waitFree.abotUnbonded({ key, coin: p.coin, exchange: p.stake.exchange, amount: p.stake.amount });
       p.stake = null;
     }
-    const sale = await acts.abotSell({ key: `${key}:sell`, coin: p.coin, exchange: p.exchange, amount, costUsd: p.costUsd });
+    let costUsd = p.costUsd;
+    if (patched('abot-reconcile-with-exchange')) {
+      // Act on what the exchange really holds: after a restart memory may claim coins that are gone.
+      const h = await acts.abotHolding({ coin: p.coin, exchange: p.exchange });
+      const believed = new Decimal(amount);
+      if (h.free !== null && new Decimal(h.free).lt(believed)) {
+        const actual = new Decimal(h.free);
+        s.reconciliation = keepLast([...(s.reconciliation ?? []), {
+          coin: p.coin, exchange: p.exchange, believed: believed.toFixed(), actual: actual.toFixed(), difference: actual.minus(believed).toFixed(), at: new Date(Date.now()).toISOString(),
+        }], 20);
+        await acts.abotRecord({ key: `${key}:reconcile`, what: 'abot-reconcile', details: { coin: p.coin, exchange: p.exchange, believed: believed.toFixed(), actual: actual.toFixed() } });
+        costUsd = new Decimal(costUsd).times(actual).div(believed).toFixed();
+        amount = actual.toFixed();
+        p.amount = amount;
+        p.costUsd = costUsd;
+        if (actual.isZero()) {
+          s.slots[i] = null;
+          maintain = true;
+          return { done: true, message: `nothing to sell: ${p.exchange} holds no ${p.coin} (the A-bot remembered ${believed.toFixed()}); slot freed` };
+        }
+      }
+    }
+    const sale = await acts.abotSell({ key: `${key}:sell`, coin: p.coin, exchange: p.exchange, amount, costUsd });
     if (sale.trade.status !== 'confirmed') { p.closing = false; return { done: false, message: `sell refused: ${sale.trade.reason}` }; }
     s.slots[i] = null;
     s.realisedPnlUsd = add(s.realisedPnlUsd, sale.realisedPnlUsd ?? '0');
