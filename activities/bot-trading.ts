@@ -12,6 +12,7 @@ import { LedgerKeyConflictError, type Ledger, type LedgerEntry } from '../ports/
 import type { Staking } from '../ports/staking';
 import type { Confirmed, Trading } from '../ports/trading';
 import { decision, orderFilled } from '../adapters/persistence/ledger-entries';
+import { configError } from './failures';
 
 /**
  * What the A-bot, G-bot and sweep activities trade through: one entry per exchange with its
@@ -171,7 +172,8 @@ export async function sellBest(deps: BotTradingDeps, req: { key: string; asset: 
 
 export function venueOf(deps: BotTradingDeps, exchange: ExchangeId): BotVenue {
   const v = deps.venues.find((x) => x.exchange === exchange);
-  if (!v) throw new Error(`no venue ${exchange} is wired`);
+  // A venue the workflow names but this worker lacks is a deployment problem: retrying cannot fix it.
+  if (!v) throw configError(`no venue ${exchange} is wired on this worker (exchanges.enabled and the worker's venues differ)`);
   return v;
 }
 

@@ -1,6 +1,7 @@
 import { allHandlersFinished, condition, continueAsNew, setHandler, workflowInfo } from '@temporalio/workflow';
 import { abotAlertSignal, abotInboxQuery, takeAbotAlertsUpdate, type AbotAlert, type AbotInboxView } from '../signals/defs';
 import { keepLast } from '../domain/mode';
+import { describeRun } from './activity-policy';
 
 const SEEN_IDS_CAP = 500;
 
@@ -56,6 +57,7 @@ export async function abotInboxWorkflow(input: AbotInboxInput = {}): Promise<voi
     duplicatesIgnored: s.duplicatesIgnored,
   }));
 
+  describeRun({ state: 'A-bot alert inbox' });
   const shouldRoll = () =>
     workflowInfo().continueAsNewSuggested || (input.maxHistoryEvents !== undefined && workflowInfo().historyLength >= input.maxHistoryEvents);
   await condition(shouldRoll);

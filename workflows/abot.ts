@@ -1,4 +1,5 @@
 import { allHandlersFinished, condition, continueAsNew, patched, proxyActivities, setHandler, sleep, workflowInfo } from '@temporalio/workflow';
+import { boundedActivities, describeRun } from './activity-policy';
 import {
   abotOrderSignal, abotOrderUpdate, botActivateSignal, botDeactivateSignal, slotsQuery,
   type AbotOrderRequest, type AbotOrderResult, type AbotView, type BotActivation,
@@ -20,9 +21,9 @@ export interface AbotInput {
   maxHistoryEvents?: number; state?: AbotState;
 }
 
-const retry = { initialInterval: '1 second', maximumInterval: '1 minute' } as const;
-const acts = proxyActivities<AbotActivities>({ startToCloseTimeout: '1 minute', retry });
-const waitFree = proxyActivities<AbotActivities>({ startToCloseTimeout: '30 seconds', retry: { initialInterval: '1 minute', backoffCoefficient: 1 } });
+const acts = proxyActivities<AbotActivities>(boundedActivities({ startToClose: '1 minute', scheduleToClose: '1 hour' }));
+// Polls once a minute until the unstaked coins are free; no unbonding period we use comes near a week.
+const waitFree = proxyActivities<AbotActivities>(boundedActivities({ startToClose: '30 seconds', scheduleToClose: '7 days', initialInterval: '1 minute', backoffCoefficient: 1 }));
 
 /** The A-bot (id `abot`): six slots, signal buys and sells, staking, seat warmers. Logic in domain/abot. */
 export async function abotWorkflow(input: AbotInput): Promise<void> {
@@ -47,9 +48,11 @@ export async function abotWorkflow(input: AbotInput): Promise<void> {
     if (r.action !== 'buy' && r.action !== 'sell') throw new Error('action must be buy or sell');
     if (!input.universe.includes(r.coin)) throw new Error(`${r.coin} is not in the A-bot universe (${input.universe.join(', ')})`);
   } });
-  const flip = (a: BotActivation, active: boolean) => {
+  const flip = async (a: BotActivation, active: boolean) => {
     s.active = active; s.mode = a.mode; s.percent = active ? a.percent : '0'; maintain = true;
-    void acts.abotRecord({ key: `abot:flip:${a.flipId}:${active ? 'on' : 'off'}`, what: 'abot-activation', details: { ...a, active } });
+    const written = acts.abotRecord({ key: `abot:flip:${a.flipId}:${active ? 'on' : 'off'}`, what: 'abot-activation', details: { ...a, active } });
+    // Awaited, so allHandlersFinished covers it and continue-as-new cannot drop the ledger write.
+    if (patched('await-handler-ledger-writes')) await written;
   };
   setHandler(botActivateSignal, (a) => flip(a, true));
   setHandler(botDeactivateSignal, (a) => flip(a, false));
@@ -153,12 +156,16 @@ export async function abotWorkflow(input: AbotInput): Promise<void> {
 
   const shouldRoll = () => workflowInfo().continueAsNewSuggested || (input.maxHistoryEvents !== undefined && workflowInfo().historyLength >= input.maxHistoryEvents);
   for (;;) {
+    describeRun({ mode: s.mode ?? 'none', state: `${s.active ? 'active' : 'inactive'}, ${s.slots.filter((x) => x !== null).length}/${s.slots.length} slots` });
     await condition(() => s.queue.length > 0 || maintain || shouldRoll());
     const r = s.queue.shift();
     if (r) {
       const res = r.action === 'buy' ? await buy(r) : await sellSignal(r);
       note(r.requestId, r.action, r.coin, res);
-      if (!res.done) void acts.abotRecord({ key: `abot:${r.requestId}:refused`, what: 'abot-refused', details: { ...r, reason: res.message } });
+      if (!res.done) {
+        const written = acts.abotRecord({ key: `abot:${r.requestId}:refused`, what: 'abot-refused', details: { ...r, reason: res.message } });
+        if (patched('await-refusal-ledger-write')) await written;
+      }
       maintain = true;
     } else if (maintain) await runMaintenance();
     else if (closing.size === 0) {

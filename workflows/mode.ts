@@ -1,7 +1,8 @@
 import {
-  allHandlersFinished, ApplicationFailure, condition, continueAsNew, log, proxyActivities, setHandler, uuid4, workflowInfo,
+  allHandlersFinished, ApplicationFailure, condition, continueAsNew, log, proxyActivities, setHandler, TimeoutFailure, uuid4, workflowInfo,
 } from '@temporalio/workflow';
 import { patched } from '@temporalio/workflow';
+import { boundedActivities, describeRun } from './activity-policy';
 import {
   HOTPATH_TASK_QUEUE, macroSignal, modeQuery, setModeUpdate,
   type HotpathControlActivities, type MacroAlert, type ModeView, type SetModeRequest,
@@ -13,10 +14,12 @@ import { HISTORY_CAP, IGNORED_CAP, initialModeState, SEEN_IDS_CAP, type ModeStat
 
 export type { ModeState, ModeWorkflowInput } from './mode-types';
 
-// Retries are unbounded on purpose: a flip waits for a hot path that is down rather than half-apply.
-const retry = { initialInterval: '1 second', maximumInterval: '30 seconds' } as const;
-const acts = proxyActivities<ModeActivities>({ startToCloseTimeout: '30 seconds', retry });
-const hotpath = proxyActivities<HotpathControlActivities>({ taskQueue: HOTPATH_TASK_QUEUE, startToCloseTimeout: '10 seconds', retry });
+// Ledger writes get an hour of retries (a flip should not half-apply over a short outage); a
+// mis-deployment ("not registered") or bad input fails at once.
+const acts = proxyActivities<ModeActivities>(boundedActivities({ startToClose: '30 seconds', scheduleToClose: '1 hour', maximumInterval: '30 seconds' }));
+// The push to a hot path is a shortcut: every hot path also reads the mode on start and watches it
+// (workers/hotpath-link.ts), so a flip does not wait for a hot path that is down.
+const hotpath = proxyActivities<HotpathControlActivities>(boundedActivities({ taskQueue: HOTPATH_TASK_QUEUE, startToClose: '10 seconds', scheduleToClose: '1 minute', maximumInterval: '10 seconds' }));
 
 /**
  * The BTC/GOLD mode lifecycle (id `mode`). Handlers only judge and queue; the main loop alone runs
@@ -104,7 +107,13 @@ export async function modeWorkflow(input: ModeWorkflowInput): Promise<void> {
     const transitions = flipTransitions(input.allocationPercent[from], to);
     // Bots losing their capital stop before the hot path gets the new split; the others follow it.
     for (const t of transitions.filter((x) => x.state === 'inactive')) await acts.recordBotTransition({ flipId, mode: f.to, ...t });
-    await hotpath.applyAllocation({ mode: f.to, allocationPercent: to, flipId });
+    try {
+      await hotpath.applyAllocation({ mode: f.to, allocationPercent: to, flipId });
+    } catch (err) {
+      // No hot path took the push within the minute: they pick the mode up by watching it.
+      if (!(err instanceof Error && err.cause instanceof TimeoutFailure)) throw err;
+      log.warn('no hot path took the allocation push; hot paths apply it from the mode they watch', { flipId, mode: f.to });
+    }
     for (const t of transitions.filter((x) => x.state === 'active')) await acts.recordBotTransition({ flipId, mode: f.to, ...t });
     const { reason, source, firedAt } = f.alert;
     await acts.recordModeFlip({ flipId, from, to: f.to, reason, source, firedAt, allocationPercent: to });
@@ -117,11 +126,13 @@ export async function modeWorkflow(input: ModeWorkflowInput): Promise<void> {
   const shouldRoll = () =>
     workflowInfo().continueAsNewSuggested || (input.maxHistoryEvents !== undefined && workflowInfo().historyLength >= input.maxHistoryEvents);
 
+  describeRun({ mode: s.mode, state: 'steady' });
   for (;;) {
     await condition(() => s.pending.length > 0 || shouldRoll());
     const next = s.pending[0];
     if (next) {
       current = next;
+      describeRun({ mode: s.mode, state: `flipping to ${next.to}` });
       try {
         await runFlip(next);
         outcomes.set(next.seq, null);
@@ -133,6 +144,7 @@ export async function modeWorkflow(input: ModeWorkflowInput): Promise<void> {
       }
       s.pending.shift();
       current = null;
+      describeRun({ mode: s.mode, state: 'steady' });
       continue;
     }
     await condition(allHandlersFinished);

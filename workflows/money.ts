@@ -9,6 +9,7 @@ import { bnbReserve, bnbTopUp, inExchangeConversions, reviewBalances, type Holdi
 import type { MoneyActivities } from '../activities/money';
 import type { ConversionActivities } from '../activities/money-conversion';
 import { rebalanceWorkflow } from './rebalance';
+import { boundedActivities, describeRun } from './activity-policy';
 
 const EVENTS_CAP = 50;
 
@@ -42,7 +43,7 @@ export interface MoneyInput {
   state?: MoneyState;
 }
 
-const acts = proxyActivities<MoneyActivities & ConversionActivities>({ startToCloseTimeout: '1 minute', retry: { initialInterval: '1 second', maximumInterval: '1 minute' } });
+const acts = proxyActivities<MoneyActivities & ConversionActivities>(boundedActivities({ startToClose: '1 minute', scheduleToClose: '30 minutes' }));
 
 /**
  * The money manager (id `money`): every interval (or on `reviewMoney`) reads every balance, values
@@ -177,6 +178,8 @@ export async function moneyWorkflow(input: MoneyInput): Promise<void> {
     workflowInfo().continueAsNewSuggested || (input.maxHistoryEvents !== undefined && workflowInfo().historyLength >= input.maxHistoryEvents);
 
   for (;;) {
+    const running = Object.keys(s.view.running);
+    describeRun({ state: running.length ? `rebalancing ${running.join(', ')}` : 'watching drift' });
     if (reviewRequested) {
       reviewRequested = false;
       try {

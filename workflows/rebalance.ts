@@ -3,6 +3,7 @@ import { approveRebalanceUpdate, rebalanceQuery, rejectRebalanceUpdate, type Reb
 import { Decimal } from '../domain/money/decimal';
 import type { ExchangeId } from '../domain/market';
 import type { MoneyActivities } from '../activities/money';
+import { boundedActivities, describeRun } from './activity-policy';
 
 export interface RebalanceInput {
   rebalanceId: string;
@@ -30,6 +31,7 @@ export async function rebalanceWorkflow(input: RebalanceInput): Promise<Rebalanc
   const move = (state: RebalanceState, note?: string) => {
     view.state = state;
     view.history.push({ state, at: new Date().toISOString(), ...(note ? { note } : {}) });
+    describeRun({ asset: input.asset, amount: input.amount, state: `${state} ${input.from} -> ${input.to}` });
   };
   move('planning');
   let decision: { approved: boolean; by: string; reason?: string } | undefined;
@@ -49,12 +51,10 @@ export async function rebalanceWorkflow(input: RebalanceInput): Promise<Rebalanc
     return { ...view };
   }, { validator: (r) => { mustAwait(); if (!r?.by || !r.reason?.trim()) throw new Error('a rejection needs who (by) and a reason'); } });
 
-  const quick = proxyActivities<MoneyActivities>({ startToCloseTimeout: '1 minute', retry: { initialInterval: '1 second', maximumInterval: '30 seconds', maximumAttempts: 10 } });
-  const follow = proxyActivities<MoneyActivities>({
-    startToCloseTimeout: input.depositTimeoutMs + 120_000,
-    heartbeatTimeout: '1 minute',
-    retry: { initialInterval: '1 second', maximumInterval: '30 seconds', maximumAttempts: 20 },
-  });
+  const quick = proxyActivities<MoneyActivities>(boundedActivities({ startToClose: '1 minute', maximumInterval: '30 seconds', maximumAttempts: 10 }));
+  const follow = proxyActivities<MoneyActivities>(boundedActivities({
+    startToClose: input.depositTimeoutMs + 120_000, heartbeatTimeout: '1 minute', maximumInterval: '30 seconds', maximumAttempts: 20,
+  }));
 
   const finish = async (state: RebalanceState, reason: string): Promise<RebalanceView> => {
     view.reason = reason;

@@ -4,6 +4,7 @@ import { Decimal } from '../domain/money/decimal';
 import { judgeSweep, monthKey } from '../domain/sweep';
 import type { SweepActivities } from '../activities/sweep';
 import type { GbotActivities } from '../activities/gbot';
+import { boundedActivities, describeRun } from './activity-policy';
 
 export interface SweepInput {
   month: string;
@@ -12,9 +13,8 @@ export interface SweepInput {
   maxPerCalendarMonth: number;
 }
 
-const retry = { initialInterval: '1 second', maximumInterval: '1 minute' } as const;
-const sweepActs = proxyActivities<SweepActivities>({ startToCloseTimeout: '30 seconds', retry });
-const gold = proxyActivities<GbotActivities>({ startToCloseTimeout: '1 minute', retry });
+const sweepActs = proxyActivities<SweepActivities>(boundedActivities({ startToClose: '30 seconds', maximumAttempts: 10 }));
+const gold = proxyActivities<GbotActivities>(boundedActivities({ startToClose: '1 minute', maximumAttempts: 10 }));
 
 /**
  * The monthly sweep (id `sweep-YYYY-MM`): 15 % of the realised profit since the last sweep, as
@@ -24,8 +24,10 @@ const gold = proxyActivities<GbotActivities>({ startToCloseTimeout: '1 minute', 
 export async function sweepWorkflow(input: SweepInput): Promise<SweepView> {
   const view: SweepView = { month: input.month, state: 'checking', message: 'checking the rules' };
   setHandler(sweepQuery, () => ({ ...view }));
+  describeRun({ asset: 'PAXG', state: `checking ${input.month}` });
   const refuse = async (reason: string): Promise<never> => {
     Object.assign(view, { state: 'refused', message: reason });
+    describeRun({ asset: 'PAXG', state: `refused: ${reason}` });
     await sweepActs.sweepRecord({ month: input.month, what: `refused:${workflowInfo().runId}`, details: { reason } });
     throw ApplicationFailure.nonRetryable(reason, 'SweepRefused');
   };
@@ -59,6 +61,7 @@ export async function sweepWorkflow(input: SweepInput): Promise<SweepView> {
   } catch {
     // No G-bot running: the ledger has the transfer; its `gold` view just will not include it.
   }
+  describeRun({ asset: 'PAXG', amount: c.amount, state: 'done' });
   Object.assign(view, { state: 'done', message: `swept ${c.amount} PAXG (${amountUsd} USD) to the cold wallet${c.paper ? ' (paper)' : ''}` });
   return { ...view };
 }
