@@ -18,7 +18,12 @@ export type RejectionCode =
   | 'DUPLICATE_CLIENT_ID'
   | 'UNKNOWN_OUTCOME'
   | 'NO_FILL'
-  | 'EXCHANGE_REJECTED';
+  | 'EXCHANGE_REJECTED'
+  // Refused by the capital guard before the exchange was called (domain/capital):
+  | 'INSUFFICIENT_UNRESERVED'
+  | 'OWNED_BY_OTHER_BOT'
+  | 'OVER_BUDGET'
+  | 'NO_USD_PRICE';
 
 export interface Rejected {
   status: 'rejected';

@@ -1,0 +1,162 @@
+import { Decimal, ZERO } from '../../domain/money/decimal';
+import { ownsHoldings, spendOf, type Budgets, type ConsumerId } from '../../domain/capital';
+import type { CapitalStore, HoldingChange, Move } from '../persistence/capital-sqlite';
+import type { Account, Balances } from '../../ports/account';
+import type { Clock } from '../../ports/clock';
+import type { Funding, WithdrawalRequest, WithdrawalSubmitted } from '../../ports/funding';
+import { rejected, type Rejected } from '../../ports/outcomes';
+import type { Staking } from '../../ports/staking';
+import type { Confirmed, OrderOutcome, OrderRequest, Trading } from '../../ports/trading';
+
+export interface CapitalGuardDeps {
+  store: CapitalStore;
+  clock: Clock;
+  /** A reservation whose holder died before the outcome frees itself after this long. */
+  reservationTtlMs: number;
+  /**
+   * A venue's balances are read at most this often for the check; what guarded orders and
+   * withdrawals moved since the read is applied on top (0: read before every check).
+   */
+  balanceMaxAgeMs: number;
+  /** Budgets per consumer from the mode in force (the caller caches as it sees fit). */
+  budgets: () => Promise<Budgets>;
+  usdPrice: (asset: string) => Decimal | undefined;
+  log?: { warn: (obj: object, msg: string) => void };
+}
+
+/** Which consumer an order belongs to: fixed per port, or read from the request (the Q-bot's two strategies). */
+export type ConsumerOf<R> = ConsumerId | ((req: R) => ConsumerId);
+
+/**
+ * The edge where orders and withdrawals leave: every Trading/Funding port a consumer gets is
+ * wrapped here. Before the exchange is called, the spend is reserved durably (CapitalStore) or
+ * refused with a typed rejection (INSUFFICIENT_UNRESERVED, OWNED_BY_OTHER_BOT, OVER_BUDGET,
+ * NO_USD_PRICE); after the typed outcome the reservation is settled (what moved is recorded and
+ * the owning bot's holding follows) or released. An outcome that may have executed
+ * (UNKNOWN_OUTCOME, a throw) keeps its reservation until it expires.
+ */
+export class CapitalGuard {
+  private readonly snapshots = new Map<string, Balances>();
+
+  constructor(private readonly deps: CapitalGuardDeps) {
+    // Restart reconciliation: reservations of crashed processes are past their expiry.
+    const stale = deps.store.expire(deps.clock.now());
+    if (stale.length) deps.log?.warn({ expired: stale.map((r) => r.key) }, 'capital: reservations of a crashed process expired');
+  }
+
+  trading(inner: Trading, account: Account, consumer: ConsumerOf<OrderRequest>): Trading {
+    return {
+      exchange: inner.exchange,
+      placeOrder: (req) => this.placeOrder(inner, account, typeof consumer === 'function' ? consumer(req) : consumer, req),
+      cancelOrder: (symbol, orderId) => inner.cancelOrder(symbol, orderId),
+      fetchOrderByClientId: (symbol, id) => inner.fetchOrderByClientId(symbol, id),
+    };
+  }
+
+  funding(inner: Funding, account: Account, consumer: ConsumerOf<WithdrawalRequest>): Funding {
+    return {
+      exchange: inner.exchange,
+      networks: (asset) => inner.networks(asset),
+      depositAddress: (asset, network) => inner.depositAddress(asset, network),
+      withdraw: (req) => this.withdraw(inner, account, typeof consumer === 'function' ? consumer(req) : consumer, req),
+      withdrawalStatus: (id) => inner.withdrawalStatus(id),
+      depositStatus: (q) => inner.depositStatus(q),
+    };
+  }
+
+  /** Staked coins leave the free balance: the owner's holding follows, so others are not starved by it. */
+  staking(inner: Staking, consumer: ConsumerId): Staking {
+    const track = (direction: 'stake' | 'unstake') => async (productId: string, amount: Decimal, key: string) => {
+      const r = await inner[direction](productId, amount, key);
+      if (r.status === 'confirmed' && ownsHoldings(consumer)) {
+        this.deps.store.stake({ key, owner: consumer, venue: inner.exchange, asset: r.asset, amount: r.amount, direction, now: this.deps.clock.now() });
+      }
+      return r;
+    };
+    return { exchange: inner.exchange, products: (a) => inner.products(a), positions: () => inner.positions(), stake: track('stake'), unstake: track('unstake') };
+  }
+
+  private async placeOrder(inner: Trading, account: Account, consumer: ConsumerId, req: OrderRequest): Promise<OrderOutcome> {
+    const spend = spendOf(req);
+    // Without a client order id the reservation has no key to settle by: the guard gives one.
+    const key = req.clientOrderId ?? `cap-${consumer}-${this.deps.clock.now()}-${Math.floor(performance.now() * 1000)}`;
+    const refuse = (r: Rejected): OrderOutcome => ({ ...r, clientOrderId: key });
+    if ('error' in spend) return refuse(rejected('INVALID_ORDER', spend.error));
+    const verdict = await this.reserve(account, { key, consumer, venue: inner.exchange, asset: spend.asset, amount: spend.amount });
+    if (verdict) return refuse(verdict);
+    let outcome: OrderOutcome;
+    try {
+      outcome = await inner.placeOrder({ ...req, clientOrderId: key });
+    } catch (err) {
+      this.deps.log?.warn({ key, err: (err as Error).message }, 'capital: order threw; its reservation stays until it expires');
+      throw err;
+    }
+    const now = this.deps.clock.now();
+    if (outcome.status === 'rejected') {
+      if (outcome.code !== 'UNKNOWN_OUTCOME') this.deps.store.release(key, now);
+      return outcome;
+    }
+    this.deps.store.settle(key, { venue: inner.exchange, now, ...this.orderEffects(consumer, req, spend.amount, outcome) });
+    return outcome;
+  }
+
+  private orderEffects(consumer: ConsumerId, req: OrderRequest, reserved: Decimal, o: Confirmed): { moves: Move[]; holding?: HoldingChange } {
+    const [base, quote] = req.symbol.split('/') as [string, string];
+    const buy = req.side === 'buy';
+    const feeIn = (c: string) => o.fees.filter((f) => f.currency === c).reduce((a, f) => a.plus(f.amount), ZERO);
+    // A resting order keeps the rest of its spend locked on the exchange: count all of it as gone.
+    const spent = o.orderStatus === 'open' ? reserved : buy ? o.cost : o.filled;
+    const moves: Move[] = [
+      { asset: buy ? quote : base, delta: spent.negated() },
+      { asset: buy ? base : quote, delta: buy ? o.filled : o.cost },
+      ...o.fees.filter((f) => f.currency !== base && f.currency !== quote).map((f) => ({ asset: f.currency, delta: f.amount.negated() })),
+      ...[base, quote].map((c) => ({ asset: c, delta: feeIn(c).negated() })),
+    ];
+    if (!ownsHoldings(consumer) || o.filled.isZero()) return { moves };
+    if (!buy) return { moves, holding: { owner: consumer, asset: base, op: 'reduce', amount: o.filled } };
+    const got = Decimal.max(ZERO, o.filled.minus(feeIn(base)));
+    const costUsd = o.cost.plus(feeIn(quote)).times(this.deps.usdPrice(quote) ?? ZERO);
+    return { moves, holding: { owner: consumer, asset: base, op: 'add', amount: got, costUsd } };
+  }
+
+  private async withdraw(inner: Funding, account: Account, consumer: ConsumerId, req: WithdrawalRequest): Promise<WithdrawalSubmitted | Rejected> {
+    // Withdrawal keys live in their own namespace beside client order ids.
+    const key = `withdraw:${req.idempotencyKey}`;
+    const verdict = await this.reserve(account, { key, consumer, venue: inner.exchange, asset: req.asset, amount: req.amount });
+    if (verdict) return verdict;
+    const r = await inner.withdraw(req);
+    const now = this.deps.clock.now();
+    if (r.status === 'rejected') {
+      if (r.code !== 'UNKNOWN_OUTCOME') this.deps.store.release(key, now);
+      return r;
+    }
+    this.deps.store.settle(key, {
+      venue: inner.exchange, now, moves: [{ asset: req.asset, delta: req.amount.negated() }],
+      ...(ownsHoldings(consumer) ? { holding: { owner: consumer, asset: req.asset, op: 'reduce' as const, amount: req.amount } } : {}),
+    });
+    return r;
+  }
+
+  /** Reserves, or answers the typed refusal (undefined: reserved, or a retry of a known key). */
+  private async reserve(account: Account, req: { key: string; consumer: ConsumerId; venue: string; asset: string; amount: Decimal }): Promise<Rejected | undefined> {
+    if (!req.amount.gt(ZERO)) return rejected('INVALID_ORDER', `${req.consumer}: nothing to spend (${req.amount.toFixed()} ${req.asset})`);
+    const balances = await this.balances(account);
+    if ('status' in balances) return rejected(balances.code, `capital check could not read ${req.venue} balances: ${balances.reason}`, balances.retryable);
+    const now = this.deps.clock.now();
+    const budgets = await this.deps.budgets();
+    const r = this.deps.store.reserve(req, {
+      balance: { free: balances.assets[req.asset]?.free ?? ZERO, at: balances.at },
+      budgetUsd: budgets[req.consumer], usdPrice: this.deps.usdPrice(req.asset), now, ttlMs: this.deps.reservationTtlMs,
+    });
+    if (r.status !== 'refused') return undefined;
+    return rejected(r.reason === 'KEY_CONFLICT' ? 'DUPLICATE_CLIENT_ID' : r.reason, r.detail);
+  }
+
+  private async balances(account: Account): Promise<Balances | Rejected> {
+    const known = this.snapshots.get(account.exchange);
+    if (known && this.deps.clock.now() - known.at < this.deps.balanceMaxAgeMs) return known;
+    const b = await account.balances();
+    if ('assets' in b) this.snapshots.set(account.exchange, b);
+    return b;
+  }
+}
