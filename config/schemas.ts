@@ -72,6 +72,8 @@ export const settingsSchema = z
         highRangeRatio: positiveDecimalString,
       }),
       stablecoinPegBandPercent: percentageString,
+      /** A depeg trip holds until the stable has been back in band this long (no flicker on in-band minutes). */
+      depegGuard: z.strictObject({ recoverAfterMs: ms }).default({ recoverAfterMs: 1_800_000 }),
       rebalanceCostPerTradePercent: percentageString,
       singleLeg: z.strictObject({
         policy: z.enum(['unwind', 'hedge', 'hold']),

@@ -1,6 +1,6 @@
 import { ZERO, type Decimal } from '../domain/money/decimal';
 import {
-  bookGate, convertAtBooks, depeggedStables, evaluateCross, lockGate, type CrossEvaluation, type GateRejection,
+  bookGate, convertAtBooks, DepegGuard, evaluateCross, lockGate, type CrossEvaluation, type GateRejection,
   type MarketBook, type PegReading,
 } from '../domain/arbitrage';
 import type { CachedBook } from './book-cache';
@@ -15,6 +15,9 @@ export interface CrossScanResult {
 
 /** Float slack for the prefilter (see tri-prefilter): far above double rounding error. */
 const MARGIN = 1e-9;
+
+/** The depeg guard reads the books at least this often while they move, evaluated or not (its memory needs the readings). */
+const GUARD_EVERY_MS = 1_000;
 
 /**
  * Event-driven cross-exchange scanner over BTC/ETH/SOL x USD/USDT/USDC on every venue. A book
@@ -36,8 +39,12 @@ export class CrossScanner {
   /** Best top-of-book conversion rate "FROM>TO" over all venues, before fees: an upper bound. */
   private readonly rates = new Map<string, number>();
   private stable: StableState | undefined;
+  /** The depeg guard, with its memory of trips (qbot.depegGuard.recoverAfterMs). */
+  readonly depegGuard: DepegGuard;
+  private guardReadAt = Number.NEGATIVE_INFINITY;
 
   constructor(private readonly deps: ScanDeps) {
+    this.depegGuard = new DepegGuard({ stables: deps.config.stablecoins, bandPercent: deps.config.pegBandPercent, recoverAfterMs: deps.config.depegRecoverAfterMs });
     const { arbitrageAssets, quoteCurrencies } = deps.config;
     for (const m of deps.cache.markets()) {
       if (!arbitrageAssets.includes(m.base) || !quoteCurrencies.includes(m.quote) || !m.active) continue;
@@ -85,6 +92,9 @@ export class CrossScanner {
     if (this.stableKeys.has(key)) this.onStableBook();
     const s = this.slots.get(key);
     if (s === undefined) return { evaluated: [], prefiltered: 0 };
+    // X/STABLE against X/USD is a view of the stable's value: the guard must read it again.
+    this.stable = undefined;
+    if (this.deps.now() - this.guardReadAt >= GUARD_EVERY_MS) this.stable = this.stableState();
     this.bid[s] = entry.book.bids[0]?.price.toNumber() ?? 0;
     this.ask[s] = entry.book.asks[0]?.price.toNumber() ?? 0;
     const ctx = this.deps.thresholds.current('cross', entry.market.base);
@@ -131,15 +141,24 @@ export class CrossScanner {
     return out;
   }
 
+  /**
+   * Stable books for conversions, and the guard's verdict from every view: the stable books and
+   * the live cross markets (their X/STABLE against X/USD on one venue).
+   */
   private stableState(): StableState {
-    const stables = this.deps.config.stablecoins;
     const books: MarketBook[] = [];
     for (const key of this.stableKeys) {
       const [ex, symbol] = key.split(':') as [string, string];
       const e = this.deps.cache.get(ex, symbol);
       if (e && e.state === 'live') books.push(e);
     }
-    return { books, depegged: depeggedStables(stables, books, this.deps.config.pegBandPercent) };
+    const views = books.slice();
+    for (const m of this.markets) {
+      const e = this.deps.cache.get(m.exchange, m.symbol);
+      if (e && e.state === 'live') views.push(e);
+    }
+    this.guardReadAt = this.deps.now();
+    return { books, depegged: this.depegGuard.observe(views, this.guardReadAt) };
   }
 
   private evaluate(b: number, s: number, threshold: Decimal, depthMultiple: Decimal, stable: StableState): CrossEvaluation {

@@ -19,6 +19,8 @@ export interface QbotConfig {
   qbotPercent: Record<TradingMode, Decimal>;
   initialMode: TradingMode;
   pegBandPercent: Decimal;
+  /** A depeg trip holds until the stable has been back in band this long. */
+  depegRecoverAfterMs: number;
   rebalanceCostPercent: Decimal;
   singleLeg: { policy: SingleLegPolicy; maxLossPercent: Decimal };
   killSwitch: { maxDailyLossUsd: Decimal; maxConsecutiveFailures: number };
@@ -54,6 +56,7 @@ export function qbotConfigFrom(cfg: AppConfig, latencyMode: LatencyMode = cfg.en
     qbotPercent: { BTC: alloc.BTC.qbot, GOLD: alloc.GOLD.qbot },
     initialMode: cfg.settings.modes.initialMode,
     pegBandPercent: q.stablecoinPegBandPercent,
+    depegRecoverAfterMs: q.depegGuard.recoverAfterMs,
     rebalanceCostPercent: q.rebalanceCostPerTradePercent,
     singleLeg: { policy: q.singleLeg.policy, maxLossPercent: q.singleLeg.maxUnwindLossPercent },
     killSwitch: q.killSwitch,

@@ -101,7 +101,8 @@ export function evaluateCross(i: CrossInput): CrossEvaluation {
   const { buy, sell, params: p } = i;
   for (const q of [buy.market.quote, sell.market.quote]) {
     const d = i.depegged.get(q);
-    if (d) return emptyEvaluation(i, reject('STABLE_DEPEG', { stable: q, deviation: pct(d.deviationPercent, 3), band: 'exceeded', source: d.source }));
+    if (d?.status === 'no-view') return emptyEvaluation(i, reject('STABLE_NO_VIEW', { stable: q, peg: d.peg }));
+    if (d) return emptyEvaluation(i, reject('STABLE_DEPEG', { stable: q, deviation: pct(d.deviationPercent, 3), band: d.status ?? 'exceeded', source: d.source }));
   }
   if (i.capitalUsd.lte(ZERO)) return emptyEvaluation(i, reject('NO_CAPITAL', { capitalUsd: i.capitalUsd }));
   const feeBuy = i.fee(buy.market.exchange, buy.market.symbol, 'buy');

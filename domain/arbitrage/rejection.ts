@@ -16,6 +16,7 @@ export type GateCode =
   | 'BOOK_UNSORTED'
   | 'MARKET_INACTIVE'
   | 'STABLE_DEPEG'
+  | 'STABLE_NO_VIEW'
   | 'NO_CONVERSION'
   | 'NO_CAPITAL'
   | 'INSUFFICIENT_BALANCE'

@@ -12,9 +12,19 @@ export interface MarketBook {
 export interface PegReading {
   stable: string;
   peg: string;
-  /** |price - 1| in percent, the worst over the venues that quote it. */
+  /** |price - 1| in percent, the worst over every view of every venue. */
   deviationPercent: Decimal;
-  /** The book that gave the worst reading ("kraken:USDT/USD"). */
+  /** The view that gave the worst reading ("kraken:USDT/USD", "kraken:BTC/USD÷BTC/USDC"). */
+  source: string;
+  /** Why the stable is refused: beyond the band now, back in band but held, or no view at all. */
+  status?: PegStatus;
+}
+
+export type PegStatus = 'exceeded' | 'recovering' | 'no-view';
+
+/** One price of a stable in its peg, and the books it was read from. */
+export interface PegView {
+  price: Decimal;
   source: string;
 }
 
@@ -23,24 +33,58 @@ function mid(b: MarketBook): Decimal | undefined {
 }
 
 /**
- * How far a stablecoin trades from its peg, read from live books: STABLE/PEG directly, or
- * PEG/STABLE inverted. Takes the worst venue: a depeg seen anywhere is a reason to stop.
- * Undefined when no venue quotes the pair (then cross-quote trades find no conversion anyway).
+ * Every price of a stablecoin in its peg that the books give: STABLE/PEG (or PEG/STABLE
+ * inverted) on each venue, and, on each venue that quotes one asset in both, what X/PEG against
+ * X/STABLE implies (BTC/USD 60000 and BTC/USDC 62500 on the same venue: 1 USDC = 0.96 USD). The
+ * venue's own cross-quote books are where a depeg shows first and where a cross-quote trade
+ * would be priced, so they are views as good as the stable's own book. One pass, O(books).
+ */
+export function pegViews(stable: string, peg: string, books: Iterable<MarketBook>): PegView[] {
+  const views: PegView[] = [];
+  const bridges = new Map<string, { inPeg?: [Decimal, string]; inStable?: [Decimal, string] }>();
+  for (const b of books) {
+    const { base, quote, exchange, symbol } = b.market;
+    if (base === stable && quote === peg) {
+      const m = mid(b);
+      if (m && m.gt(ZERO)) views.push({ price: m, source: `${exchange}:${symbol}` });
+    } else if (base === peg && quote === stable) {
+      const m = mid(b);
+      if (m && m.gt(ZERO)) views.push({ price: ONE.div(m), source: `${exchange}:${symbol}` });
+    } else if (quote === peg || quote === stable) {
+      const m = mid(b);
+      if (!m || !m.gt(ZERO)) continue;
+      const key = `${exchange}:${base}`;
+      const e = bridges.get(key) ?? {};
+      if (quote === peg) e.inPeg = [m, symbol];
+      else e.inStable = [m, symbol];
+      bridges.set(key, e);
+    }
+  }
+  for (const [key, e] of bridges) {
+    if (!e.inPeg || !e.inStable) continue;
+    views.push({ price: e.inPeg[0].div(e.inStable[0]), source: `${key.split(':')[0]}:${e.inPeg[1]}÷${e.inStable[1]}` });
+  }
+  return views;
+}
+
+/**
+ * How far a stablecoin trades from its peg: the worst of every view (see pegViews). A depeg seen
+ * anywhere is a reason to stop. Undefined when no book gives a view.
  */
 export function pegDeviation(stable: string, peg: string, books: Iterable<MarketBook>): PegReading | undefined {
   let worst: PegReading | undefined;
-  for (const b of books) {
-    const { base, quote } = b.market;
-    let price: Decimal | undefined;
-    if (base === stable && quote === peg) price = mid(b);
-    else if (base === peg && quote === stable) price = mid(b)?.pow(-1);
-    if (!price || price.lte(ZERO)) continue;
-    const deviationPercent = price.minus(ONE).abs().times(100);
-    if (!worst || deviationPercent.gt(worst.deviationPercent)) {
-      worst = { stable, peg, deviationPercent, source: `${b.market.exchange}:${b.market.symbol}` };
-    }
+  for (const v of pegViews(stable, peg, books)) {
+    const deviationPercent = v.price.minus(ONE).abs().times(100);
+    if (!worst || deviationPercent.gt(worst.deviationPercent)) worst = { stable, peg, deviationPercent, source: v.source };
   }
   return worst;
+}
+
+/** The most pessimistic (lowest) value of a stable in its peg over every view; undefined with none. */
+export function pessimisticPegValue(stable: string, peg: string, books: Iterable<MarketBook>): Decimal | undefined {
+  let low: Decimal | undefined;
+  for (const v of pegViews(stable, peg, books)) if (!low || v.price.lt(low)) low = v.price;
+  return low;
 }
 
 /** The stables beyond the band, with their readings (for the STABLE_DEPEG figures). */
@@ -56,6 +100,58 @@ export function depeggedStables(
     if (r && r.deviationPercent.gt(bandPercent)) out.set(stable, r);
   }
   return out;
+}
+
+export interface DepegGuardOptions {
+  /** stable -> the currency it tracks (coins.stablecoins). */
+  stables: Record<string, string>;
+  bandPercent: Decimal;
+  /** A trip holds until the stable has been back in band this long (qbot.depegGuard.recoverAfterMs). */
+  recoverAfterMs: number;
+}
+
+/**
+ * The depeg guard with memory. A stable beyond the band trips it; the trip holds until the stable
+ * has been back in band for `recoverAfterMs` (a depeg wobbles in and out of the band for hours:
+ * trading its in-band minutes is trading the depeg). A stable no book gives a view of is refused
+ * too (never assumed at par), without a trip: that is missing data, not a depeg. Pure: the caller
+ * passes its clock.
+ */
+export class DepegGuard {
+  private readonly tripped = new Map<string, { lastOutAt: number; worst: PegReading }>();
+  /** Trips since start (a trip that is held counts once). */
+  trips = 0;
+
+  constructor(private readonly o: DepegGuardOptions) {}
+
+  /** Reads every view, updates the trips, and returns the stables to refuse now with their reason. */
+  observe(books: Iterable<MarketBook>, now: number): Map<string, PegReading> {
+    const list = Array.isArray(books) ? (books as MarketBook[]) : [...books];
+    const out = new Map<string, PegReading>();
+    for (const [stable, peg] of Object.entries(this.o.stables)) {
+      const r = pegDeviation(stable, peg, list);
+      const trip = this.tripped.get(stable);
+      if (r && r.deviationPercent.gt(this.o.bandPercent)) {
+        if (!trip) this.trips += 1;
+        const worst = trip && trip.worst.deviationPercent.gt(r.deviationPercent) ? trip.worst : r;
+        this.tripped.set(stable, { lastOutAt: now, worst });
+        out.set(stable, { ...r, status: 'exceeded' });
+        continue;
+      }
+      if (trip && now - trip.lastOutAt < this.o.recoverAfterMs) {
+        out.set(stable, r ? { ...r, status: 'recovering' } : { stable, peg, deviationPercent: ZERO, source: 'none', status: 'recovering' });
+        continue;
+      }
+      if (trip) this.tripped.delete(stable);
+      if (!r) out.set(stable, { stable, peg, deviationPercent: ZERO, source: 'none', status: 'no-view' });
+    }
+    return out;
+  }
+
+  /** When the trip of a stable was last out of band (undefined: not tripped). */
+  lastOutOfBand(stable: string): number | undefined {
+    return this.tripped.get(stable)?.lastOutAt;
+  }
 }
 
 export interface Conversion {

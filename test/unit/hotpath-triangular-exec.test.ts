@@ -16,11 +16,13 @@ const mk = (symbol: string, step: string): Market => {
   const [base, quote] = symbol.split('/') as [string, string];
   return { exchange: 'binance', symbol, base, quote, id: symbol, amountStep: d(step), priceTick: d('0.00000001'), minAmount: d(step), minNotional: d('0.0001'), takerFee: d('0.001'), makerFee: d('0.001'), active: true };
 };
-const MARKETS = [mk('BTC/USDT', '0.0001'), mk('SOL/BTC', '0.01'), mk('SOL/USDT', '0.01')];
+// A USDT/USD book on another venue: a stable with no view of its value is not traded (issue #14).
+const MARKETS = [mk('BTC/USDT', '0.0001'), mk('SOL/BTC', '0.01'), mk('SOL/USDT', '0.01'), { ...mk('USDT/USD', '0.01'), exchange: 'kraken' as const }];
 const book = (symbol: string, bids: Array<[string, string]>, asks: Array<[string, string]>): OrderBook => ({
   exchange: 'binance', symbol, receivedAt: T0, bids: bids.map(([p, a]) => ({ price: d(p), amount: d(a) })), asks: asks.map(([p, a]) => ({ price: d(p), amount: d(a) })),
 });
 const BOOKS = [
+  { ...book('USDT/USD', [['0.9999', '100000']], [['1.0001', '100000']]), exchange: 'kraken' as const },
   book('BTC/USDT', [['19990', '0.5']], [['20000', '0.5']]),
   book('SOL/BTC', [['0.000998', '1000']], [['0.001', '1000']]),
   book('SOL/USDT', [['20.5', '1000']], [['20.6', '1000']]),
