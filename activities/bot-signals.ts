@@ -1,7 +1,10 @@
 import type { Client } from '@temporalio/client';
 import type { Coins, Settings } from '../config/schemas';
 import type { BotName, TradingMode } from '../domain/allocation';
-import { ABOT_WORKFLOW_ID, botActivateSignal, botDeactivateSignal, GBOT_WORKFLOW_ID, ORCHESTRATOR_TASK_QUEUE, type BotActivation } from '../signals/defs';
+import {
+  ABOT_WORKFLOW_ID, abotOrderSignal, botActivateSignal, botDeactivateSignal, GBOT_WORKFLOW_ID, ORCHESTRATOR_TASK_QUEUE,
+  type AbotAlert, type AbotOrderRequest, type BotActivation,
+} from '../signals/defs';
 import type { AbotInput } from '../workflows/abot';
 import type { GbotInput } from '../workflows/gbot';
 
@@ -48,3 +51,35 @@ export async function signalBotTransition(
   }
   return true;
 }
+
+/** Where the A-bot inbox hands its alerts: the A-bot workflow's id, task queue and start input. */
+export interface AbotInboxDelivery {
+  client: Client;
+  abotInput: AbotInput;
+  taskQueue?: string;
+  abotWorkflowId?: string;
+}
+
+/**
+ * The inbox's one activity: hands alerts to the A-bot workflow as `abotOrder` signals, with start,
+ * so an A-bot that is not running yet starts (inactive, it refuses a buy with its reason rather
+ * than the alert waiting for months). The A-bot ignores a request id it has seen, so a retried
+ * delivery is harmless: delivery is at least once, the order exactly once.
+ */
+export function createAbotInboxActivities(o: AbotInboxDelivery) {
+  return {
+    async deliverAbotAlerts(input: { alerts: AbotAlert[] }): Promise<{ delivered: string[] }> {
+      const delivered: string[] = [];
+      for (const a of input.alerts) {
+        const order: AbotOrderRequest = { action: a.action, coin: a.ticker, requestId: a.alertId, source: a.source };
+        await o.client.workflow.signalWithStart('abotWorkflow', {
+          workflowId: o.abotWorkflowId ?? ABOT_WORKFLOW_ID, taskQueue: o.taskQueue ?? ORCHESTRATOR_TASK_QUEUE, args: [o.abotInput], signal: abotOrderSignal, signalArgs: [order],
+        });
+        delivered.push(a.alertId);
+      }
+      return { delivered };
+    },
+  };
+}
+
+export type AbotInboxActivities = ReturnType<typeof createAbotInboxActivities>;

@@ -93,6 +93,9 @@ export interface AbotInboxView {
   received: number;
   taken: number;
   duplicatesIgnored: number;
+  /** Failed deliveries to the A-bot in a row (the alerts stay pending), and the last reason. */
+  deliveryFailures?: number;
+  lastDeliveryError?: string | null;
 }
 
 export const abotAlertSignal = defineSignal<[AbotAlert]>('abotAlert');

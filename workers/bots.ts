@@ -9,7 +9,7 @@ import { GOLD_NETWORK, PAPER_NETWORKS } from './paper-networks';
 import { createAbotActivities } from '../activities/abot';
 import { createGbotActivities } from '../activities/gbot';
 import { createSweepActivities, modeFromTemporal } from '../activities/sweep';
-import { botWorkflowInputs, signalBotTransition } from '../activities/bot-signals';
+import { botWorkflowInputs, createAbotInboxActivities, signalBotTransition, type AbotInboxActivities } from '../activities/bot-signals';
 import type { BotTransitionInput } from '../activities/mode';
 import type { BotVenue } from '../activities/bot-trading';
 import type { Ledger } from '../ports/ledger';
@@ -20,7 +20,7 @@ import { MODE_WORKFLOW_ID, modeQuery } from '../signals/defs';
 
 /** The A-bot, G-bot and sweep activities over the system's venues. */
 export interface BotWiring {
-  activities: ReturnType<typeof createAbotActivities> & ReturnType<typeof createGbotActivities> & ReturnType<typeof createSweepActivities>;
+  activities: ReturnType<typeof createAbotActivities> & ReturnType<typeof createGbotActivities> & ReturnType<typeof createSweepActivities> & AbotInboxActivities;
   /** For the mode activities: hands each flip's transition to the A-bot / G-bot workflow. */
   onBotTransition: (t: BotTransitionInput) => Promise<boolean>;
 }
@@ -66,6 +66,8 @@ export function wireBots(o: { config: AppConfig; venues: BotVenue[]; ledger: Led
       ...createAbotActivities({ ...base, universe: [...coins.abotUniverse] }),
       ...createGbotActivities({ ...base, goldAsset: coins.goldAsset, goldNetwork: GOLD_NETWORK, ...(cold ? { coldWalletAddress: cold } : {}) }),
       ...createSweepActivities({ ledger: o.ledger, clock: o.clock, currentMode: modeFromTemporal(o.client) }),
+      // The abot-inbox hands alerts to the A-bot workflow through this process's client.
+      ...createAbotInboxActivities({ client: o.client, abotInput: inputs.abot }),
     },
     onBotTransition: (t) => signalBotTransition(o.client, t, inputs),
   };

@@ -1,9 +1,20 @@
-import { allHandlersFinished, condition, continueAsNew, setHandler, workflowInfo } from '@temporalio/workflow';
+import { allHandlersFinished, condition, continueAsNew, log, patched, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import { abotAlertSignal, abotInboxQuery, takeAbotAlertsUpdate, type AbotAlert, type AbotInboxView } from '../signals/defs';
 import { keepLast } from '../domain/mode';
+import type { AbotInboxActivities } from '../activities/bot-signals';
 import { describeRun } from './activity-policy';
 
 const SEEN_IDS_CAP = 500;
+/** Alerts handed over per delivery; pauses after a failed delivery double from 5 s up to 10 minutes. */
+const BATCH = 20;
+const FIRST_PAUSE_MS = 5_000;
+const MAX_PAUSE_MS = 10 * 60_000;
+
+// A few quick attempts, then the workflow's own durable back-off: the alerts stay pending and
+// visible (`lastDeliveryError`) instead of an activity retrying unseen for ever.
+const acts = proxyActivities<AbotInboxActivities>({
+  startToCloseTimeout: '30 seconds', retry: { initialInterval: '1 second', maximumInterval: '10 seconds', maximumAttempts: 5 },
+});
 
 export interface AbotInboxState {
   pending: AbotAlert[];
@@ -11,6 +22,9 @@ export interface AbotInboxState {
   received: number;
   taken: number;
   duplicatesIgnored: number;
+  /** Deliveries to the A-bot that failed in a row, and why the last one did. */
+  deliveryFailures?: number;
+  lastDeliveryError?: string | null;
 }
 
 export interface AbotInboxInput {
@@ -20,8 +34,10 @@ export interface AbotInboxInput {
 }
 
 /**
- * The A-bot's durable inbox (id `abot-inbox`): keeps TradingView's buy/sell alerts in arrival
- * order, without duplicates, until the A-bot workflow takes them with `takeAbotAlerts`.
+ * The A-bot's durable inbox (id `abot-inbox`): keeps TradingView's and operators' buy/sell alerts
+ * in arrival order, without duplicates, and hands them to the A-bot workflow as soon as they
+ * arrive (activity `deliverAbotAlerts`: signal-with-start `abotOrder`). An alert leaves the inbox
+ * only once the A-bot has it; `takeAbotAlerts` still lets an operator take them by hand.
  */
 export async function abotInboxWorkflow(input: AbotInboxInput = {}): Promise<void> {
   const s: AbotInboxState = input.state ?? { pending: [], seenAlertIds: [], received: 0, taken: 0, duplicatesIgnored: 0 };
@@ -55,12 +71,42 @@ export async function abotInboxWorkflow(input: AbotInboxInput = {}): Promise<voi
     received: s.received,
     taken: s.taken,
     duplicatesIgnored: s.duplicatesIgnored,
+    deliveryFailures: s.deliveryFailures ?? 0,
+    lastDeliveryError: s.lastDeliveryError ?? null,
   }));
+
+  /** Hands the oldest pending alerts to the A-bot; on failure they stay and the next try waits longer. */
+  async function deliver(): Promise<void> {
+    const batch = s.pending.slice(0, BATCH);
+    try {
+      const { delivered } = await acts.deliverAbotAlerts({ alerts: batch });
+      const done = new Set(delivered);
+      const before = s.pending.length;
+      // By id: an operator's takeAbotAlerts may have removed some meanwhile.
+      s.pending = s.pending.filter((a) => !done.has(a.alertId));
+      s.taken += before - s.pending.length;
+      s.deliveryFailures = 0;
+      s.lastDeliveryError = null;
+    } catch (err) {
+      s.deliveryFailures = (s.deliveryFailures ?? 0) + 1;
+      s.lastDeliveryError = err instanceof Error ? (err.cause instanceof Error ? err.cause.message : err.message) : String(err);
+      log.warn('A-bot alerts not delivered yet; they stay in the inbox', { pending: s.pending.length, error: s.lastDeliveryError });
+      const pause = Math.min(FIRST_PAUSE_MS * 2 ** Math.min(s.deliveryFailures - 1, 20), MAX_PAUSE_MS);
+      await condition(() => shouldRoll(), pause);
+    }
+  }
 
   describeRun({ state: 'A-bot alert inbox' });
   const shouldRoll = () =>
     workflowInfo().continueAsNewSuggested || (input.maxHistoryEvents !== undefined && workflowInfo().historyLength >= input.maxHistoryEvents);
-  await condition(shouldRoll);
+  for (;;) {
+    const changes = s.received + s.taken;
+    await condition(() => s.pending.length > 0 || shouldRoll());
+    if (shouldRoll()) break;
+    // Runs started before delivery existed replay without it, then deliver from their next change on.
+    if (patched('abot-inbox-delivers-to-abot')) await deliver();
+    else await condition(() => s.received + s.taken !== changes || shouldRoll());
+  }
   await condition(allHandlersFinished);
   await continueAsNew<typeof abotInboxWorkflow>({ ...input, state: s });
 }

@@ -106,10 +106,13 @@ export function planBuy(slots: readonly Slot[], coin: string, opts: { active: bo
 
 export type SellPlan = { kind: 'sell'; slot: number } | { kind: 'reject'; reason: string };
 
-/** A sell signal closes the signal position of that coin (a warmer of the same coin otherwise). */
+/**
+ * A sell signal closes the signal position of that coin; otherwise the oldest seat warmer of the
+ * coin (first in, first out, like every warmer sale).
+ */
 export function planSell(slots: readonly Slot[], coin: string): SellPlan {
   const bySignal = slots.findIndex((s) => s !== null && s.coin === coin && !s.seatWarmer);
-  const any = bySignal >= 0 ? bySignal : slots.findIndex((s) => s !== null && s.coin === coin);
+  const any = bySignal >= 0 ? bySignal : (seatWarmersOldestFirst(slots).find((i) => slots[i]?.coin === coin) ?? -1);
   if (any < 0) return { kind: 'reject', reason: `no slot holds ${coin}: nothing to sell` };
   return { kind: 'sell', slot: any };
 }
