@@ -51,9 +51,11 @@ export function createAbotActivities(deps: AbotActivityDeps) {
       return s(await portfolioUsd(deps));
     },
 
-    /** The highest-yield stakable coin of the universe for a seat warmer, or null. */
+    /** The highest-yield stakable coin of the universe that a venue trades, for a seat warmer, or null. */
     async abotSeatWarmerCoin(input: { held: string[] }): Promise<{ coin: string; apy: string } | null> {
-      const best = chooseSeatWarmer(await products(), deps.universe, input.held);
+      // Coins with an active market in a quote currency the bots pay with, on some wired venue.
+      const tradable = [...new Set(deps.venues.flatMap((v) => v.markets.filter((m) => m.active && deps.quoteCurrencies.includes(m.quote)).map((m) => m.base)))];
+      const best = chooseSeatWarmer(await products(), deps.universe, input.held, tradable);
       return best ? { coin: best.asset, apy: s(best.apy) } : null;
     },
 

@@ -15,8 +15,9 @@ export const envSchema = z
     LATENCY_MODE: latencyModeSchema.default('laptop'),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     QBOT_DATA_DIR: z.string().min(1).default('.data'),
-    TEMPORAL_ADDRESS: z.string().regex(/^[^\s:]+:\d{1,5}$/, 'must be host:port').default('127.0.0.1:7233'),
-    TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+    // Empty means unset (a `TEMPORAL_ADDRESS=` line left in .env), as for the connection itself.
+    TEMPORAL_ADDRESS: z.preprocess(emptyToUndefined, z.string().regex(/^[^\s:]+:\d{1,5}$/, 'must be host:port').default('127.0.0.1:7233')),
+    TEMPORAL_NAMESPACE: z.preprocess(emptyToUndefined, z.string().min(1).default('default')),
     WEBHOOK_PASSPHRASE: z.preprocess(emptyToUndefined, z.string().min(12, 'must be at least 12 characters').optional()),
     DASHBOARD_TOKEN: z.preprocess(emptyToUndefined, z.string().min(12, 'must be at least 12 characters').optional()),
     COLD_WALLET_ADDRESS: z.preprocess(

@@ -15,7 +15,11 @@ export interface TemporalConnectSettings {
  * default address. Every process (workers, receiver, `qbot`) connects through this one place.
  */
 export function temporalConnectSettings(env: NodeJS.ProcessEnv = process.env): TemporalConnectSettings {
-  const vars = Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => typeof e[1] === 'string'));
+  // An empty TEMPORAL_* variable (`TEMPORAL_API_KEY=` left in a .env) means unset: the SDK would
+  // otherwise turn TLS on for an empty key and fail later with a cryptic transport error.
+  const vars = Object.fromEntries(
+    Object.entries(env).filter((e): e is [string, string] => typeof e[1] === 'string' && !(e[0].startsWith('TEMPORAL_') && e[1].trim() === '')),
+  );
   const cfg = loadClientConnectConfig({ overrideEnvVars: vars });
   const opts = cfg.connectionOptions;
   return {

@@ -36,6 +36,8 @@ export interface TemporalDevServerOptions {
   /** Where the server's own output goes: the terminal, or kept for error messages only. */
   output?: 'inherit' | 'capture';
   readyTimeoutMs?: number;
+  /** The environment the child's allow-list is taken from (default process.env). */
+  env?: NodeJS.ProcessEnv;
 }
 
 export interface TemporalDevServer {
@@ -50,6 +52,24 @@ export interface TemporalDevServer {
 }
 
 const PROJECT_ROOT = path.resolve(__dirname, '..');
+
+/** Variables the Temporal server needs from us: where things are, locale and time zone. */
+const CHILD_ENV_NAMES = ['PATH', 'HOME', 'TMPDIR', 'TMP', 'TEMP', 'TZ', 'LANG', 'LANGUAGE', 'USER', 'LOGNAME', 'SYSTEMROOT'];
+const CHILD_ENV_PREFIXES = ['LC_', 'XDG_'];
+
+/**
+ * The environment of the dev server process: an allow-list, never the parent's whole environment,
+ * which holds the exchange keys, the webhook passphrase and the dashboard token (a child process
+ * has no use for them, and its crash dumps or /proc/<pid>/environ must not show them). TEMPORAL_*
+ * variables are left out too: the server is configured by its flags alone.
+ */
+export function devServerEnv(parent: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  const out: NodeJS.ProcessEnv = {};
+  for (const [k, v] of Object.entries(parent)) {
+    if (v !== undefined && (CHILD_ENV_NAMES.includes(k) || CHILD_ENV_PREFIXES.some((p) => k.startsWith(p)))) out[k] = v;
+  }
+  return out;
+}
 
 function parseAddress(address: string): { host: string; port: number } {
   const m = /^([^\s:]+):(\d{1,5})$/.exec(address);
@@ -137,7 +157,7 @@ export async function startTemporalDevServer(opts: TemporalDevServerOptions = {}
   for (const ns of opts.namespaces ?? []) args.push('--namespace', ns);
 
   const capture = (opts.output ?? 'capture') === 'capture';
-  const child = spawn(binary, args, { stdio: ['ignore', capture ? 'pipe' : 'inherit', capture ? 'pipe' : 'inherit'] });
+  const child = spawn(binary, args, { stdio: ['ignore', capture ? 'pipe' : 'inherit', capture ? 'pipe' : 'inherit'], env: devServerEnv(opts.env ?? process.env) });
   const lines: string[] = [];
   const keep = (chunk: Buffer) => {
     lines.push(...chunk.toString('utf8').split('\n').filter(Boolean));

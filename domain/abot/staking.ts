@@ -25,10 +25,12 @@ export function highestYield(options: readonly YieldOption[], filter: { asset?: 
 }
 
 /**
- * The seat warmer to buy: the highest-yield stakable coin of the universe, preferring one no slot
- * holds yet (a second slot of the same coin concentrates risk for no extra yield).
+ * The seat warmer to buy: the highest-yield stakable coin of the universe that some configured
+ * venue trades (`tradable`: a staking product for a coin nobody lists can never be bought),
+ * preferring one no slot holds yet (a second slot of the same coin concentrates risk for no extra
+ * yield).
  */
-export function chooseSeatWarmer(options: readonly YieldOption[], universe: readonly string[], held: readonly string[]): YieldOption | null {
-  const inUniverse = options.filter((o) => universe.includes(o.asset));
+export function chooseSeatWarmer(options: readonly YieldOption[], universe: readonly string[], held: readonly string[], tradable: readonly string[]): YieldOption | null {
+  const inUniverse = options.filter((o) => universe.includes(o.asset) && tradable.includes(o.asset));
   return highestYield(inUniverse.filter((o) => !held.includes(o.asset))) ?? highestYield(inUniverse);
 }

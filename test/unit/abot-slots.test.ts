@@ -134,10 +134,11 @@ describe('highest-yield staking choice', () => {
     expect(highestYield([y('kraken', 'ADA', '0.05', 9), y('binance', 'ADA', '0.05', 1)])!.exchange).toBe('binance');
   });
   it('seat warmer: highest yield in the universe, preferring a coin not yet held', () => {
-    expect(chooseSeatWarmer(opts, ['SOL', 'DOT', 'ETH'], [])!.asset).toBe('DOT');
-    expect(chooseSeatWarmer(opts, ['SOL', 'DOT', 'ETH'], ['DOT'])!.asset).toBe('SOL');
-    expect(chooseSeatWarmer(opts, ['DOT'], ['DOT'])!.asset).toBe('DOT');
-    expect(chooseSeatWarmer(opts, ['BTC'], [])).toBeNull();
+    const listed = ['SOL', 'DOT', 'ETH', 'BTC'];
+    expect(chooseSeatWarmer(opts, ['SOL', 'DOT', 'ETH'], [], listed)!.asset).toBe('DOT');
+    expect(chooseSeatWarmer(opts, ['SOL', 'DOT', 'ETH'], ['DOT'], listed)!.asset).toBe('SOL');
+    expect(chooseSeatWarmer(opts, ['DOT'], ['DOT'], listed)!.asset).toBe('DOT');
+    expect(chooseSeatWarmer(opts, ['BTC'], [], listed)).toBeNull();
   });
 });
 
