@@ -1,6 +1,9 @@
 import { Decimal } from '../../domain/money/decimal';
 import { baselineThresholdSource, DepegGuard, feesFromMarkets } from '../../domain/arbitrage';
-import { loadConfig } from '../../config/loader';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { loadConfig, validateConfig } from '../../config/loader';
 import { qbotConfigFrom } from '../../hotpath/qbot-config';
 import { BookCache } from '../../hotpath/book-cache';
 import { usdPrice } from '../../hotpath/valuation';
@@ -36,6 +39,16 @@ describe('the depeg guard holds a trip (settings: qbot.depegGuard.recoverAfterMs
   it('is configured with a default of 30 minutes', () => {
     expect(loadConfig({ env: {} }).settings.qbot.depegGuard.recoverAfterMs).toBe(30 * MIN);
     expect(base.depegRecoverAfterMs).toBe(30 * MIN);
+  });
+
+  it('refuses a recoverAfterMs that is not a positive whole number of milliseconds, naming the key', () => {
+    const settings = JSON.parse(fs.readFileSync(path.join(__dirname, '../../config/settings.json'), 'utf8')) as { qbot: Record<string, unknown> };
+    settings.qbot.depegGuard = { recoverAfterMs: -5 };
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'depeg-')), 'settings.json');
+    fs.writeFileSync(file, JSON.stringify(settings));
+    const r = validateConfig({ files: { settings: file }, env: {} });
+    expect(r.ok).toBe(false);
+    expect(JSON.stringify(r)).toContain('qbot.depegGuard.recoverAfterMs');
   });
 
   it('over a depeg-like minute sequence: one trip, held through the in-band minutes, released 30 min after the last out-of-band one', () => {
