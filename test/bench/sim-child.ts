@@ -25,37 +25,42 @@ const EXCHANGES: ExchangeId[] = ['binance', 'kraken', 'coinbase'];
 
 async function main(): Promise<void> {
   const send = (m: SimReply) => process.send!(m);
-  // The model ticks every 100 ms (the hot path sees the usual background traffic), except between
-  // a dislocation and its restore: a model tick right after it could replace the dislocated book
-  // before ccxt's watch loop reads it (ccxt hands over the latest state, not every update).
+  // The model ticks every 100 ms (the hot path sees the usual background traffic and its books
+  // stay fresh), except between a dislocation and its restore: a tick right after it could replace
+  // the dislocated book before ccxt's watch loop reads it (ccxt hands over the latest state). A
+  // tick that fell in that window is made up at the restore.
   const sim = await startSimulator({ port: 0, seed: 5, autoTick: false, dislocationRate: 0, exchanges: EXCHANGES });
-  let ticking: NodeJS.Timeout | undefined = setInterval(() => sim.control.step(), 100);
-  const pause = () => {
-    clearInterval(ticking);
-    ticking = undefined;
+  let held = false;
+  let lastStep = Date.now();
+  const step = () => {
+    sim.control.step();
+    lastStep = Date.now();
   };
+  const ticking = setInterval(() => held || step(), 100);
   const ccxtOptions = Object.fromEntries(EXCHANGES.map((e) => [e, sim.ccxtOptions(e)]));
   process.on('message', (m: SimRequest) => {
     try {
       if (m.type === 'close') {
-        pause();
+        clearInterval(ticking);
         void sim.close().then(() => process.exit(0));
         return;
       }
-      const k = sim.control.book('kraken', 'BTC/USDT');
       if (m.type === 'restore') {
+        held = false;
+        if (Date.now() - lastStep >= 100) step();
+        const k = sim.control.book('kraken', 'BTC/USDT');
         // Binance quotes Kraken's book again: nothing crossed, nothing to trade.
         sim.control.setBook('binance', 'BTC/USDT', k.bids, k.asks);
-        ticking ??= setInterval(() => sim.control.step(), 100);
         send({ type: 'restored', ask: k.asks[0]![0] });
         return;
       }
+      const k = sim.control.book('kraken', 'BTC/USDT');
       // 2 % through Kraken's touch, in the asked direction (directions alternate so paper
       // inventory flows back and forth).
       const p = new Decimal(m.down ? k.bids[0]![0] : k.asks[0]![0]).times(m.down ? '0.98' : '1.02').toDecimalPlaces(2);
       const bids: Array<[string, string]> = [[p.minus(0.5).toFixed(2), '1']];
       const asks: Array<[string, string]> = [[p.toFixed(2), '1']];
-      pause();
+      held = true;
       const t0 = process.hrtime.bigint();
       sim.control.setBook('binance', 'BTC/USDT', bids, asks);
       send({ type: 'dislocated', t0: t0.toString(), price: p.toFixed(2) });

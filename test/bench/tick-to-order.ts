@@ -32,13 +32,24 @@ async function until(ok: () => boolean, ms: number, what: string): Promise<void>
   }
 }
 
+async function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`tick-to-order: timed out waiting for ${what}`)), ms)));
+  try {
+    return await Promise.race([p, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** The simulator process and a request/reply helper over its IPC channel. */
 function forkSimulator(): Promise<{ child: ChildProcess; ask: (m: SimRequest) => Promise<SimReply>; ready: Extract<SimReply, { type: 'ready' }> }> {
   // Inherits tsx's loader from this process's execArgv.
   const child = fork(path.join(__dirname, 'sim-child.ts'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   let waiting: ((m: SimReply) => void) | undefined;
-  const ask = (m: SimRequest) => new Promise<SimReply>((resolve) => {
-    waiting = resolve;
+  const ask = (m: SimRequest) => new Promise<SimReply>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`tick-to-order: the simulator did not answer ${m.type}`)), 10_000);
+    waiting = (r) => (clearTimeout(timer), resolve(r));
     child.send(m);
   });
   return new Promise((resolve, reject) => {
@@ -66,6 +77,8 @@ export async function tickToOrder(samples: number): Promise<TickToOrder> {
   const cfg = loadConfig({ env: { LOG_LEVEL: 'silent', TRADING_MODE: 'paper', LATENCY_MODE: 'laptop' } });
   cfg.settings.qbot.cycleTimeMs = { cross: 1, triangular: 1 };
   cfg.settings.qbot.killSwitch = { maxDailyLossUsd: new Decimal('1000000'), maxConsecutiveFailures: 1_000_000 };
+  // ~10 samples a second send ~1,200 orders a minute: the REST budget would refuse most of them.
+  cfg.settings.latencyProfiles.laptop.restRequestsPerMinute = 1_000_000;
   const { child, ask, ready } = await forkSimulator();
   const sim = {
     port: ready.port, urls: ready.urls, ccxtOptions: (e: ExchangeId) => ready.ccxtOptions[e]!,
@@ -128,8 +141,9 @@ export async function tickToOrder(samples: number): Promise<TickToOrder> {
       }
       if (orderAt === undefined) missed += 1;
       else us.push(Number((orderAt as bigint) - t0) / 1000);
-      await hp.qbot.drain();
+      await within(hp.qbot.drain(), 10_000, 'the attempts in flight');
       await calm();
+      if ((i + 1) % 100 === 0) process.stderr.write(`tick-to-order: ${i + 1}/${samples} samples, ${missed} missed\n`);
       dislocatedAsk.clear();
     }
     obs.disconnect();
