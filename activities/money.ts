@@ -7,7 +7,9 @@ import {
   checkDestination, exchangeDepositAddress, planTransfer, transferDecisionToWire,
   type NetworkCatalogue, type TransferDecisionWire, type TransferRules, type TransferTarget,
 } from '../domain/transfer';
+import { judgeTransferCost, summarizeTransferCosts } from '../domain/money-manager/transfer-costs';
 import type { Account } from '../ports/account';
+import type { MarketData } from '../ports/market-data';
 import type { Clock } from '../ports/clock';
 import type { Funding } from '../ports/funding';
 import type { Ledger } from '../ports/ledger';
@@ -20,7 +22,8 @@ import type { Ledger } from '../ports/ledger';
  * retry because the Funding port never sends one idempotency key twice.
  */
 export interface MoneyActivityDeps {
-  venues: Partial<Record<ExchangeId, { account: Account; funding: Funding }>>;
+  /** `marketData` (its markets) tells which assets a venue lists; without it every asset counts as listed. */
+  venues: Partial<Record<ExchangeId, { account: Account; funding: Funding; marketData?: Pick<MarketData, 'markets'> }>>;
   ledger: Ledger;
   clock: Clock;
   catalogue: NetworkCatalogue;
@@ -72,6 +75,19 @@ export interface BalancesSnapshot {
   unread: Array<{ exchange: ExchangeId; reason: string }>;
 }
 
+/** Rule 25's standing, as decimal strings (USD; the average to cents, the percent to 4 places). */
+export interface TransferCostsWire {
+  rebalances: number;
+  totalUsd: string;
+  averageUsd?: string;
+  yearTotalUsd: string;
+  yearPercentOfCapital?: string;
+}
+
+export type CostJudgementWire =
+  | { ok: true; averageAfterUsd: string; yearAfterUsd: string }
+  | { ok: false; code: string; reason: string; averageAfterUsd: string; yearAfterUsd: string };
+
 export function createMoneyActivities(deps: MoneyActivityDeps) {
   const venue = (exchange: ExchangeId) => {
     const v = deps.venues[exchange];
@@ -102,6 +118,46 @@ export function createMoneyActivities(deps: MoneyActivityDeps) {
         .filter((f) => f.asset === 'BNB')
         .reduce((sum, f) => sum.plus(f.amount), parseDecimal('0'));
       return { bnbSpent: formatDecimal(spent), days: String(days) };
+    },
+
+    /**
+     * The assets each venue lists (bases and quotes of its markets): the money manager sets no
+     * target where an asset cannot be held (Binance.com has no USD). A venue without market data,
+     * or whose markets cannot be read now, is left out (the review then counts every asset as listed there).
+     */
+    async listedAssets(exchanges: ExchangeId[]): Promise<Partial<Record<ExchangeId, string[]>>> {
+      const out: Partial<Record<ExchangeId, string[]>> = {};
+      for (const exchange of exchanges) {
+        const md = deps.venues[exchange]?.marketData;
+        if (!md) continue;
+        try {
+          const markets = await md.markets();
+          out[exchange] = [...new Set(markets.flatMap((m) => [m.base, m.quote]))].sort();
+        } catch (err) {
+          deps.logger?.warn({ exchange, error: err instanceof Error ? err.message : String(err) }, 'markets unreadable: every asset counts as listed');
+        }
+      }
+      return out;
+    },
+
+    /** Rule 25's standing from the ledger: every transfer that left, its running average, the last 365 days. */
+    async rebalanceCosts(input: { capitalUsd?: string }): Promise<TransferCostsWire> {
+      const s = summarizeTransferCosts(deps.ledger.transferCosts(), deps.clock.now(), input.capitalUsd ? parseDecimal(input.capitalUsd) : undefined);
+      return {
+        rebalances: s.rebalances, totalUsd: formatDecimal(s.totalUsd), yearTotalUsd: formatDecimal(s.yearTotalUsd),
+        ...(s.averageUsd ? { averageUsd: formatDecimal(s.averageUsd.toDecimalPlaces(2)) } : {}),
+        ...(s.yearPercentOfCapital ? { yearPercentOfCapital: formatDecimal(s.yearPercentOfCapital.toDecimalPlaces(4)) } : {}),
+      };
+    },
+
+    /** Would this transfer's cost keep rule 25 (average per rebalance, yearly share of capital)? */
+    async judgeRebalanceCost(input: { costUsd: string; targetAverageUsd: string; yearlyPercentOfCapital: string; capitalUsd?: string }): Promise<CostJudgementWire> {
+      const standing = summarizeTransferCosts(deps.ledger.transferCosts(), deps.clock.now(), input.capitalUsd ? parseDecimal(input.capitalUsd) : undefined);
+      const j = judgeTransferCost(standing, parseDecimal(input.costUsd), {
+        targetAverageUsd: parseDecimal(input.targetAverageUsd), yearlyPercentOfCapital: parseDecimal(input.yearlyPercentOfCapital),
+      });
+      const figures = { averageAfterUsd: formatDecimal(j.averageAfterUsd.toDecimalPlaces(2)), yearAfterUsd: formatDecimal(j.yearAfterUsd) };
+      return j.ok ? { ok: true, ...figures } : { ok: false, code: j.code, reason: j.reason, ...figures };
     },
 
     /** USD prices as decimal strings; an asset left out has no price (the review says so). */

@@ -76,4 +76,9 @@ export interface Ledger {
   realisedPnlUsd(q?: { since?: number; until?: number }): Decimal;
   feesPaid(q?: { since?: number; exchange?: ExchangeId }): Array<{ exchange: string; asset: string; amount: Decimal }>;
   impliedBalances(): Array<{ exchange: string; asset: string; amount: Decimal }>;
+  /**
+   * What each transfer that left an exchange cost (rule 25): the `costUsd` of every rebalance
+   * decision whose money moved (completed, or stuck after sending), oldest first.
+   */
+  transferCosts(q?: { since?: number }): Array<{ at: number; correlationId: string; costUsd: Decimal }>;
 }

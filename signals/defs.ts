@@ -181,6 +181,14 @@ export interface MoneyView {
   problems: string[];
   /** The dynamic BNB reserve on Binance at the last review (decimal strings), when it could be sized. */
   bnb?: { balance: string; required: string; topUp: string; binding: 'fee-spend' | 'minimum' } | null;
+  /**
+   * Rule 25 from the ledger (USD, decimal strings): transfers that left, their running average
+   * per rebalance, the last 365 days' total and its percent of capital; with the targets.
+   */
+  costs?: {
+    rebalances: number; totalUsd: string; averageUsd?: string; yearTotalUsd: string; yearPercentOfCapital?: string;
+    targetAverageUsd: string; yearlyBudgetPercentOfCapital: string;
+  };
 }
 
 export const moneyQuery = defineQuery<MoneyView>('money');

@@ -20,11 +20,12 @@ export function wireMoney(o: { config: AppConfig; venues: BotVenue[]; marketData
   // The same book-mid valuation the bots use (stables at par; the depeg guard is the hot path's).
   const valuation = { venues: o.venues, ledger: o.ledger, clock: o.clock, quoteCurrencies: [...coins.quoteCurrencies] };
   const usdPrice = async (asset: string): Promise<Decimal | undefined> => usdPriceFromBooks(valuation, asset);
-  const money: Partial<Record<ExchangeId, { account: BotVenue['account']; funding: NonNullable<BotVenue['funding']> }>> = {};
+  const money: Partial<Record<ExchangeId, { account: BotVenue['account']; funding: NonNullable<BotVenue['funding']>; marketData?: MarketData }>> = {};
   const trade: Partial<Record<ExchangeId, { trading: BotVenue['trading']; marketData: MarketData }>> = {};
   for (const v of o.venues) {
-    if (v.funding) money[v.exchange] = { account: v.account, funding: v.funding };
     const md = o.marketData.get(v.exchange);
+    // The venue's markets tell the money manager which assets it lists (no USD target on Binance.com).
+    if (v.funding) money[v.exchange] = { account: v.account, funding: v.funding, ...(md ? { marketData: md } : {}) };
     if (md) trade[v.exchange] = { trading: v.trading, marketData: md };
   }
   return {
@@ -52,8 +53,18 @@ export function moneyWorkflowInput(config: AppConfig): MoneyInput {
       minUsd: settings.qbot.minTradeUsd.toFixed(),
     },
     ...(settings.exchanges.enabled.includes('binance')
-      ? { bnbReserve: { minimumUsd: settings.moneyManager.bnbReserve.minimumUsd.toFixed(), daysOfFeeSpend: settings.moneyManager.bnbReserve.daysOfFeeSpend } }
+      ? {
+          bnbReserve: {
+            minimumUsd: settings.moneyManager.bnbReserve.minimumUsd.toFixed(), daysOfFeeSpend: settings.moneyManager.bnbReserve.daysOfFeeSpend,
+            topUpMaxUsd: settings.moneyManager.bnbReserve.topUpMaxUsd.toFixed(),
+          },
+        }
       : {}),
+    transferAssets: [...settings.moneyManager.transferAssets],
+    targetWeights: Object.fromEntries(Object.entries(settings.moneyManager.targetWeights).map(([asset, w]) => [
+      asset, Object.fromEntries(Object.entries(w).map(([ex, x]) => [ex, x.toFixed()])),
+    ])),
+    costRule: { targetAverageUsd: settings.transfers.costTargetUsd.toFixed(), yearlyPercentOfCapital: settings.transfers.yearlyCostBudgetPercentOfCapital.toFixed() },
   };
 }
 

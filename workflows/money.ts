@@ -1,8 +1,8 @@
 import {
-  allHandlersFinished, condition, continueAsNew, log, ParentClosePolicy, proxyActivities, setHandler, startChild, workflowInfo,
+  allHandlersFinished, condition, continueAsNew, log, ParentClosePolicy, patched, proxyActivities, setHandler, startChild, workflowInfo,
 } from '@temporalio/workflow';
 import { moneyQuery, reviewMoneySignal, type MoneyView } from '../signals/defs';
-import { Decimal, ROUND_DOWN } from '../domain/money/decimal';
+import { Decimal, ROUND_DOWN, ROUND_UP } from '../domain/money/decimal';
 import { formatDecimal } from '../domain/money/format';
 import type { ExchangeId } from '../domain/market';
 import { bnbReserve, bnbTopUp, inExchangeConversions, reviewBalances, type HoldingsByExchange, type MoneyReview, type RebalancePlan } from '../domain/money-manager';
@@ -37,7 +37,13 @@ export interface MoneyInput {
    */
   conversions?: { interchangeable: string[]; bridges: string[]; minUsd: string };
   /** moneyManager.bnbReserve (decimal string, whole days); omitted when Binance is not used. */
-  bnbReserve?: { minimumUsd: string; daysOfFeeSpend: number };
+  bnbReserve?: { minimumUsd: string; daysOfFeeSpend: number; /** the most one top-up spends (USD); without it the shortfall is only reported */ topUpMaxUsd?: string };
+  /** moneyManager.targetWeights (decimal strings): per asset, exchange -> relative weight. */
+  targetWeights?: Record<string, Partial<Record<ExchangeId, string>>>;
+  /** moneyManager.transferAssets: only these are moved between exchanges; undefined = every inventory asset. */
+  transferAssets?: string[];
+  /** Rule 25: transfers.costTargetUsd and transfers.yearlyCostBudgetPercentOfCapital (decimal strings). */
+  costRule?: { targetAverageUsd: string; yearlyPercentOfCapital: string };
   /** Continue as new at this history length even before the server suggests it (tests, tuning). */
   maxHistoryEvents?: number;
   state?: MoneyState;
@@ -77,6 +83,7 @@ export async function moneyWorkflow(input: MoneyInput): Promise<void> {
         rebalanceId: workflowId, asset: plan.asset, amount: formatDecimal(amount), priceUsd: formatDecimal(price),
         from: plan.from, to: plan.to, approvalAboveUsd: input.approvalAboveUsd,
         approvalTimeoutMs: input.approvalTimeoutMs, depositTimeoutMs: input.depositTimeoutMs,
+        ...(input.costRule ? { costRule: { ...input.costRule, ...(s.view.totalUsd ? { capitalUsd: s.view.totalUsd } : {}) } } : {}),
       }],
     });
     s.view.running[plan.asset] = workflowId;
@@ -92,6 +99,8 @@ export async function moneyWorkflow(input: MoneyInput): Promise<void> {
   async function review(): Promise<void> {
     const snap = await acts.readBalances(input.exchanges);
     const prices = await acts.usdPrices(input.inventoryAssets);
+    // Targets only where a venue lists the asset (patched: older runs reviewed without asking).
+    const listed = patched('money-listed-assets') ? await acts.listedAssets(input.exchanges) : undefined;
     const holdings: HoldingsByExchange = {};
     for (const [ex, assets] of Object.entries(snap.holdings) as Array<[ExchangeId, Record<string, string>]>) {
       holdings[ex] = Object.fromEntries(Object.entries(assets).map(([a, v]) => [a, new Decimal(v)]));
@@ -108,11 +117,18 @@ export async function moneyWorkflow(input: MoneyInput): Promise<void> {
       inventoryAssets: input.inventoryAssets,
       enabledExchanges: read,
       driftLimitPercent: new Decimal(input.driftLimitPercent),
+      ...(listed ? { listed } : {}),
+      ...(input.targetWeights ? { weights: weightsOf(input.targetWeights) } : {}),
+      ...(input.transferAssets ? { transferAssets: input.transferAssets } : {}),
     });
     s.view.totalUsd = formatDecimal(r.valuation.totalUsd, 2);
     s.view.drifts = r.drifts.map((d) => ({ asset: d.asset, driftPercent: d.driftPercent.toFixed(2), exceedsLimit: d.exceedsLimit }));
     s.view.problems.push(...r.skipped.map((k) => `${k.asset}: ${k.reason}`));
-    await checkBnb(holdings.binance?.BNB);
+    if (input.costRule && patched('money-transfer-costs')) {
+      const c = await acts.rebalanceCosts(s.view.totalUsd ? { capitalUsd: s.view.totalUsd } : {});
+      s.view.costs = { ...c, targetAverageUsd: input.costRule.targetAverageUsd, yearlyBudgetPercentOfCapital: input.costRule.yearlyPercentOfCapital };
+    }
+    await checkBnb(holdings.binance?.BNB, holdings.binance ?? {});
     // Conversions first: they cost a spread, not a network fee and a wait. The next review
     // (requested at once) measures again and transfers only what drift is left.
     if (await convertFirst(r, prices)) {
@@ -152,8 +168,8 @@ export async function moneyWorkflow(input: MoneyInput): Promise<void> {
     return converted;
   }
 
-  /** Sizes the BNB fee reserve and notes a shortfall; buying BNB is left to an operator for now. */
-  async function checkBnb(balance: Decimal | undefined): Promise<void> {
+  /** Sizes the BNB fee reserve; a shortfall is bought back (topUpBnb) when a top-up budget is configured. */
+  async function checkBnb(balance: Decimal | undefined, binance: Record<string, Decimal>): Promise<void> {
     const rule = input.bnbReserve;
     if (!rule || !input.exchanges.includes('binance')) return;
     const price = (await acts.usdPrices(['BNB'])).BNB;
@@ -172,6 +188,33 @@ export async function moneyWorkflow(input: MoneyInput): Promise<void> {
     const topUp = bnbTopUp(held, reserve);
     s.view.bnb = { balance: formatDecimal(held), required: formatDecimal(reserve.requiredBnb, 8), topUp: formatDecimal(topUp, 8), binding: reserve.binding };
     if (topUp.gt(0)) note('BNB', `reserve short by ${formatDecimal(topUp, 8)} BNB (need ${formatDecimal(reserve.requiredBnb, 8)}, hold ${formatDecimal(held)})`);
+    if (topUp.gt(0) && rule.topUpMaxUsd !== undefined && patched('money-bnb-topup')) await topUpBnb(topUp, new Decimal(price), new Decimal(rule.topUpMaxUsd), binance);
+  }
+
+  /**
+   * Buys the BNB shortfall on Binance with the stablecoin the Q-bot holds most of there (the money
+   * manager's inventory is the Q-bot's), never more than topUpMaxUsd, as a conversion (IOC legs,
+   * each booked in the ledger under `bnb-topup-<n>`). 1 % over the shortfall pays the fee and
+   * slippage so the reserve is met, not missed by a hair.
+   */
+  async function topUpBnb(short: Decimal, price: Decimal, maxUsd: Decimal, binance: Record<string, Decimal>): Promise<void> {
+    const payable = (input.conversions?.interchangeable ?? ['USDT', 'USDC']).filter((a) => a !== 'USD' && binance[a]?.gt(0));
+    const payWith = payable.sort((a, b) => binance[b]!.comparedTo(binance[a]!))[0];
+    const spend = Decimal.min(short.times(price).times('1.01'), maxUsd).toDecimalPlaces(2, ROUND_UP);
+    if (!payWith || binance[payWith]!.lt(spend)) {
+      note('BNB', `top-up of ${formatDecimal(spend)} USD not possible: no stablecoin on binance covers it`);
+      return;
+    }
+    s.counter += 1;
+    const id = `bnb-topup-${s.counter}`;
+    const out = await acts.convertInExchange({
+      rebalanceId: id, exchange: 'binance', from: payWith, to: 'BNB', amount: formatDecimal(spend), toUsdPrice: formatDecimal(price), bridges: input.conversions?.bridges ?? [],
+    });
+    note('BNB', out.status === 'converted' ? `${id}: bought ${out.received} BNB for ${formatDecimal(spend)} ${payWith}` : `${id}: top-up refused: ${out.reason}`);
+  }
+
+  function weightsOf(w: NonNullable<MoneyInput['targetWeights']>): Record<string, Partial<Record<ExchangeId, Decimal>>> {
+    return Object.fromEntries(Object.entries(w).map(([asset, byEx]) => [asset, Object.fromEntries(Object.entries(byEx).map(([ex, x]) => [ex, new Decimal(x!)]))]));
   }
 
   const shouldRoll = () =>

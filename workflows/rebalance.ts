@@ -1,4 +1,4 @@
-import { ApplicationFailure, condition, log, proxyActivities, setHandler } from '@temporalio/workflow';
+import { ApplicationFailure, condition, log, patched, proxyActivities, setHandler } from '@temporalio/workflow';
 import { approveRebalanceUpdate, rebalanceQuery, rejectRebalanceUpdate, type RebalanceState, type RebalanceView } from '../signals/defs';
 import { Decimal } from '../domain/money/decimal';
 import type { ExchangeId } from '../domain/market';
@@ -17,6 +17,11 @@ export interface RebalanceInput {
   approvalAboveUsd: string;
   approvalTimeoutMs: number;
   depositTimeoutMs: number;
+  /**
+   * Rule 25 (decimal strings): a transfer that would push the average cost per rebalance over
+   * the target, or the last 365 days over their share of capital, waits for an operator.
+   */
+  costRule?: { targetAverageUsd: string; yearlyPercentOfCapital: string; capitalUsd?: string };
 }
 
 /**
@@ -68,8 +73,12 @@ export async function rebalanceWorkflow(input: RebalanceInput): Promise<Rebalanc
   if (plan.status === 'refused') return finish('refused', `${plan.code}: ${plan.reason}`);
   Object.assign(view, { network: plan.network, fee: plan.fee, costUsd: plan.costUsd });
 
-  if (new Decimal(plan.amountUsd).gt(new Decimal(input.approvalAboveUsd))) {
-    move('awaiting-approval', `$${plan.amountUsd} is above $${input.approvalAboveUsd}`);
+  // patched: runs started before the cost rule went straight on to the approval check.
+  const cost = input.costRule && patched('rebalance-cost-rule') ? await quick.judgeRebalanceCost({ costUsd: plan.costUsd, ...input.costRule }) : undefined;
+  const large = new Decimal(plan.amountUsd).gt(new Decimal(input.approvalAboveUsd));
+  if (large || (cost && !cost.ok)) {
+    const why = [large ? `$${plan.amountUsd} is above $${input.approvalAboveUsd}` : '', cost && !cost.ok ? `cost $${plan.costUsd} ${cost.reason}` : ''];
+    move('awaiting-approval', why.filter((x) => x).join('; '));
     const answered = await condition(() => decision !== undefined, input.approvalTimeoutMs);
     if (!answered) return finish('rejected', `no approval within ${Math.round(input.approvalTimeoutMs / 1000)} s`);
     if (!decision!.approved) return finish('rejected', `rejected by ${decision!.by}: ${decision!.reason}`);

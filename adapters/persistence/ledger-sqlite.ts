@@ -4,6 +4,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import type Database from 'better-sqlite3';
 import { Decimal, ZERO } from '../../domain/money/decimal';
 import type { ExchangeId } from '../../domain/market';
+import { parseDecimal } from '../../domain/money/parse';
 import { LedgerKeyConflictError, type Ledger, type LedgerEntry, type LedgerEntryKind, type LedgerKeyContent, type StoredLedgerEntry } from '../../ports/ledger';
 import { LEDGER_SCHEMA_VERSION, migrateLedger } from './ledger-schema';
 import { deltaRowSchema, pnlRowSchema, entryToRow, rowToEntry, type LedgerRow } from './ledger-rows';
@@ -144,6 +145,17 @@ export class SqliteLedger implements Ledger {
     const sums = new Map<string, Total>();
     addDeltas(sums, this.db.prepare(`SELECT id, exchange, asset, delta FROM entries ${where} AND asset IS NOT NULL`).all(params));
     return sorted(sums).map((t) => ({ ...t, amount: t.amount.negated() })).filter((t) => !t.amount.isZero());
+  }
+
+  transferCosts(q: { since?: number } = {}): Array<{ at: number; correlationId: string; costUsd: Decimal }> {
+    const { where, params } = whereClause({ kind: 'decision', since: q.since });
+    // Outcomes after which the withdrawal had left: its fee is spent whatever came of it.
+    const rows = this.db.prepare(
+      `SELECT at, correlation_id AS correlationId, json_extract(details, '$.costUsd') AS costUsd FROM entries ${where}
+       AND json_extract(details, '$.what') = 'rebalance' AND json_extract(details, '$.outcome') IN ('completed', 'stuck')
+       AND json_extract(details, '$.costUsd') IS NOT NULL ORDER BY id`,
+    ).all(params) as Array<{ at: number; correlationId: string; costUsd: unknown }>;
+    return rows.map((r) => ({ at: r.at, correlationId: r.correlationId, costUsd: parseDecimal(String(r.costUsd)) }));
   }
 
   /**

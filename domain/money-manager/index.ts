@@ -4,3 +4,4 @@ export * from './drift';
 export * from './review';
 export * from './bnb-reserve';
 export * from './in-exchange-conversions';
+export * from './transfer-costs';

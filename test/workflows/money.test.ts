@@ -156,6 +156,50 @@ describe('money manager workflow (real Temporal server, real ccxt adapters again
     });
   });
 
+  it('tops the BNB reserve up with the Q-bot\'s USDT on Binance, within topUpMaxUsd, booked in the ledger; shows rule 25 costs', async () => {
+    // 14 BNB of fees in the last day (more if the reserve test ran first): the reserve is short by far more than $50.
+    ledger.append([{ kind: 'fee', at: Date.now() - 3_600_000, exchange: 'binance', asset: 'BNB', delta: new Decimal('-14'), correlationId: 'bnb-topup-test', idempotencyKey: 'bnb-topup-test-fee' }]);
+    const bnbBefore = new Decimal(sim.control.balances('binance').BNB?.total ?? '0');
+    const usdtBefore = new Decimal(sim.control.balances('binance').USDT!.total);
+    const taskQueue = uniqueTaskQueue('money');
+    const w = await worker(taskQueue, async (asset) => (asset === 'BNB' ? new Decimal('600') : undefined));
+    await w.runUntil(async () => {
+      const input: MoneyInput = {
+        ...INPUT,
+        bnbReserve: { minimumUsd: '25', daysOfFeeSpend: 14, topUpMaxUsd: '50' },
+        conversions: { interchangeable: ['USDT', 'USDC', 'USD'], bridges: ['USDT', 'USDC', 'BTC'], minUsd: '20' },
+        costRule: { targetAverageUsd: '1', yearlyPercentOfCapital: '0.5' },
+      };
+      const h = await env.client.workflow.start(moneyWorkflow, { taskQueue, workflowId: `money-bnb-topup-${Date.now()}`, args: [input] });
+      try {
+        const v = await until('a BNB top-up', () => h.query(moneyQuery), (x) => x.events.some((e) => e.what.includes('bnb-topup')));
+        const topUp = v.events.find((e) => e.what.includes('bnb-topup'))!;
+        // short by far more than $50: the cap decides what is spent
+        expect(topUp.what).toMatch(/^bnb-topup-\d+: bought \d+(\.\d+)? BNB for 50 USDT$/);
+        const id = topUp.what.split(':')[0]!;
+        const legs = ledger.entries({ correlationId: id });
+        expect(legs.length).toBeGreaterThan(0);
+        expect(legs.every((e) => e.kind === 'conversion' || e.kind === 'fee')).toBe(true);
+        expect(new Decimal(sim.control.balances('binance').BNB!.total).gt(bnbBefore)).toBe(true);
+        const spent = usdtBefore.minus(new Decimal(sim.control.balances('binance').USDT!.total));
+        expect(spent.gt(0) && spent.lte(50)).toBe(true);
+        // rule 25's standing is shown with its targets
+        expect(v.costs).toMatchObject({ targetAverageUsd: '1', yearlyBudgetPercentOfCapital: '0.5' });
+        expect(v.costs!.rebalances).toBeGreaterThanOrEqual(0);
+      } finally {
+        await h.terminate('test over');
+      }
+    });
+  });
+
+  it('reads which assets each venue lists from its markets (real ccxt against the simulator)', async () => {
+    const acts = createMoneyActivities({ venues, ledger, clock: systemClock, catalogue: cfg.networks, rules: t });
+    const listed = await acts.listedAssets(['binance', 'kraken']);
+    expect(listed.binance).toEqual(expect.arrayContaining(['BTC', 'USDT', 'BNB']));
+    expect(listed.kraken).toEqual(expect.arrayContaining(['BTC', 'USD']));
+    expect(listed.kraken).not.toContain('BNB');
+  });
+
   it('converts inside each exchange first when that fixes the drift, and then transfers nothing', async () => {
     // Mirror-image drift: Binance has 40k USDT too many, Kraken 40k USDC too many.
     const usdtBefore = { b: Number(sim.control.balances('binance').USDT!.total), k: Number(sim.control.balances('kraken').USDT!.total) };

@@ -168,4 +168,23 @@ describe('rebalance workflow (real Temporal server, real ccxt adapters against t
     expect(withdrawalsOf(`rebalance:${i.rebalanceId}`)).toHaveLength(1);
     expect(ledger.entries({ correlationId: i.rebalanceId, kind: 'transfer-in' })).toHaveLength(1);
   });
+
+  it('rule 25: a $1,000 transfer that would push the average cost per rebalance over $1 waits for an operator; a rejection sends nothing', async () => {
+    // An earlier transfer that cost $2.50 (booked as the workflow books it): any $1 transfer now
+    // lifts the running average above the $1 target.
+    ledger.append([{ kind: 'decision', at: Date.now(), correlationId: 'rebalance-earlier', idempotencyKey: `rebalance:earlier-${Date.now()}:completed`, details: { what: 'rebalance', outcome: 'completed', costUsd: '2.5' } }]);
+    const tq = uniqueTaskQueue('rebalance');
+    const w = await worker(tq);
+    const i = input('1000', { costRule: { targetAverageUsd: '1', yearlyPercentOfCapital: '0.5' } });
+    const result = await w.runUntil(async () => {
+      const h = await start(tq, i);
+      await stateIs(h, 'awaiting-approval');
+      const v = await h.query(rebalanceQuery);
+      expect(v.history.at(-1)!.note).toMatch(/^cost \$1 would raise the average cost per rebalance to \$1\.\d\d, over the \$1\.00 target/);
+      await h.executeUpdate(rejectRebalanceUpdate, { args: [{ by: 'test-operator', reason: 'not worth it' }] });
+      return h.result();
+    });
+    expect(result).toMatchObject({ state: 'rejected', reason: 'rejected by test-operator: not worth it' });
+    expect(withdrawalsOf(`rebalance:${i.rebalanceId}`)).toHaveLength(0);
+  });
 });
