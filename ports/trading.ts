@@ -48,6 +48,8 @@ export interface Confirmed {
   /** closed: fully filled; canceled/expired: IOC remainder dropped; open: resting limit order. */
   orderStatus: 'closed' | 'canceled' | 'expired' | 'open';
   timestamp: number;
+  /** The send's answer was lost (a timeout): this outcome was found afterwards by client order id. */
+  recoveredAfterUnknownOutcome?: true;
 }
 
 export type OrderOutcome = Confirmed | (Rejected & { clientOrderId: string });

@@ -8,6 +8,7 @@ import type { OrderBook } from '../domain/orderbook';
 import { FeeBook } from '../domain/fees';
 import { baselineThresholdSource } from '../domain/arbitrage';
 import { createExchangeAdapters, type ExchangeAdapters } from '../adapters/exchanges/factory';
+import { LedgerBookedTrading } from '../adapters/exchanges/booked-trading';
 import { PaperTrading } from '../adapters/paper/paper-trading';
 import { PaperBalances } from '../adapters/paper/paper-balances';
 import { SqliteLedger } from '../adapters/persistence/ledger-sqlite';
@@ -102,7 +103,8 @@ export async function startHotpath(o: HotpathOptions = {}): Promise<HotpathProce
   const paperWallets = new Map<ExchangeId, PaperBalances>();
   for (const v of venues) {
     if (live) {
-      trading.set(v.exchange, v.trading);
+      // Every live fill and fee is booked from the exchange's answer, like paper fills are.
+      trading.set(v.exchange, new LedgerBookedTrading({ trading: v.trading, ledger, clock, log, usdPrice: (asset) => ref.qbot?.usd(asset) }));
       accounts.set(v.exchange, v.account);
     } else {
       const inventory = o.paperBalances?.[v.exchange] ?? Object.fromEntries(Object.entries(DEMO_INVENTORY).map(([a, x]) => [a, new Decimal(x)]));

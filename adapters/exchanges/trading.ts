@@ -95,6 +95,10 @@ export class CcxtTrading implements Trading {
       const found = await this.fetchOrderByClientId(req.symbol, clientOrderId);
       if (found.status === 'not-found') return no(r);
       if (found.status === 'rejected' && found.code === 'UNKNOWN_OUTCOME') return no(rejected('UNKNOWN_OUTCOME', `${r.reason}; ${found.reason}`));
+      if (found.status === 'confirmed') {
+        this.log.warn({ exchange: this.exchange, symbol: req.symbol, clientOrderId, filled: found.filled.toFixed() }, 'order timed out but was found at the exchange');
+        return { ...found, recoveredAfterUnknownOutcome: true };
+      }
       return found;
     }
     return this.settle(m, placed, amount, clientOrderId);
@@ -108,6 +112,7 @@ export class CcxtTrading implements Trading {
       if (isRejected(full)) this.log.warn({ exchange: this.exchange, orderId: placed.id, reason: full.reason }, 'order placed, fill details unavailable');
       else order = full;
     }
+    order = await this.withTrades(order, m.symbol);
     const out = toOutcome(this.exchange, m, order, amount, clientOrderId, this.clock.now());
     this.log.info({ exchange: this.exchange, symbol: m.symbol, clientOrderId, status: out.status, orderId: placed.id }, 'order settled');
     return out;
@@ -125,8 +130,25 @@ export class CcxtTrading implements Trading {
     const found = await guarded(this.budget, 'read', () => this.quirks.fetchOrderByClientId(this.ex, symbol, clientOrderId));
     if (isRejected(found)) return { ...rejected('UNKNOWN_OUTCOME', `lookup failed: ${found.reason}`), clientOrderId };
     if (!found) return { status: 'not-found' };
-    const order = found as unknown as CcxtOrder;
+    const order = await this.withTrades(found as unknown as CcxtOrder, symbol);
     return toOutcome(this.exchange, m, order, decOr(order.amount), clientOrderId, this.clock.now());
+  }
+
+  /**
+   * An order read back (fetchOrder) often carries no fills and no fee (Binance's does not): the
+   * fee and its currency (BNB, quote or base) then come from the exchange's own trades of that
+   * order, so the ledger never books an estimate where the exchange knows the figure.
+   */
+  private async withTrades(order: CcxtOrder, symbol: Symbol): Promise<CcxtOrder> {
+    const hasFees = (order.trades ?? []).some((t) => t.fee?.currency !== undefined) || (order as CcxtOrder & { fees?: unknown[] }).fees?.length || order.fee?.currency !== undefined;
+    if (hasFees || !order.filled || !this.ex.has.fetchMyTrades) return order;
+    const trades = await guarded(this.budget, 'read', () => this.ex.fetchMyTrades(symbol, undefined, undefined, { orderId: String(order.id) }));
+    if (isRejected(trades)) {
+      this.log.warn({ exchange: this.exchange, orderId: order.id, reason: trades.reason }, 'trades of the order unavailable: fee estimated from the market rate');
+      return order;
+    }
+    const mine = trades.filter((t) => String(t.order) === String(order.id));
+    return mine.length ? { ...order, trades: mine, fee: undefined as unknown as CcxtOrder['fee'], fees: [] } as CcxtOrder : order;
   }
 
   /** Fee rates per symbol: the account's own (fetchTradingFees) where the venue tells, else the market's. */

@@ -89,10 +89,16 @@ export function createControl(d: ControlDeps): SimControl {
         case 'reject-orders': f.rejectOrders = { remaining: fault.count, reason: fault.reason ?? 'simulated rejection' }; break;
         case 'withdrawal-fails': f.withdrawalFails = true; break;
         case 'withdrawal-stuck': f.withdrawalStuck = true; break;
+        case 'order-timeout': f.orderTimeout = { remaining: fault.count }; break;
+        case 'bnb-fees':
+          if (exchange !== 'binance') throw new Error('bnb-fees: only Binance pays fees in BNB');
+          ctx.accounts.bnbFeePercentOff = new Decimal(fault.percentOff);
+          break;
       }
     },
     clearFaults() {
       for (const ex of d.exchanges) ctx.faults[ex] = emptyFaults();
+      ctx.accounts.bnbFeePercentOff = undefined;
     },
     balances(exchange) {
       return ctx.accounts.balanceStrings(exchange);

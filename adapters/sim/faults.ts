@@ -9,7 +9,11 @@ export type Fault =
   | { type: 'http-status'; status: 429 | 418; count: number }
   | { type: 'reject-orders'; count: number; reason?: string }
   | { type: 'withdrawal-fails' }
-  | { type: 'withdrawal-stuck' };
+  | { type: 'withdrawal-stuck' }
+  /** The venue executes the next COUNT orders but answers each with a gateway timeout (504). */
+  | { type: 'order-timeout'; count: number }
+  /** An account option more than a fault: Binance charges taker fees in BNB, PERCENT off, while BNB covers them. */
+  | { type: 'bnb-fees'; percentOff: number };
 
 /** Standing faults of one venue. One-shot faults (drop-sockets, sequence-gap) act at once instead. */
 export interface VenueFaults {
@@ -19,6 +23,7 @@ export interface VenueFaults {
   rejectOrders?: { remaining: number; reason: string };
   withdrawalFails: boolean;
   withdrawalStuck: boolean;
+  orderTimeout?: { remaining: number };
 }
 
 export function emptyFaults(): VenueFaults {
@@ -29,7 +34,7 @@ export function emptyFaults(): VenueFaults {
  * Grammar of a fault spec (CLI `--faults`, option `faults`): a comma-separated list of
  * `exchange:fault[=value]`, where fault is one of
  *   drop-sockets | gap=SYMBOL | silence=MS | slow=MS | http-429=COUNT | http-418=COUNT |
- *   reject-orders=COUNT | withdrawal-fails | withdrawal-stuck
+ *   reject-orders=COUNT | withdrawal-fails | withdrawal-stuck | order-timeout=COUNT | bnb-fees=PERCENT_OFF
  * e.g. "binance:silence=5000,kraken:http-429=3,coinbase:reject-orders=2".
  */
 export function parseFaultSpec(spec: string): Array<{ exchange: ExchangeId; fault: Fault }> {
@@ -63,6 +68,8 @@ function parseOne(name: string, value: string | undefined, raw: string): Fault {
     case 'reject-orders': return { type: 'reject-orders', count: num() };
     case 'withdrawal-fails': return { type: 'withdrawal-fails' };
     case 'withdrawal-stuck': return { type: 'withdrawal-stuck' };
+    case 'order-timeout': return { type: 'order-timeout', count: num() };
+    case 'bnb-fees': return { type: 'bnb-fees', percentOff: num() };
     default: throw new Error(`bad fault "${raw}": unknown fault "${name}"`);
   }
 }

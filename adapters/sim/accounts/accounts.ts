@@ -28,6 +28,8 @@ export class Accounts {
   private readonly holdings = new Map<ExchangeId, Map<string, Holding>>();
   private readonly orderList = new Map<ExchangeId, SimOrder[]>();
   private nextId = 1;
+  /** Binance's "pay fees with BNB" switch (percent off the taker fee), off by default. */
+  bnbFeePercentOff: Decimal | undefined;
 
   constructor(private readonly store: BookStore, private readonly now: () => number, exchanges: ExchangeId[]) {
     for (const ex of exchanges) {
@@ -89,12 +91,22 @@ export class Accounts {
       return { rejected: 'DUPLICATE_CLIENT_ID', message: `an open order already has client order id ${req.clientOrderId}` };
     }
     const id = exchange === 'coinbase' ? uuidLike(this.nextId++) : exchange === 'kraken' ? krakenTxid(this.nextId++) : String(this.nextId++);
-    const result = matchOrder({ exchange, market, live: lb, req, id, now: this.now(), accounts: this });
+    const bnbFee = exchange === 'binance' && this.bnbFeePercentOff ? this.bnbInQuote(market.quote) : undefined;
+    const result = matchOrder({ exchange, market, live: lb, req, id, now: this.now(), accounts: this, ...(bnbFee && this.bnbFeePercentOff ? { bnbFee: { percentOff: this.bnbFeePercentOff, bnbInQuote: bnbFee } } : {}) });
     if ('rejected' in result) return result;
     if (result.takenBook) this.store.apply(exchange, req.symbol, result.takenBook);
     for (const f of result.order.fills) this.store.publishTrade(exchange, req.symbol, f.price, f.amount, req.side);
     this.ordersOf(exchange).push(result.order);
     return result.order;
+  }
+
+  /** BNB's price in `quote` from the BNB/USDT mid (stablecoins and USD at par in the simulator). */
+  private bnbInQuote(quote: string): Decimal | undefined {
+    if (!['USD', 'USDT', 'USDC'].includes(quote)) return undefined;
+    const book = this.store.live('binance', 'BNB/USDT')?.book;
+    const bid = book?.bids[0]?.[0];
+    const ask = book?.asks[0]?.[0];
+    return bid && ask ? bid.plus(ask).div(2) : undefined;
   }
 
   cancel(exchange: ExchangeId, ref: { id?: string; clientOrderId?: string }): SimOrder | undefined {

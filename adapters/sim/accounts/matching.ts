@@ -44,7 +44,11 @@ export interface SimOrder {
   updated: number;
 }
 
-interface MatchInput { exchange: ExchangeId; market: SimMarket; live: LiveBook; req: OrderRequest; id: string; now: number; accounts: Accounts }
+interface MatchInput {
+  exchange: ExchangeId; market: SimMarket; live: LiveBook; req: OrderRequest; id: string; now: number; accounts: Accounts;
+  /** Binance's BNB fee option: fees in BNB at a discount, priced in the order's quote, while BNB covers them. */
+  bnbFee?: { percentOff: Decimal; bnbInQuote: Decimal };
+}
 interface MatchOutput { order: SimOrder; takenBook?: BookSides }
 
 let tradeSeq = 1;
@@ -71,11 +75,15 @@ export function matchOrder(inp: MatchInput): MatchOutput | OrderRejection {
   const amount = req.amount ?? filled;
   const fok = req.timeInForce === 'FOK' && filled.lt(amount);
   const used = fok ? [] : fills;
-  const baseFee = exchange === 'binance' && req.side === 'buy';
-  const feeCurrency = baseFee ? m.base : m.quote;
+  const bnbRate = inp.bnbFee && m.base !== 'BNB' && m.quote !== 'BNB' ? m.takerFee.times(new Decimal(100).minus(inp.bnbFee.percentOff)).div(100).div(inp.bnbFee.bnbInQuote) : undefined;
+  const bnbNeed = bnbRate ? used.reduce((t, [price, a]) => t.plus(price.times(a).times(bnbRate).toDecimalPlaces(8, Decimal.ROUND_UP)), ZERO) : ZERO;
+  // Like Binance: BNB pays the fee only while the account's BNB covers it, else the usual asset does.
+  const inBnb = bnbRate !== undefined && inp.accounts.free(exchange, 'BNB').gte(bnbNeed);
+  const baseFee = !inBnb && exchange === 'binance' && req.side === 'buy';
+  const feeCurrency = inBnb ? 'BNB' : baseFee ? m.base : m.quote;
   const out: SimFill[] = used.map(([price, a]) => {
     const cost = price.times(a);
-    const fee = (baseFee ? a : cost).times(m.takerFee).toDecimalPlaces(8, Decimal.ROUND_HALF_EVEN);
+    const fee = inBnb && bnbRate ? cost.times(bnbRate).toDecimalPlaces(8, Decimal.ROUND_UP) : (baseFee ? a : cost).times(m.takerFee).toDecimalPlaces(8, Decimal.ROUND_HALF_EVEN);
     return { tradeId: tradeSeq++, price, amount: a, cost, fee, feeCurrency, timestamp: inp.now };
   });
   const totalFilled = out.reduce((s, f) => s.plus(f.amount), ZERO);
@@ -86,17 +94,19 @@ export function matchOrder(inp: MatchInput): MatchOutput | OrderRejection {
   const spendAsset = req.side === 'buy' ? m.quote : m.base;
   const lockAmt = !rests ? ZERO : req.side === 'sell' ? rest : restingBuyLock(rest, req.price ?? ZERO, baseFee ? ZERO : m.makerFee);
   // Funds check covers what the fills spend plus what a resting remainder locks.
-  const spend = req.side === 'buy' ? totalCost.plus(baseFee ? ZERO : totalFee).plus(lockAmt) : totalFilled.plus(lockAmt);
+  const quoteFee = inBnb || baseFee ? ZERO : totalFee;
+  const spend = req.side === 'buy' ? totalCost.plus(quoteFee).plus(lockAmt) : totalFilled.plus(lockAmt);
   if (inp.accounts.free(exchange, spendAsset).lt(spend)) {
     return { rejected: 'INSUFFICIENT_FUNDS', message: `insufficient ${spendAsset}: free ${inp.accounts.free(exchange, spendAsset).toFixed()}, needed ${spend.toFixed()}` };
   }
+  if (inBnb && totalFee.gt(0)) inp.accounts.debit(exchange, 'BNB', totalFee);
   if (req.side === 'buy') {
-    inp.accounts.debit(exchange, m.quote, totalCost.plus(baseFee ? ZERO : totalFee));
+    inp.accounts.debit(exchange, m.quote, totalCost.plus(quoteFee));
     inp.accounts.credit(exchange, m.base, totalFilled.minus(baseFee ? totalFee : ZERO));
     if (rests) inp.accounts.lock(exchange, m.quote, lockAmt);
   } else {
     inp.accounts.debit(exchange, m.base, totalFilled);
-    inp.accounts.credit(exchange, m.quote, totalCost.minus(totalFee));
+    inp.accounts.credit(exchange, m.quote, totalCost.minus(inBnb ? ZERO : totalFee));
     if (rests) inp.accounts.lock(exchange, m.base, lockAmt);
   }
   const order: SimOrder = {

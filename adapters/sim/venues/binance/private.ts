@@ -115,6 +115,11 @@ function placeOrder(p: Params, ctx: SimContext): HttpReply {
   }
   const r = ctx.accounts.place(EX, parsed);
   if ('rejected' in r) return rejection(r);
+  if (f.orderTimeout && f.orderTimeout.remaining > 0) {
+    // Executed, but the answer is lost: the client must find the order by its client id.
+    f.orderTimeout.remaining -= 1;
+    return { status: 504, headers: { 'content-type': 'text/plain' }, body: 'Gateway Time-out' };
+  }
   return json({ ...orderJson(r, ctx), transactTime: r.created, fills: r.fills.map((x) => ({ price: s(x.price), qty: s(x.amount), commission: s(x.fee), commissionAsset: x.feeCurrency, tradeId: x.tradeId })) });
 }
 

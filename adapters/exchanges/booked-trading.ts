@@ -1,0 +1,78 @@
+import type { Decimal } from '../../domain/money/decimal';
+import { formatDecimal } from '../../domain/money/format';
+import type { ExchangeId, Symbol } from '../../domain/market';
+import type { Clock } from '../../ports/clock';
+import { LedgerKeyConflictError, type Ledger, type LedgerEntry } from '../../ports/ledger';
+import type { Rejected } from '../../ports/outcomes';
+import type { OrderOutcome, OrderRequest, Trading } from '../../ports/trading';
+import { decision, orderAttempt, orderFilled, orderRejected } from '../persistence/ledger-entries';
+
+export interface BookedTradingLog {
+  info(obj: object, msg: string): void;
+  warn(obj: object, msg: string): void;
+  error(obj: object, msg: string): void;
+}
+
+export interface BookedTradingDeps {
+  /** The live adapter (ccxt): its outcomes are built from the exchange's own order and trade answers. */
+  trading: Trading;
+  ledger: Ledger;
+  clock: Clock;
+  log: BookedTradingLog;
+  /** USD per unit of a quote currency, for the fill's USD value (PnL); unknown leaves it unset. */
+  usdPrice?: (asset: string) => Decimal | undefined;
+}
+
+/**
+ * Live trading that books every outcome the way paper trading does: the attempt, each fill (base
+ * and quote) and each fee in the currency the exchange charged it (BNB, the quote or the base),
+ * from the exchange's answer, partial fills included. An order whose answer was lost (a timeout)
+ * but that filled is booked too and surfaced: a warning and a decision line. Booking happens
+ * before the outcome returns, so a caller never acts on a fill the ledger has not seen.
+ */
+export class LedgerBookedTrading implements Trading {
+  readonly exchange: ExchangeId;
+
+  constructor(private readonly deps: BookedTradingDeps) {
+    this.exchange = deps.trading.exchange;
+  }
+
+  async placeOrder(req: OrderRequest): Promise<OrderOutcome> {
+    const out = await this.deps.trading.placeOrder(req);
+    const at = this.deps.clock.now();
+    const ref = { at, exchange: this.exchange, symbol: req.symbol, side: req.side, clientOrderId: out.clientOrderId, correlationId: req.correlationId ?? out.clientOrderId };
+    const lines: LedgerEntry[] = [orderAttempt({ ...ref, type: req.type, amount: req.amount, price: req.price, mode: 'live' })];
+    if (out.status === 'rejected') lines.push(orderRejected({ ...ref, code: out.code, reason: out.reason }));
+    else if (out.filled.gt(0)) {
+      const quote = out.symbol.split('/')[1] ?? '';
+      const quoteUsd = this.deps.usdPrice?.(quote);
+      lines.push(...orderFilled({
+        ...ref, symbol: out.symbol, side: out.side, orderId: out.orderId, filled: out.filled, cost: out.cost,
+        fees: out.fees.map((f) => ({ currency: f.currency, amount: f.amount })), ...(quoteUsd ? { quoteUsd } : {}),
+      }));
+      if (out.recoveredAfterUnknownOutcome) {
+        this.deps.log.warn({ exchange: this.exchange, symbol: out.symbol, clientOrderId: out.clientOrderId, filled: formatDecimal(out.filled) }, 'order timed out but filled: booked from the exchange');
+        lines.push(decision({
+          at, exchange: this.exchange, correlationId: ref.correlationId, key: `order:${this.exchange}:${out.clientOrderId}:recovered`,
+          details: { event: 'order-filled-after-timeout', orderId: out.orderId, clientOrderId: out.clientOrderId, filled: formatDecimal(out.filled) },
+        }));
+      }
+    }
+    try {
+      this.deps.ledger.append(lines);
+    } catch (err) {
+      // The trade happened whatever the ledger says: report it loudly, never hide the fill.
+      if (!(err instanceof LedgerKeyConflictError)) throw err;
+      this.deps.log.error({ exchange: this.exchange, clientOrderId: out.clientOrderId, key: err.key, booked: err.booked, attempted: err.attempted }, err.message);
+    }
+    return out;
+  }
+
+  cancelOrder(symbol: Symbol, orderId: string): Promise<{ status: 'canceled' } | Rejected> {
+    return this.deps.trading.cancelOrder(symbol, orderId);
+  }
+
+  fetchOrderByClientId(symbol: Symbol, clientOrderId: string): Promise<OrderOutcome | { status: 'not-found' }> {
+    return this.deps.trading.fetchOrderByClientId(symbol, clientOrderId);
+  }
+}
