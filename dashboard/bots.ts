@@ -37,6 +37,8 @@ export interface MoneyPanel {
   reviews: number;
   drifts: Array<{ asset: string; driftPercent: string; state: string }>;
   bnb: string;
+  /** Rule 25: the running average per rebalance and the last 365 days, against their targets. */
+  costs: string;
   problems: string[];
 }
 
@@ -112,8 +114,20 @@ export function moneyPanel(v: MoneyView): MoneyPanel {
     bnb: b
       ? `BNB on Binance ${people(b.balance, 8)}, needs ${people(b.required, 8)} (${b.binding === 'fee-spend' ? 'sized by fee spend' : 'the minimum'})${dec(b.topUp)?.isPositive() ? `, top-up ${people(b.topUp, 8)}` : ', no top-up needed'}`
       : 'not sized at the last review',
+    costs: costsLine(v.costs),
     problems: v.problems,
   };
+}
+
+function costsLine(c: MoneyView['costs']): string {
+  if (!c) return 'transfer costs not read at the last review';
+  const target = `$${people(c.targetAverageUsd, 2)}`;
+  if (c.rebalances === 0 || c.averageUsd === undefined) {
+    return `transfer costs: no transfer yet (target under ${target} per rebalance, ${c.yearlyBudgetPercentOfCapital} % of capital a year)`;
+  }
+  const share = c.yearPercentOfCapital !== undefined ? ` = ${c.yearPercentOfCapital} % of capital` : '';
+  return `transfer costs: average $${people(c.averageUsd, 2)} per rebalance over ${c.rebalances} (target under ${target}); `
+    + `last 365 days $${people(c.yearTotalUsd, 2)}${share} (budget ${c.yearlyBudgetPercentOfCapital} %)`;
 }
 
 async function query<V, P>(client: Client, id: string, def: QueryDefinition<V>, map: (v: V) => P): Promise<P | NotRunning> {

@@ -117,10 +117,11 @@ function renderBots(b) {
     rows('gold-cycles', b.gold.cycles, (c) => [c.mode, `sold ${c.sold}`, `kept ${c.kept}`, c.message]);
   }
   if (b.money.notRunning) {
-    text('money-state', `money manager ${b.money.notRunning}`); text('money-bnb', ''); rows('money-drifts', [], () => []);
+    text('money-state', `money manager ${b.money.notRunning}`); text('money-bnb', ''); text('money-costs', ''); rows('money-drifts', [], () => []);
   } else {
     text('money-state', `last review ${b.money.lastReview} (${b.money.reviews} reviews)${b.money.problems.length ? ` · problems: ${b.money.problems.join('; ')}` : ''}`);
     text('money-bnb', b.money.bnb);
+    text('money-costs', b.money.costs);
     rows('money-drifts', b.money.drifts.length ? b.money.drifts : [{ asset: 'no drift measured yet' }], (d) => [d.asset, d.driftPercent, d.state]);
   }
 }
