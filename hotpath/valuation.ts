@@ -22,7 +22,8 @@ export function usdPrice(cache: BookCache, asset: string, stables: Record<string
     const m = midAnywhere(cache, `${asset}/${q}`);
     if (!m) continue;
     if (q === 'USD') return m;
-    const perQuote = q in stables ? stableValue(cache, q, stables[q]!) : undefined;
+    // A configured stable by its views (none: skip it); another USD-like quote (BUSD) as before.
+    const perQuote = q in stables ? stableValue(cache, q, stables[q]!) : (midAnywhere(cache, `${q}/USD`) ?? ONE);
     if (perQuote) return m.times(perQuote);
   }
   const viaBtc = midAnywhere(cache, `${asset}/BTC`);

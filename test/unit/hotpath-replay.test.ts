@@ -44,9 +44,13 @@ describe('replay format', () => {
 
 describe('scan over the real interdex snapshots', () => {
   it('evaluates the crossed books and rejects them: fees for the close pair, book age for the 11 s gap', () => {
-    const books = convertInterdex(JSON.parse(fs.readFileSync(INTERDEX, 'utf8')))
+    const recorded = convertInterdex(JSON.parse(fs.readFileSync(INTERDEX, 'utf8')))
       .map((snap, i) => parseReplayLine(JSON.stringify(snap), i + 1))
       .sort((a, b) => a.receivedAt - b.receivedAt);
+    // The recording has BTC/USDC only: no view of USDC's value, and a stable with none is refused
+    // (NO_CONVERSION). The live hot path watches USDC/USD; a Kraken USDC/USD at par stands in for it.
+    const par: OrderBook = { exchange: 'kraken', symbol: 'USDC/USD', receivedAt: recorded[0]!.receivedAt, bids: [{ price: new Decimal('0.9999'), amount: new Decimal('1000000') }], asks: [{ price: new Decimal('1.0001'), amount: new Decimal('1000000') }] };
+    const books = [par, ...recorded];
     const markets = interdexMarkets(books);
     const { lines, summary } = scan(books, markets, {}, true);
     expect(summary.accepted).toBe(0);
