@@ -78,16 +78,34 @@ export function createGbotActivities(deps: GbotActivityDeps) {
       return s(usdPrice(deps, gold) ?? ZERO);
     },
 
-    /** Buys PAXG for `budgetUsd` on the best venue; converts the quote first when none is held. */
-    async gbotBuyGold(input: { key: string; budgetUsd: string }): Promise<TradeResult> {
+    /**
+     * The live withdrawal minimum and fee of PAXG on the gold network per venue (the Funding port:
+     * ccxt currencies networks `limits.withdraw.min` and `fee`), for the sweep to check first.
+     */
+    async gbotColdWithdrawalLimits(): Promise<{ venues: Array<{ exchange: ExchangeId; withdrawMin: string; withdrawFee: string }>; unavailable: string[] }> {
+      const venues: Array<{ exchange: ExchangeId; withdrawMin: string; withdrawFee: string }> = [];
+      const unavailable: string[] = [];
+      for (const v of deps.venues) {
+        const nets = v.funding ? await v.funding.networks(gold) : [];
+        const net = Array.isArray(nets) ? nets.find((n) => n.network === deps.goldNetwork && n.withdrawEnabled) : undefined;
+        if (net) venues.push({ exchange: v.exchange, withdrawMin: s(net.withdrawMin), withdrawFee: s(net.withdrawFee) });
+        else unavailable.push(`${v.exchange}: no ${gold} withdrawal on ${deps.goldNetwork}`);
+      }
+      return { venues, unavailable };
+    },
+
+    /** Buys PAXG for `budgetUsd` on the best venue; converts the quote first when none is held. `exchanges` limits the venues. */
+    async gbotBuyGold(input: { key: string; budgetUsd: string; exchanges?: ExchangeId[] }): Promise<TradeResult> {
       const known = bookedOutcome<TradeResult>(deps, input.key);
       if (known) return known;
       const budgetUsd = new Decimal(input.budgetUsd);
-      let trade = await buyBest(deps, { key: input.key, asset: gold, budgetUsd });
+      const only = input.exchanges ? { exchanges: input.exchanges } : {};
+      let trade = await buyBest(deps, { key: input.key, asset: gold, budgetUsd, ...only });
       if (trade.status === 'rejected' && trade.code === 'NO_VENUE') {
         // No venue holds the right quote: convert where the PAXG market is, then buy there.
         const notes: string[] = [trade.reason];
         for (const venue of deps.venues) {
+          if (input.exchanges && !input.exchanges.includes(venue.exchange)) continue;
           const market = venue.markets.find((m) => m.base === gold && deps.quoteCurrencies.includes(m.quote) && venue.books(m.symbol));
           if (!market) continue;
           // A little more than the budget: the conversion costs fees and the buy needs the full amount.
@@ -101,7 +119,7 @@ export function createGbotActivities(deps: GbotActivityDeps) {
           notes.push(trade.reason);
         }
         // Still nothing: buy what the best venue can pay now; the workflow buys the rest next round.
-        if (trade.status === 'rejected') trade = await buyBest(deps, { key: input.key, asset: gold, budgetUsd, allowPartial: true });
+        if (trade.status === 'rejected') trade = await buyBest(deps, { key: input.key, asset: gold, budgetUsd, allowPartial: true, ...only });
         if (trade.status === 'rejected') trade = { ...trade, reason: [...notes, trade.reason].join('; ') };
       }
       return bookOutcome(deps, input.key, 'gbot-buy', trade);

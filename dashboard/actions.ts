@@ -1,6 +1,11 @@
 import type * as http from 'node:http';
+import { randomBytes } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import { z } from 'zod';
+import type { Settings } from '../config/schemas';
+import { monthKey } from '../domain/sweep';
+import { startSweep } from '../signals/cli/commands/sweep';
+import { CliExit, EXIT } from '../signals/cli/temporal-cli';
 import type { HotpathProcess } from '../workers/hotpath';
 
 interface ActionContext {
@@ -16,6 +21,55 @@ interface ActionContext {
 }
 
 const reasonBody = z.strictObject({ reason: z.string().trim().min(1).max(200) });
+const sweepBody = z.strictObject({ confirm: z.string().regex(/^[0-9a-f]{8}$/).optional() });
+
+/**
+ * The Monthly sweep button: the same start as `qbot sweep` (startSweep: the workflow judges
+ * month, mode, profit and the withdrawal minimum). Wired by the process that starts the dashboard
+ * (it holds the settings); without it the button answers 409 "not wired".
+ */
+interface SweepWiring { settings: Settings; taskQueue?: string; timeoutMs: number; now: () => number }
+let sweepWiring: SweepWiring | undefined;
+/** Confirmation codes handed out by a first POST: each is good once, for two minutes. */
+const pendingConfirms = new Map<string, { month: string; expiresAt: number }>();
+const CONFIRM_TTL_MS = 120_000;
+
+export function wireSweepAction(o: { settings: Settings; taskQueue?: string; timeoutMs?: number; now?: () => number }): void {
+  sweepWiring = { settings: o.settings, timeoutMs: o.timeoutMs ?? 30_000, now: o.now ?? Date.now, ...(o.taskQueue ? { taskQueue: o.taskQueue } : {}) };
+}
+
+/** First POST {}: a preview and a code; second POST {confirm: code}: starts the sweep and answers its verdict. */
+async function sweepAction(c: ActionContext, body: unknown): Promise<void> {
+  const w = sweepWiring;
+  if (!w) return answer(c.res, 409, { ok: false, error: 'sweep_not_wired', message: 'the sweep is not wired in this process: use `qbot sweep`' });
+  const parsed = sweepBody.safeParse(body);
+  if (!parsed.success) return answer(c.res, 422, { ok: false, error: 'invalid', message: 'send {} for a preview, then {"confirm": "<code>"}' });
+  const now = w.now();
+  for (const [code, p] of pendingConfirms) if (p.expiresAt <= now) pendingConfirms.delete(code);
+  const month = monthKey(now);
+  if (!parsed.data.confirm) {
+    const code = randomBytes(4).toString('hex');
+    pendingConfirms.set(code, { month, expiresAt: now + CONFIRM_TTL_MS });
+    const s = w.settings.sweep;
+    const message = `sweep ${s.profitPercent.toFixed()} % of the realised profit since the last sweep to the cold wallet as PAXG, for ${month} (${s.allowedModes.join('/')} mode only, at most ${s.maxPerCalendarMonth} per month). Confirm within ${CONFIRM_TTL_MS / 1000} s.`;
+    return answer(c.res, 200, { ok: true, confirm: { code, month, expiresAt: new Date(now + CONFIRM_TTL_MS).toISOString() }, message });
+  }
+  const pending = pendingConfirms.get(parsed.data.confirm);
+  pendingConfirms.delete(parsed.data.confirm);
+  if (!pending || pending.month !== month) return answer(c.res, 409, { ok: false, error: 'bad_confirmation', message: 'unknown, used or expired confirmation code: ask for a new preview' });
+  let r: Awaited<ReturnType<typeof startSweep>>;
+  try {
+    r = await startSweep(c.client, w.settings, { now, timeoutMs: w.timeoutMs, ...(w.taskQueue ? { taskQueue: w.taskQueue } : {}) });
+  } catch (err) {
+    // Started but not finished within the wait: it goes on; the panel shows how it ends.
+    if (err instanceof CliExit && err.code === EXIT.pending) r = { code: EXIT.pending, message: err.message };
+    else throw err;
+  }
+  c.after();
+  if (r.code === EXIT.ok) return answer(c.res, 200, { ok: true, sweep: r.view, message: r.message });
+  if (r.code === EXIT.refused) return answer(c.res, 409, { ok: false, error: 'sweep_refused', message: r.message });
+  return answer(c.res, 202, { ok: true, running: true, message: r.message });
+}
 const MAX_BODY = 2048;
 
 function answer(res: http.ServerResponse, status: number, body: Record<string, unknown>): void {
@@ -77,9 +131,7 @@ export async function handleAction(c: ActionContext): Promise<void> {
       c.after();
       return answer(res, 200, { ok: true, rebalance: view });
     }
-    if (url.pathname === '/api/sweep') {
-      return answer(res, 409, { ok: false, error: 'sweep_not_allowed', message: 'the sweep is started with `qbot sweep` (it checks mode, month and profit); the dashboard button is not wired in this build' });
-    }
+    if (url.pathname === '/api/sweep') return await sweepAction(c, body);
     return answer(res, 404, { ok: false, error: 'not_found' });
   } catch (err) {
     return answer(res, 409, { ok: false, error: 'refused', message: (err as Error).message });

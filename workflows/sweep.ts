@@ -1,7 +1,8 @@
-import { ApplicationFailure, getExternalWorkflowHandle, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import { ApplicationFailure, getExternalWorkflowHandle, patched, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import { GBOT_WORKFLOW_ID, goldColdAddedSignal, sweepQuery, type SweepView } from '../signals/defs';
 import { Decimal } from '../domain/money/decimal';
-import { judgeSweep, monthKey } from '../domain/sweep';
+import { judgeSendable, judgeSweep, monthKey } from '../domain/sweep';
+import type { ExchangeId } from '../domain/market';
 import type { SweepActivities } from '../activities/sweep';
 import type { GbotActivities } from '../activities/gbot';
 import { boundedActivities, describeRun } from './activity-policy';
@@ -39,11 +40,23 @@ export async function sweepWorkflow(input: SweepInput): Promise<SweepView> {
   });
   if (!verdict.ok) return refuse(verdict.reason);
   const amountUsd = verdict.amountUsd.toFixed(2);
+  // Can what we buy be sent? Checked before the claim: a refusal here leaves the month free.
+  let buyOn: { exchanges?: ExchangeId[] } = {};
+  if (patched('sweep-checks-withdrawal-first')) {
+    const limits = await gold.gbotColdWithdrawalLimits();
+    const sendable = judgeSendable({
+      amountUsd: new Decimal(amountUsd), goldPriceUsd: new Decimal(await gold.gbotGoldPriceUsd()),
+      venues: limits.venues.map((v) => ({ exchange: v.exchange, withdrawMin: new Decimal(v.withdrawMin), withdrawFee: new Decimal(v.withdrawFee) })),
+    });
+    if (!sendable.ok) return refuse(sendable.code === 'NO_WITHDRAWAL_ROUTE' ? `${sendable.reason} (${limits.unavailable.join('; ')})` : sendable.reason);
+    // Buy only where the amount can leave again.
+    buyOn = { exchanges: sendable.exchanges as ExchangeId[] };
+  }
   const claim = await sweepActs.sweepClaim({ month: input.month, runId: workflowInfo().runId, profitUsd: verdict.profitUsd.toFixed(), amountUsd });
   if (!claim.claimed) return refuse(claim.reason ?? `the sweep for ${input.month} already ran`);
 
   Object.assign(view, { state: 'buying', message: `buying PAXG for ${amountUsd} USD (15 % of ${verdict.profitUsd.toFixed(2)} USD)`, amountUsd });
-  const t = await gold.gbotBuyGold({ key: `sweep:${input.month}:buy`, budgetUsd: amountUsd });
+  const t = await gold.gbotBuyGold({ key: `sweep:${input.month}:buy`, budgetUsd: amountUsd, ...buyOn });
   if (t.status !== 'confirmed') {
     Object.assign(view, { state: 'failed', message: `PAXG purchase refused: ${t.reason}` });
     throw ApplicationFailure.nonRetryable(view.message, 'SweepFailed');
