@@ -43,7 +43,16 @@ const ccxtNetwork = z.looseObject({
   withdraw: z.boolean().nullish(),
   fee: wireAmount,
   limits: z.looseObject({ withdraw: z.looseObject({ min: wireAmount, max: wireAmount }).nullish() }).nullish(),
+  // The venue's raw network entry; only Binance's arrival estimate (minutes) is read from it.
+  info: z.unknown().optional(),
 });
+
+/** Binance's `estimatedArrivalTime` (minutes, often a string); anything but a positive whole number is ignored. */
+function arrivalMinutes(info: unknown): number | undefined {
+  const raw = typeof info === 'object' && info !== null ? (info as { estimatedArrivalTime?: unknown }).estimatedArrivalTime : undefined;
+  const minutes = typeof raw === 'string' && /^\d+$/.test(raw) ? Number(raw) : raw;
+  return typeof minutes === 'number' && Number.isInteger(minutes) && minutes > 0 ? minutes : undefined;
+}
 
 export const ccxtCurrenciesSchema = z.record(
   z.string(),
@@ -85,6 +94,7 @@ export function networksFromCcxtCurrencies(currencies: CcxtCurrencies, asset: st
       depositEnabled: n.deposit === true,
       withdrawFee: n.fee,
       withdrawMin: n.limits?.withdraw?.min ?? new Decimal(0),
+      expectedMinutes: arrivalMinutes(n.info),
     });
   }
   return out;

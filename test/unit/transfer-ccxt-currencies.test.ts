@@ -44,6 +44,12 @@ describe('ccxt fetchCurrencies() -> NetworkAvailability', () => {
     expect(base!.withdrawMin.toFixed()).toBe('0');
   });
 
+  it('reads the venue\'s own arrival estimate (Binance estimatedArrivalTime in ccxt\'s raw info) for the planner\'s time ranking', () => {
+    const net = (info: unknown) => ({ network: 'TRC20', deposit: true, withdraw: true, fee: 1, info });
+    const parsed = ccxtCurrenciesSchema.parse({ USDT: { networks: { TRX: net({ estimatedArrivalTime: '5' }), SOL: { ...net({ estimatedArrivalTime: 'soon' }), network: 'SOL' }, BSC: { ...net(undefined), network: 'BSC' } } } });
+    expect(networksFromCcxtCurrencies(parsed, 'USDT', CATALOGUE)!.map((n) => [n.network, n.expectedMinutes])).toEqual([['TRC20', 5], ['SOL', undefined], ['BEP20', undefined]]);
+  });
+
   it('converts floats at the edge exactly as ccxt printed them, and refuses garbage', () => {
     const parsed = ccxtCurrenciesSchema.parse({ USDT: { networks: { TRX: { fee: 0.1 + 0.2, withdraw: true, deposit: true, limits: { withdraw: { min: 1e-7 } } } } } });
     const [n] = networksFromCcxtCurrencies(parsed, 'USDT', CATALOGUE)!;
