@@ -13,11 +13,12 @@ import { PaperTrading } from '../adapters/paper/paper-trading';
 import { PaperBalances } from '../adapters/paper/paper-balances';
 import { SqliteLedger } from '../adapters/persistence/ledger-sqlite';
 import { StateStore } from '../adapters/persistence/state-sqlite';
+import { bookOpeningBalances } from '../adapters/persistence/ledger-entries';
 import { feeSchedulesFromSettings, hydrateFeeBookFromLedger } from '../adapters/persistence/fee-book-setup';
 import { startSimulator, type RunningSimulator } from '../adapters/sim';
 import type { Account } from '../ports/account';
 import { systemClock } from '../ports/clock';
-import type { Ledger } from '../ports/ledger';
+import { LedgerKeyConflictError, type Ledger } from '../ports/ledger';
 import type { Trading } from '../ports/trading';
 import { HOTPATH_TASK_QUEUE } from '../signals/defs';
 import { HotpathControl } from '../hotpath/control';
@@ -111,6 +112,8 @@ export async function startHotpath(o: HotpathOptions = {}): Promise<HotpathProce
       // Paper fills walk the same cached books the scanners saw (plus the paper latency).
       // Durable: a restart keeps the paper inventory (the demo inventory is only the first start's).
       const wallet = new PaperBalances(inventory, { store: state, exchange: v.exchange });
+      // A first start books the inventory as opening balances, so `qbot reconcile` can agree.
+      if (wallet.fresh) bookOpening(ledger, v.exchange, inventory, clock.now(), log);
       const paper = new PaperTrading({ exchange: v.exchange, markets, books: (s) => ref.qbot?.cache.get(v.exchange, s)?.book, ledger, feeBook, clock, wallet, maxBookAgeMs: config.staleAfterMs });
       trading.set(v.exchange, paper);
       accounts.set(v.exchange, paper);
@@ -192,6 +195,16 @@ export async function serveMetrics(metrics: QbotMetrics, port: number): Promise<
   });
   await listenOn(server, { part: 'metrics', port, host: '127.0.0.1', envVar: 'QBOT_METRICS_PORT' });
   return server;
+}
+
+/** Opening balances already booked with other amounts are reported, not fatal: reconcile shows the gap. */
+function bookOpening(ledger: Ledger, exchange: ExchangeId, balances: Record<string, Decimal>, at: number, log: { error(o: object, m: string): void }): void {
+  try {
+    bookOpeningBalances(ledger, { at, exchange, balances });
+  } catch (err) {
+    if (!(err instanceof LedgerKeyConflictError)) throw err;
+    log.error({ exchange, key: err.key }, `${err.message}: the ledger already has other opening balances for this venue`);
+  }
 }
 
 async function main(): Promise<void> {

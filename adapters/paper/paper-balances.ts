@@ -20,6 +20,8 @@ export class PaperBalances {
   private readonly free = new Map<string, Decimal>();
   private readonly used = new Map<string, Decimal>();
   private readonly scope?: string;
+  /** True unless the balances were loaded from the store (a first start books its opening balances). */
+  readonly fresh: boolean = true;
 
   /**
    * With `durable` the balances are loaded from the store when it has them (the `initial`
@@ -38,6 +40,7 @@ export class PaperBalances {
     this.scope = `paper-balances:${durable.exchange}`;
     const stored = durable.store.all(this.scope, z.strictObject({ total: nonNegativeDecimalString }));
     if (stored.length > 0) {
+      this.fresh = false;
       for (const [asset, row] of stored) this.free.set(asset, row.total);
     } else {
       for (const [asset, amount] of Object.entries(initial)) this.free.set(asset, amount);

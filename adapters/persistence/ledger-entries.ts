@@ -1,7 +1,7 @@
 import type { Decimal } from '../../domain/money/decimal';
 import { formatDecimal } from '../../domain/money/format';
 import { splitSymbol, type ExchangeId, type Symbol } from '../../domain/market';
-import type { LedgerEntry } from '../../ports/ledger';
+import type { Ledger, LedgerEntry } from '../../ports/ledger';
 
 /**
  * Builders for the ledger lines the system books. Each derives its idempotency keys from a
@@ -141,4 +141,21 @@ export function modeFlip(m: { at: number; from: string; to: string; signalId: st
 /** A trading decision with its figures (gates passed/failed), for audit; changes no balance. */
 export function decision(d: { at: number; exchange?: ExchangeId; correlationId: string; key?: string; details: Record<string, unknown> }): LedgerEntry {
   return { kind: 'decision', at: d.at, correlationId: d.correlationId, details: d.details, ...(d.exchange ? { exchange: d.exchange } : {}), ...(d.key ? { idempotencyKey: d.key } : {}) };
+}
+
+/**
+ * Opening balances of a venue, booked once (keyed by venue and asset) so that the ledger's
+ * implied balances can equal the exchange's: without them every coin held before the first
+ * booking would show as a difference. Later arrivals are deposits (`transferIn`), never openings.
+ */
+export function openingBalances(o: { at: number; exchange: ExchangeId; balances: Record<string, Decimal> }): LedgerEntry[] {
+  return Object.entries(o.balances).filter(([, amount]) => !amount.isZero()).map(([asset, amount]) => ({
+    kind: 'adjustment' as const, at: o.at, exchange: o.exchange, asset, delta: amount, correlationId: `opening-balances:${o.exchange}`,
+    idempotencyKey: `opening:${o.exchange}:${asset}`, details: { what: 'opening-balance' },
+  }));
+}
+
+export function bookOpeningBalances(ledger: Ledger, o: { at: number; exchange: ExchangeId; balances: Record<string, Decimal> }): boolean {
+  const lines = openingBalances(o);
+  return lines.length === 0 ? false : ledger.append(lines);
 }

@@ -8,6 +8,7 @@ import { registerScanCommands } from './commands/scan';
 import { registerLedgerCommands } from './commands/ledger';
 import { registerSweepCommands } from './commands/sweep';
 import { registerTopCommands } from './commands/top';
+import { registerReconcileCommands } from './commands/reconcile';
 
 /** The `qbot` operator command. Each area registers its own subcommands. */
 export function buildProgram(): Command {
@@ -21,6 +22,7 @@ export function buildProgram(): Command {
   registerLedgerCommands(program);
   registerSweepCommands(program);
   registerTopCommands(program);
+  registerReconcileCommands(program);
   return program;
 }
 

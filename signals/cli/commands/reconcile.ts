@@ -1,0 +1,85 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Command } from 'commander';
+import { z } from 'zod';
+import { formatDecimal } from '../../../domain/money/format';
+import { nonNegativeDecimalString } from '../../../domain/money/schemas';
+import { EXCHANGE_IDS } from '../../../domain/market';
+import { compareBalances, type PlaceBalance } from '../../../domain/reconcile';
+import { loadConfig } from '../../../config/loader';
+import { effectiveEnv } from '../../../config/dotenv';
+import { SqliteLedger, defaultLedgerFile } from '../../../adapters/persistence/ledger-sqlite';
+import { StateStore, defaultStateFile } from '../../../adapters/persistence/state-sqlite';
+import { createExchangeAdapters } from '../../../adapters/exchanges/factory';
+import { systemClock } from '../../../ports/clock';
+
+interface Opts {
+  json?: boolean;
+  dataDir?: string;
+  live?: boolean;
+}
+
+/** Paper balances as the paper venues keep them in state.sqlite (what the paper "exchange" holds). */
+function paperBalances(dataDir: string): PlaceBalance[] {
+  const file = defaultStateFile(dataDir);
+  if (!fs.existsSync(file)) throw new Error(`no paper state at ${file} (nothing has traded on paper there yet)`);
+  const store = StateStore.open({ file });
+  try {
+    return EXCHANGE_IDS.flatMap((exchange) => store.all(`paper-balances:${exchange}`, z.strictObject({ total: nonNegativeDecimalString })).map(([asset, r]) => ({ exchange, asset, amount: r.total })));
+  } finally {
+    store.close();
+  }
+}
+
+/** Each enabled exchange's own balances through ccxt (keys from the environment). */
+async function liveBalances(): Promise<PlaceBalance[]> {
+  const cfg = loadConfig({ env: effectiveEnv() });
+  const out: PlaceBalance[] = [];
+  for (const exchange of cfg.settings.exchanges.enabled) {
+    const v = await createExchangeAdapters({ exchange, env: cfg.env, settings: cfg.settings, clock: systemClock, networks: cfg.networks });
+    try {
+      const b = await v.account.balances();
+      if (!('assets' in b)) throw new Error(`${exchange}: balances unavailable: ${b.reason}`);
+      for (const [asset, bal] of Object.entries(b.assets)) out.push({ exchange, asset, amount: bal.total });
+    } finally {
+      await v.close();
+    }
+  }
+  return out;
+}
+
+/**
+ * `qbot reconcile [--json]`: the balances the ledger implies against each exchange's balances,
+ * per venue and asset. Reports only (exit 1 when anything differs); it never books a correction.
+ */
+export function registerReconcileCommands(program: Command): void {
+  program.command('reconcile')
+    .description('compare the balances the ledger implies with each exchange\'s balances (exit 1 on any difference)')
+    .option('--json', 'print JSON')
+    .option('--data-dir <dir>', 'where ledger.sqlite and state.sqlite are (default: $QBOT_DATA_DIR or .data)')
+    .option('--live', 'ask the exchanges (ccxt, keys from the environment) instead of the paper venues; default: TRADING_MODE')
+    .action(async (o: Opts) => {
+      const env = effectiveEnv();
+      const dataDir = path.resolve(o.dataDir ?? env.QBOT_DATA_DIR ?? '.data');
+      const live = o.live ?? env.TRADING_MODE === 'live';
+      const ledger = SqliteLedger.open({ file: defaultLedgerFile(dataDir), readOnly: true });
+      let implied: PlaceBalance[];
+      try {
+        implied = ledger.impliedBalances();
+      } finally {
+        ledger.close();
+      }
+      const exchange = live ? await liveBalances() : paperBalances(dataDir);
+      const r = compareBalances(implied, exchange);
+      const s = formatDecimal;
+      const differences = r.differences.map((d) => ({ exchange: d.exchange, asset: d.asset, ledgerAmount: s(d.ledgerAmount), exchangeAmount: s(d.exchangeAmount), difference: s(d.difference) }));
+      if (o.json) console.log(JSON.stringify({ ok: r.ok, source: live ? 'live' : 'paper', differences }, null, 2));
+      else {
+        console.log(r.ok ? `ledger and ${live ? 'exchanges' : 'paper venues'} agree` : `ledger and ${live ? 'exchanges' : 'paper venues'} DIFFER`);
+        for (const d of differences) {
+          console.log(`${d.exchange.padEnd(10)} ${d.asset.padEnd(6)} ledger ${d.ledgerAmount.padEnd(14)} exchange ${d.exchangeAmount.padEnd(14)} difference ${d.difference}${d.difference === '0' ? '' : '  <-'}`);
+        }
+      }
+      if (!r.ok) process.exitCode = 1;
+    });
+}
