@@ -14,6 +14,9 @@ const T0 = Date.UTC(2026, 10, 30, 12, 0);
 const EX: ExchangeId = 'binance';
 const MARKETS = ['BTC/USDT', 'ETH/BTC', 'ETH/USDT', 'XRP/USDT', 'XRP/BTC', 'SOL/USDT', 'SOL/BTC'].map((s) => market(EX, s, { step: '0.0001' }));
 const cfg = qbotConfigFrom(loadConfig({ env: {} }), 'laptop');
+// A view of USDT's value (Kraken USDT/USD at par): a stable with none is not traded (issue #14).
+const USDT_USD = market('kraken', 'USDT/USD', { step: '0.01' });
+const PAR = book('kraken', 'USDT/USD', [['0.9999', '1000000']], [['1.0001', '1000000']], T0);
 
 interface Prices { btc: number; eth: number; ethUsdt: number; xrpBtc: number; solBtc: number; solAge: number }
 
@@ -34,7 +37,7 @@ function books(p: Prices) {
 function qbot(reportGated: boolean): Qbot {
   const balances = new Map(['USDT', 'BTC', 'ETH', 'XRP', 'SOL'].map((a) => [`${EX}:${a}`, new Decimal(a === 'USDT' ? '10000' : '1')]));
   return new Qbot({
-    config: cfg, markets: MARKETS, fee: feesFromMarkets(MARKETS), thresholds: baselineThresholdSource(cfg.threshold, cfg.depth),
+    config: cfg, markets: [...MARKETS, USDT_USD], fee: feesFromMarkets([...MARKETS, USDT_USD]), thresholds: baselineThresholdSource(cfg.threshold, cfg.depth),
     clock: { now: () => T0 }, log: createLogger('silent'), metrics: new QbotMetrics(), balances, totalCapitalUsd: new Decimal(90000),
     ...(reportGated ? { reportGated: true } : {}),
   });
@@ -42,6 +45,7 @@ function qbot(reportGated: boolean): Qbot {
 
 function scan(reportGated: boolean, p: Prices): TriScanResult {
   const q = qbot(reportGated);
+  q.onBook(PAR);
   for (const b of books(p)) q.onBook(b);
   return q.tri.fullScan(EX);
 }
