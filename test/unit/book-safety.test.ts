@@ -8,6 +8,7 @@ import type { EvaluationJson } from '../../hotpath/opportunity-json';
 import type { OrderBook } from '../../domain/orderbook';
 import type { Market } from '../../domain/market';
 import { FeedStates } from '../../adapters/exchanges/feed-state';
+import { parseSnapshotLine } from '../../adapters/sim/replay/format';
 import { book, market } from './arbitrage-fixtures';
 
 const base = qbotConfigFrom(loadConfig({ env: {} }), 'laptop'); // maxBookAgeMs 1500
@@ -91,6 +92,10 @@ describe('the replay format refuses crossed and unsorted lines with the line num
   });
   it('unsorted', () => {
     expect(() => parseReplayLine(line('[["61000","1"],["61990","1"]]', '[["62000","1"]]'), 4)).toThrow('line 4: book unsorted: bids level 1 is better than level 0');
+  });
+  it('the simulator replays the same format and refuses a crossed line too', () => {
+    expect(() => parseSnapshotLine(line('[["66000","1"]]', '[["62000","1"]]'), 9)).toThrow('line 9: book crossed: bid 66000 >= ask 62000');
+    expect(parseSnapshotLine(line('[["61990","1"]]', '[["62000","1"]]'), 10).bids).toEqual([['61990', '1']]);
   });
   it('a sound line still parses', () => {
     expect(parseReplayLine(line('[["61990","1"]]', '[["62000","1"]]'), 5).bids[0]!.price.toFixed()).toBe('61990');

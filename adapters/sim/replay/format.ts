@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { EXCHANGE_IDS, type ExchangeId } from '../../../domain/market';
+import { Decimal } from '../../../domain/money/decimal';
 
 /**
  * The recorded-book format (also read by `qbot scan`): JSON Lines, one snapshot per line,
@@ -41,6 +42,10 @@ export function parseSnapshotLine(line: string, lineNo = 1): ReplaySnapshot {
   const s = r.data;
   checkSorted(s.bids, 'desc', lineNo, 'bids');
   checkSorted(s.asks, 'asc', lineNo, 'asks');
+  // A crossed snapshot is a broken recording (a missed update): a venue never serves one.
+  const bid = s.bids[0]?.[0];
+  const ask = s.asks[0]?.[0];
+  if (bid !== undefined && ask !== undefined && !new Decimal(bid).lt(ask)) throw new Error(`line ${lineNo}: book crossed: bid ${bid} >= ask ${ask}`);
   return s;
 }
 
