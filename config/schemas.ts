@@ -153,6 +153,13 @@ export const settingsSchema = z
     }),
     /** The account as a whole: what limits are judged against (a loss limit above it is nonsense). */
     account: z.strictObject({ sizeUsd: positiveDecimalString }).optional(),
+    /** Reservations before orders and withdrawals (domain/capital, adapters/capital/guard.ts). */
+    capital: z.strictObject({
+      /** A reservation whose process died before the outcome frees itself after this long. */
+      reservationTtlMs: ms,
+      /** Balances are read at most this often for the check (guarded moves since the read are applied on top); 0 = every check. */
+      balanceMaxAgeMs: z.number().int().min(0),
+    }).default({ reservationTtlMs: 120_000, balanceMaxAgeMs: 0 }),
   })
   .superRefine((s, ctx) => {
     // Cross-field rules: each must name the key a user has to fix.

@@ -64,9 +64,30 @@ export class CapitalGuard {
     };
   }
 
+  /**
+   * The account as `consumer` should size on: free less open reservations and other bots' coins,
+   * so a planned trade fits what the check will allow (the check at the edge still decides).
+   */
+  spendable(inner: Account, consumer: ConsumerId): Account {
+    return {
+      exchange: inner.exchange,
+      balances: async () => {
+        const b = await inner.balances();
+        if (!('assets' in b)) return b;
+        const claimed = this.deps.store.claimedFrom(consumer, inner.exchange, this.deps.clock.now());
+        const assets = Object.fromEntries(Object.entries(b.assets).map(([asset, x]) => {
+          const free = Decimal.max(ZERO, x.free.minus(claimed.get(asset) ?? ZERO));
+          return [asset, { ...x, free }];
+        }));
+        return { ...b, assets };
+      },
+    };
+  }
+
   /** Staked coins leave the free balance: the owner's holding follows, so others are not starved by it. */
-  staking(inner: Staking, consumer: ConsumerId): Staking {
+  staking(inner: Staking, consumerOf: ConsumerId | (() => ConsumerId)): Staking {
     const track = (direction: 'stake' | 'unstake') => async (productId: string, amount: Decimal, key: string) => {
+      const consumer = typeof consumerOf === 'function' ? consumerOf() : consumerOf;
       const r = await inner[direction](productId, amount, key);
       if (r.status === 'confirmed' && ownsHoldings(consumer)) {
         this.deps.store.stake({ key, owner: consumer, venue: inner.exchange, asset: r.asset, amount: r.amount, direction, now: this.deps.clock.now() });

@@ -190,6 +190,18 @@ export class CapitalStore {
     }).immediate();
   }
 
+  /**
+   * Per asset on a venue: what `consumer` cannot spend although the exchange says it is free
+   * (open reservations of everyone, coins other bots hold). For sizing before the check.
+   */
+  claimedFrom(consumer: ConsumerId, venue: string, now: number): Map<string, Decimal> {
+    const out = new Map<string, Decimal>();
+    const add = (asset: string, x: string) => out.set(asset, (out.get(asset) ?? ZERO).plus(new Decimal(x)));
+    for (const r of this.stmts.allOpen!.all() as ResRow[]) if (r.venue === venue && r.expires_at > now) add(r.asset, r.amount);
+    for (const h of this.stmts.allHoldings!.all() as HoldRow[]) if (h.venue === venue && h.owner !== consumer) add(h.asset, h.held);
+    return out;
+  }
+
   openReservations(): OpenReservation[] {
     return (this.stmts.allOpen!.all() as ResRow[]).map(toOpen);
   }

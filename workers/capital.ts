@@ -1,0 +1,101 @@
+import { Context } from '@temporalio/activity';
+import type { Client } from '@temporalio/client';
+import type { AppConfig } from '../config';
+import { Decimal } from '../domain/money/decimal';
+import { budgetsFor, type Budgets, type ConsumerId } from '../domain/capital';
+import { CapitalGuard } from '../adapters/capital/guard';
+import type { CapitalStore } from '../adapters/persistence/capital-sqlite';
+import { portfolioUsd, usdPrice, type BotTradingDeps, type BotVenue } from '../activities/bot-trading';
+import type { Clock } from '../ports/clock';
+import type { Ledger } from '../ports/ledger';
+import type { OrderRequest } from '../ports/trading';
+import { MODE_WORKFLOW_ID, modeQuery } from '../signals/defs';
+
+/** The guard's settings from config (capital.*). */
+export function guardSettings(config: AppConfig): { reservationTtlMs: number; balanceMaxAgeMs: number } {
+  return { reservationTtlMs: config.settings.capital.reservationTtlMs, balanceMaxAgeMs: config.settings.capital.balanceMaxAgeMs };
+}
+
+/**
+ * Which of the Q-bot's two consumers an order belongs to, from the executor's client order ids:
+ * `<attempt>-buy|-sell` are cross legs, `<attempt>-legN` triangular legs; a single-leg correction
+ * (`<attempt>-unwind|-hedge`) belongs to the attempt it corrects. Unknown ids count as cross.
+ */
+export function qbotConsumerOf(): (req: OrderRequest) => ConsumerId {
+  const attempts = new Map<string, ConsumerId>();
+  return (req) => {
+    const id = req.clientOrderId ?? '';
+    const known = req.correlationId ? attempts.get(req.correlationId) : undefined;
+    const consumer: ConsumerId = /-leg\d+$/.test(id) ? 'qbot-tri' : /-(buy|sell)$/.test(id) ? 'qbot-cross' : known ?? 'qbot-cross';
+    if (req.correlationId && !known) {
+      attempts.set(req.correlationId, consumer);
+      // Only recent attempts can still send a correction: keep the map small.
+      if (attempts.size > 1000) attempts.delete(attempts.keys().next().value as string);
+    }
+    return consumer;
+  };
+}
+
+/** Workflow type -> consumer: bot activities are shared, the workflow that called them is the spender. */
+const CONSUMER_OF_WORKFLOW: Record<string, ConsumerId> = {
+  abotWorkflow: 'abot',
+  gbotWorkflow: 'gbot',
+  // The sweep buys PAXG and sends it cold through the G-bot's activities: its own consumer.
+  sweepWorkflow: 'sweep',
+  moneyWorkflow: 'money',
+  rebalanceWorkflow: 'money',
+};
+
+/**
+ * The consumer of an order placed inside an activity, from the workflow that scheduled it.
+ * Anything else (a tool, a test, a workflow added later) is `fallback`: with no budget of its
+ * own it is still bound by unreserved balances and may never touch a bot's coins.
+ */
+export function consumerOfActivity(fallback: ConsumerId = 'money'): () => ConsumerId {
+  return () => {
+    let type: string | undefined;
+    try {
+      type = Context.current().info.workflowType;
+    } catch {
+      type = undefined; // not inside an activity
+    }
+    return (type && CONSUMER_OF_WORKFLOW[type]) || fallback;
+  };
+}
+
+/** Venues whose orders, withdrawals and stakes go through the guard as `consumer`'s. */
+export function guardVenues(guard: CapitalGuard, venues: BotVenue[], consumer: () => ConsumerId): BotVenue[] {
+  return venues.map((v) => ({
+    ...v,
+    trading: guard.trading(v.trading, v.account, () => consumer()),
+    ...(v.funding ? { funding: guard.funding(v.funding, v.account, () => consumer()) } : {}),
+    ...(v.staking ? { staking: guard.staking(v.staking, () => consumer()) } : {}),
+  }));
+}
+
+/**
+ * The orchestrator's guard (A-bot, G-bot, sweep, money manager): budgets are the mode's split
+ * (queried from the `mode` workflow) of the whole portfolio, the same base the bots size on,
+ * re-read at most every `refreshMs`.
+ */
+export function orchestratorGuard(o: { config: AppConfig; store: CapitalStore; venues: BotVenue[]; ledger: Ledger; client: Client; clock: Clock; refreshMs?: number }): CapitalGuard {
+  const valuation: BotTradingDeps = { venues: o.venues, ledger: o.ledger, clock: o.clock, quoteCurrencies: [...o.config.coins.quoteCurrencies] };
+  let cached: { at: number; budgets: Budgets } | undefined;
+  const budgets = async (): Promise<Budgets> => {
+    const now = o.clock.now();
+    if (cached && now - cached.at < (o.refreshMs ?? 10_000)) return cached.budgets;
+    const mode = (await o.client.workflow.getHandle(MODE_WORKFLOW_ID).query(modeQuery)).mode;
+    const b = budgetsFor(await portfolioUsd(valuation), o.config.settings.modes.allocationPercent[mode], o.config.settings.qbot.splitPercent);
+    cached = { at: now, budgets: b };
+    return b;
+  };
+  return new CapitalGuard({ store: o.store, clock: o.clock, ...guardSettings(o.config), budgets, usdPrice: (a) => usdPrice(valuation, a) });
+}
+
+/** The hot path's budgets: the Q-bot's own cross/triangular capital (what it sizes trades on). */
+export function qbotBudgets(capital: () => { cross: Decimal; triangular: Decimal }): () => Promise<Budgets> {
+  return async () => {
+    const c = capital();
+    return { 'qbot-cross': c.cross, 'qbot-tri': c.triangular, abot: null, gbot: null, money: null, sweep: null };
+  };
+}
