@@ -10,6 +10,8 @@ import { handleAction } from './actions';
 import { OpportunityTap } from './opportunities';
 import { collectState, type DashboardState } from './state';
 import { isLoopback, tokenMatches } from './auth';
+import { hostAllowed, SECURITY_HEADERS } from './hardening';
+import { createHardenedServer, guardRequests } from '../adapters/http/request-guard';
 
 export interface DashboardOptions {
   host: string;
@@ -26,6 +28,10 @@ export interface DashboardOptions {
   /** settings.sweep.profitPercent (default 15): the share of profit shown as available for the sweep. */
   sweepProfitPercent?: string;
   intervalMs?: number;
+  /** settings.dashboard.allowedHosts: names besides the bound address and localhost that may appear in Host. */
+  allowedHosts?: readonly string[];
+  /** A request (headers and body) must arrive within this (default 10 s). */
+  requestTimeoutMs?: number;
 }
 
 export interface RunningDashboard {
@@ -67,22 +73,29 @@ export async function startDashboard(o: DashboardOptions): Promise<RunningDashbo
     for (const res of streams) res.write(frame);
   };
 
-  const server = http.createServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://dashboard');
+  const server = createHardenedServer(guardRequests('dashboard', (req, res, url) => {
+    for (const [k, v] of Object.entries(SECURITY_HEADERS)) res.setHeader(k, v);
+    res.setHeader('cache-control', 'no-store');
+    // DNS rebinding: a foreign name in Host means a page elsewhere is talking to us through the browser.
+    const port = (server.address() as AddressInfo | null)?.port ?? o.port;
+    if (!hostAllowed(req.headers.host, { boundHost: o.host, port, allowedHosts: o.allowedHosts ?? [] })) {
+      return void res.writeHead(421, { 'content-type': 'application/json', connection: 'close' }).end(JSON.stringify({
+        ok: false, error: 'host_not_allowed', message: 'this dashboard answers only to its own address, localhost and settings.dashboard.allowedHosts',
+      }));
+    }
     const headerToken = req.headers['x-dashboard-token'];
     const authorised = tokenMatches(o.token, typeof headerToken === 'string' ? headerToken : undefined);
     const canRead = authorised || isLoopback(req.socket.remoteAddress);
-    res.setHeader('cache-control', 'no-store');
     if (req.method === 'POST' && url.pathname.startsWith('/api/')) {
-      void handleAction({ req, res, url, authorised, tokenSet: Boolean(o.token), client: o.client, hotpath: o.hotpath, after: () => void push() });
-      return;
+      return handleAction({ req, res, url, authorised, tokenSet: Boolean(o.token), client: o.client, hotpath: o.hotpath, after: () => void push() });
     }
     if (req.method !== 'GET') return void res.writeHead(405, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: false, error: 'method_not_allowed' }));
     if (!canRead) return void res.writeHead(401, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: false, error: 'token_required', message: 'reading from outside this machine needs the x-dashboard-token header' }));
     const asset = STATIC[url.pathname];
     if (asset) {
       res.writeHead(200, { 'content-type': asset.type });
-      return void fs.createReadStream(path.join(PUBLIC_DIR, asset.file)).pipe(res);
+      // A read error must end this answer, not the process (an unhandled stream 'error' would).
+      return void fs.createReadStream(path.join(PUBLIC_DIR, asset.file)).on('error', () => res.destroy()).pipe(res);
     }
     if (url.pathname === '/api/state') {
       void refresh().then(
@@ -100,7 +113,7 @@ export async function startDashboard(o: DashboardOptions): Promise<RunningDashbo
       return;
     }
     res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: false, error: 'not_found' }));
-  });
+  }), { requestTimeoutMs: o.requestTimeoutMs ?? 10_000 });
   await listenOn(server, { part: 'dashboard', port: o.port, host: o.host, envVar: 'DASHBOARD_PORT' });
   tap.attach(o.hotpath.qbot);
   // Only once listening: a failed start must leave no timer behind.

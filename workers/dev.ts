@@ -4,6 +4,7 @@ import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { effectiveEnv, PROJECT_ROOT } from '../config/dotenv';
 import { consoleProgress, explainStartupError, type Progress } from './progress';
 import { startSystem, type RunningSystem } from './system';
+import { installProcessGuard } from './process-guard';
 
 /**
  * `npm run demo`: the whole system offline on one machine (embedded Temporal, simulator with a
@@ -52,6 +53,8 @@ export function runUntilSignal(system: RunningSystem, name: string): void {
 if (require.main === module) {
   // The SDK's own info lines (bundling, worker states) would bury the progress display.
   Runtime.install({ logger: new DefaultLogger('WARN') });
+  // One uncaught error must not stop every part of this process at once (logged, kept running).
+  installProcessGuard({ error: (obj, msg) => console.error(msg, obj) });
   console.log('qbot demo: starting (offline, simulated exchanges, paper trading)');
   startDemo().then(
     (system) => runUntilSignal(system, 'the demo'),

@@ -5,6 +5,8 @@ import { startWebhookServer, TemporalAlertSink } from '../signals/webhook';
 import { modeWorkflowInput } from '../signals/mode-start';
 import { ClientOnDemand, temporalConnectSettings } from './temporal-client';
 import { systemPorts } from './system-ports';
+import { installProcessGuard } from './process-guard';
+import { configWarnings } from '../config/warnings';
 
 /**
  * The TradingView webhook receiver process: `tsx workers/receiver.ts`.
@@ -14,6 +16,8 @@ async function main(): Promise<void> {
   const env = effectiveEnv();
   const config = loadConfig({ env });
   const logger = pino({ name: 'receiver', level: config.env.LOG_LEVEL, redact: [...SECRET_ENV_KEYS, 'passphrase', '*.passphrase'] });
+  installProcessGuard(logger);
+  for (const w of configWarnings(config).filter((x) => x.key.startsWith('webhook.'))) logger.warn({ source: w.source, key: w.key }, w.message);
   const passphrase = config.env.WEBHOOK_PASSPHRASE;
   if (!passphrase) {
     logger.fatal('WEBHOOK_PASSPHRASE is not set: refusing to start a receiver anyone could trigger');

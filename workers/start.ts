@@ -4,6 +4,7 @@ import { effectiveEnv } from '../config/dotenv';
 import { envSchema } from '../config/env';
 import { runUntilSignal } from './dev';
 import { consoleProgress, explainStartupError } from './progress';
+import { installProcessGuard } from './process-guard';
 import { startSystem } from './system';
 
 /**
@@ -31,6 +32,8 @@ async function confirmLive(env: NodeJS.ProcessEnv): Promise<void> {
 
 async function main(): Promise<void> {
   Runtime.install({ logger: new DefaultLogger('WARN') });
+  // One uncaught error must not stop every part of this process at once (logged, kept running).
+  installProcessGuard({ error: (obj, msg) => console.error(msg, obj) });
   // The real system reads .env and the environment only: no demo passphrase or token sneaks in.
   const env = effectiveEnv();
   await confirmLive(env);

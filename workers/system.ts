@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import pino from 'pino';
 import type { Worker } from '@temporalio/worker';
 import type { Client } from '@temporalio/client';
-import { loadConfig, SECRET_ENV_KEYS, type AppConfig } from '../config';
+import { configWarnings, formatProblem, loadConfig, SECRET_ENV_KEYS, type AppConfig } from '../config';
 import { PROJECT_ROOT } from '../config/dotenv';
 import { SqliteLedger } from '../adapters/persistence/ledger-sqlite';
 import { startSimulator, type RunningSimulator } from '../adapters/sim';
@@ -17,8 +17,6 @@ import { ensureMoneyWorkflow, wireMoney } from './money';
 import { systemClock } from '../ports/clock';
 import { startHotpath, type HotpathProcess } from './hotpath';
 import { StateStore } from '../adapters/persistence/state-sqlite';
-import { CapitalStore } from '../adapters/persistence/capital-sqlite';
-import { consumerOfActivity, guardVenues, orchestratorGuard } from './capital';
 import { connectClient, connectWorker, temporalConnectSettings } from './temporal-client';
 import { StartupError, type Progress } from './progress';
 import { systemPorts, type SystemPorts } from './system-ports';
@@ -78,6 +76,11 @@ export async function startSystem(o: SystemOptions): Promise<RunningSystem> {
     }, ({ config }) => `${config.env.TRADING_MODE} trading, ${config.settings.exchanges.enabled.join(', ')}`);
     const dataDir = path.resolve(PROJECT_ROOT, config.env.QBOT_DATA_DIR);
     const logger = pino({ name: 'qbot', level: config.env.LOG_LEVEL === 'info' ? 'warn' : config.env.LOG_LEVEL, redact: [...SECRET_ENV_KEYS, 'passphrase', '*.passphrase'] });
+    // Risky but valid settings (a public bind, a reckless loss limit): said once, at start.
+    for (const w of configWarnings(config)) {
+      logger.warn({ source: w.source, key: w.key }, w.message);
+      progress.info(`  ! warning:${formatProblem(w).replace(/^ +/, ' ')}`);
+    }
 
     let temporalAddress = config.env.TEMPORAL_ADDRESS;
     let temporalUiUrl: string | undefined;
@@ -100,9 +103,6 @@ export async function startSystem(o: SystemOptions): Promise<RunningSystem> {
     // The pause, the kill switch and the paper inventory live beside the ledger and survive a restart.
     const state = StateStore.open({ dataDir });
     stack.push({ name: 'ledger', stop: () => ledger.close() });
-    // Capital reservations: the Q-bot, the bots, conversions, transfers and the sweep reserve in one store.
-    const capital = CapitalStore.open({ dataDir });
-    stack.push({ name: 'capital reservations', stop: () => capital.close() });
 
 
     let sim: RunningSimulator | undefined;
@@ -113,7 +113,7 @@ export async function startSystem(o: SystemOptions): Promise<RunningSystem> {
     }
 
     const hotpath = await progress.step(`hot path (${config.env.TRADING_MODE} trading, ${o.simulator ? 'simulated' : 'live public'} market data)`, () =>
-      startHotpath({ config, ledger, state, capital, ...(sim ? { sim } : {}), metricsPort: ports.metrics, ...(o.maxSymbolsPerVenue ? { maxSymbolsPerVenue: o.maxSymbolsPerVenue } : {}) }),
+      startHotpath({ config, ledger, state, ...(sim ? { sim } : {}), metricsPort: ports.metrics, ...(o.maxSymbolsPerVenue ? { maxSymbolsPerVenue: o.maxSymbolsPerVenue } : {}) }),
     (h) => `${h.venues.length} venues, metrics on :${h.metricsPort ?? 'off'}`);
     stack.push({ name: 'hot path', stop: () => hotpath.close() });
 
@@ -124,10 +124,7 @@ export async function startSystem(o: SystemOptions): Promise<RunningSystem> {
       const client = await connectClient(settings);
       stack.push({ name: 'Temporal client', stop: () => client.connection.close() });
       // The bots trade this process's venues: in paper mode, the hot path's paper inventory.
-      const raw = await systemVenues({ config, hotpath, clock: systemClock });
-      // Orders, withdrawals and stakes of the bots, conversions, transfers and sweep reserve their spend first.
-      const guard = orchestratorGuard({ config, store: capital, venues: raw, ledger, client, clock: systemClock });
-      const venues = guardVenues(guard, raw, consumerOfActivity());
+      const venues = await systemVenues({ config, hotpath, clock: systemClock });
       const bots = wireBots({ config, venues, ledger, clock: systemClock, client });
       const money = wireMoney({ config, venues, marketData: new Map(hotpath.venues.map((v) => [v.exchange, v.marketData])), ledger, clock: systemClock });
       const worker: Worker = await createOrchestratorWorker({ connection, namespace: settings.namespace, ledger, logger: logger.child({ part: 'orchestrator' }), bots, money });
@@ -157,7 +154,7 @@ export async function startSystem(o: SystemOptions): Promise<RunningSystem> {
     const dashboard = await progress.step('dashboard', () => startDashboard({
       host: config.settings.dashboard.host, port: ports.dashboard, token: config.env.DASHBOARD_TOKEN, client, hotpath, ledger,
       temporalUiUrl, namespace: settings.namespace, tradingMode: config.env.TRADING_MODE, marketData: o.simulator ? 'simulator' : 'live',
-      sweepProfitPercent: config.settings.sweep.profitPercent.toFixed(),
+      sweepProfitPercent: config.settings.sweep.profitPercent.toFixed(), allowedHosts: config.settings.dashboard.allowedHosts,
     }), (d) => d.url);
     stack.push({ name: 'dashboard', stop: () => dashboard.close() });
 

@@ -1,5 +1,6 @@
 import http from 'node:http';
 import { listenOn } from '../net/listen';
+import { createHardenedServer, guardRequests } from '../http/request-guard';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { ExchangeId } from '../../domain/market';
 import type { HttpReply, HttpRequest, SimContext, Venue } from './context';
@@ -10,7 +11,8 @@ import type { HttpReply, HttpRequest, SimContext, Venue } from './context';
  * applied here so every venue gets them the same way.
  */
 export class SimServer {
-  private readonly http = http.createServer((req, res) => void this.onRequest(req, res));
+  // Guarded: a request the URL parser rejects gets 400, a handler error a 500, never a dead process.
+  private readonly http = createHardenedServer(guardRequests('simulator', (req, res, url) => this.onRequest(req, res, url)));
   private readonly wss = new WebSocketServer({ noServer: true });
   private readonly venues = new Map<string, Venue>();
 
@@ -57,13 +59,15 @@ export class SimServer {
     venue.handleWs(ws, path, this.ctx);
   }
 
-  private async onRequest(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', 'http://sim');
+  private async onRequest(req: http.IncomingMessage, res: http.ServerResponse, url: URL): Promise<void> {
     const { venue, rest } = this.route(url.pathname);
     if (!venue) return send(res, { status: 404, body: { error: `no venue at ${url.pathname}` } });
     const faults = this.ctx.faults[venue.id];
     this.ctx.stats[venue.id].requests += 1;
-    const rawBody = await readBody(req);
+    const body = await readBody(req);
+    if (body === 'aborted') return; // nobody is listening for an answer any more
+    if (body === 'too-large') return send(res, { status: 413, body: { error: `request body over ${MAX_BODY_BYTES} bytes` }, headers: { connection: 'close' } });
+    const rawBody = body;
     if (faults.slowMs > 0) await new Promise((r) => setTimeout(r, faults.slowMs));
     if (faults.httpStatus && faults.httpStatus.remaining > 0) {
       faults.httpStatus.remaining -= 1;
@@ -81,12 +85,30 @@ export class SimServer {
   }
 }
 
-function readBody(req: http.IncomingMessage): Promise<string> {
+/** No exchange request comes near this; a larger body is refused rather than buffered. */
+const MAX_BODY_BYTES = 1_048_576;
+
+/** The body as text; 'too-large' over MAX_BODY_BYTES (the rest is not read); 'aborted' when the client went away. */
+function readBody(req: http.IncomingMessage): Promise<string | 'too-large' | 'aborted'> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
+    let size = 0;
+    const onData = (c: Buffer) => {
+      size += c.length;
+      if (size > MAX_BODY_BYTES) {
+        req.off('data', onData);
+        resolve('too-large');
+        return;
+      }
+      chunks.push(c);
+    };
+    req.on('data', onData);
     req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
     req.on('error', reject);
+    // A client that goes away mid-body (or is cut off by the request timeout) ends the wait too.
+    req.on('close', () => {
+      if (!req.complete) resolve('aborted');
+    });
   });
 }
 

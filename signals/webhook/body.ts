@@ -28,5 +28,12 @@ export function readBodyLimited(req: IncomingMessage, limit: number): Promise<{ 
     req.once('error', (err) => {
       if (!done) reject(err);
     });
+    // Cut off mid-body (the request timeout, or the client went away): settle rather than wait forever.
+    req.once('close', () => {
+      if (!done && !req.complete) {
+        done = true;
+        resolve({ ok: false });
+      }
+    });
   });
 }

@@ -74,7 +74,7 @@ const post = (url: string, body: string | object, headers: Record<string, string
     headers: { 'content-type': typeof body === 'string' ? 'text/plain; charset=utf-8' : 'application/json', ...headers },
     body: typeof body === 'string' ? body : JSON.stringify(body),
   });
-const answer = async (r: Response) => ({ status: r.status, body: (await r.json()) as { ok: boolean; error?: string; message?: string; alertId?: string } });
+const answer = async (r: Response) => ({ status: r.status, body: (await r.json()) as { ok: boolean; error?: string; message?: string; alertId?: string; duplicate?: boolean } });
 const modeHandle = () => env.client.workflow.getHandle(placement.modeWorkflowId);
 const signalsReceived = async (workflowId: string) => {
   const h = await env.client.workflow.getHandle(workflowId).fetchHistory();
@@ -104,9 +104,13 @@ describe('TradingView receiver end to end (real HTTP, real Temporal, real worker
     const second = await answer(await post(receiver.url, alert));
     expect([first.status, second.status]).toEqual([200, 200]);
     expect(second.body.alertId).toBe(first.body.alertId);
+    // The replay is answered as what it is: a duplicate that changed nothing.
+    expect(first.body).toMatchObject({ ok: true, duplicate: false });
+    expect(second.body).toMatchObject({ ok: true, duplicate: true });
     const inbox = await env.client.workflow.getHandle(placement.abotInboxWorkflowId).query(abotInboxQuery);
     expect(inbox.pending).toEqual([{ action: 'buy', ticker: 'SOL', alertId: first.body.alertId, firedAt: alert.time, source: 'tradingview' }]);
-    expect(inbox.duplicatesIgnored).toBe(1);
+    // The receiver answered the replay itself: the inbox never saw it (it would drop it too).
+    expect(inbox.duplicatesIgnored).toBe(0);
     // The A-bot (a later workflow) takes alerts out in order; they leave the inbox.
     const inboxHandle = env.client.workflow.getHandle(placement.abotInboxWorkflowId);
     const taken = await inboxHandle.executeUpdate(takeAbotAlertsUpdate, { args: [{ max: 5 }] });
@@ -141,12 +145,12 @@ describe('TradingView receiver end to end (real HTTP, real Temporal, real worker
     expect((await modeHandle().query(modeQuery)).mode).toBe('BTC');
   });
 
-  it('enforces the source allow-list (X-Forwarded-For only with trustProxy) and the per-source rate limit', async () => {
+  it('enforces the source allow-list (X-Forwarded-For only with trustProxy) and the per-source rate limits', async () => {
     const before = await signalsReceived(placement.modeWorkflowId);
     const good = () => ({ passphrase: PASSPHRASE, kind: 'macro', action: 'BTC', time: nowIso() });
     const strict = await startWebhookServer(options({ allowList: ['52.89.214.238'] }));
     const proxied = await startWebhookServer(options({ allowList: ['52.89.214.238'], trustProxy: true }));
-    const limited = await startWebhookServer(options({ rateLimitPerMinute: 2 }));
+    const limited = await startWebhookServer(options({ rateLimitPerMinute: 2, unauthenticatedRateLimitPerMinute: 2 }));
     try {
       expect((await answer(await post(strict.url, good()))).body.error).toBe('source_not_allowed');
       // Without trustProxy a forged header changes nothing.
@@ -155,14 +159,22 @@ describe('TradingView receiver end to end (real HTTP, real Temporal, real worker
       expect((await post(proxied.url, good(), { 'x-forwarded-for': '10.0.0.9' })).status).toBe(403);
       expect((await post(proxied.url, good(), { 'x-forwarded-for': '1.2.3.4, 52.89.214.238' })).status).toBe(200);
 
+      // Junk from a shared source (TradingView sends everyone's alerts from four addresses) spends
+      // only the unauthenticated budget: a real alert from the same address still goes through.
       const statuses = [];
       for (let i = 0; i < 3; i += 1) statuses.push((await post(limited.url, { ...good(), passphrase: 'wrong-wrong-wrong' })).status);
-      expect(statuses).toEqual([401, 401, 429]);
+      for (let i = 0; i < 3; i += 1) statuses.push((await post(limited.url, 'not json at all')).status);
+      expect(statuses).toEqual([401, 401, 429, 429, 429, 429]);
+      const flips = [];
+      for (const action of ['GOLD', 'BTC', 'GOLD']) flips.push((await post(limited.url, { ...good(), action, id: `limited-${action}-${flips.length}` })).status);
+      // Authenticated alerts have their own budget (2 a minute here).
+      expect(flips).toEqual([200, 200, 429]);
     } finally {
       await Promise.all([strict.close(), proxied.close(), limited.close()]);
     }
-    // Only the one request through the trusted proxy reached the workflow.
-    expect(await signalsReceived(placement.modeWorkflowId)).toBe(before + 1);
+    // The request through the trusted proxy and the two authenticated alerts reached the workflow
+    // (a signal shows in the history once the workflow task running at that moment completes).
+    await eventually(async () => expect(await signalsReceived(placement.modeWorkflowId)).toBe(before + 3));
   });
 
   it('answers 503 within TradingView\'s 3 s and logs loudly when Temporal is unreachable', async () => {
