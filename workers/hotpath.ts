@@ -13,11 +13,15 @@ import { PaperTrading } from '../adapters/paper/paper-trading';
 import { PaperBalances } from '../adapters/paper/paper-balances';
 import { SqliteLedger } from '../adapters/persistence/ledger-sqlite';
 import { StateStore } from '../adapters/persistence/state-sqlite';
+import { CapitalStore } from '../adapters/persistence/capital-sqlite';
+import { CapitalGuard } from '../adapters/capital/guard';
+import { guardSettings, qbotBudgets, qbotConsumerOf } from './capital';
+import { bookOpeningBalances } from '../adapters/persistence/ledger-entries';
 import { feeSchedulesFromSettings, hydrateFeeBookFromLedger } from '../adapters/persistence/fee-book-setup';
 import { startSimulator, type RunningSimulator } from '../adapters/sim';
 import type { Account } from '../ports/account';
 import { systemClock } from '../ports/clock';
-import type { Ledger } from '../ports/ledger';
+import { LedgerKeyConflictError, type Ledger } from '../ports/ledger';
 import type { Trading } from '../ports/trading';
 import { HOTPATH_TASK_QUEUE } from '../signals/defs';
 import { HotpathControl } from '../hotpath/control';
@@ -41,6 +45,8 @@ export interface HotpathOptions {
    * in-memory store when the caller brings its own `ledger` (tests): state lives beside the ledger.
    */
   state?: StateStore;
+  /** Capital reservations shared with every process that trades (default beside the state, like it). */
+  capital?: CapitalStore;
   /** Run the Temporal worker on HOTPATH_TASK_QUEUE (default true). */
   temporal?: boolean;
   /** An existing connection (tests); else one from TEMPORAL_ADDRESS and friends. */
@@ -66,6 +72,8 @@ export interface HotpathProcess {
    * Paper mode only: the paper accounts (their balances are the system's paper inventory) and the
    * books they fill against, so the orchestrator's bots trade the same paper money in-process.
    */
+  /** Capital reservations: the Q-bot's orders reserve here; the orchestrator's guard opens the same store. */
+  capital: CapitalStore;
   paper?: { trading: Map<ExchangeId, PaperTrading>; wallets: Map<ExchangeId, PaperBalances>; markets: Market[]; book: (exchange: ExchangeId, symbol: string) => OrderBook | undefined; state: StateStore };
   close(): Promise<void>;
 }
@@ -84,6 +92,7 @@ export async function startHotpath(o: HotpathOptions = {}): Promise<HotpathProce
   hydrateFeeBookFromLedger(feeBook, ledger, clock.now());
   const state = o.state ?? StateStore.open(o.ledger ? { file: ':memory:' } : { dataDir: cfg.env.QBOT_DATA_DIR });
   const control = new HotpathControl(clock, state);
+  const capital = o.capital ?? CapitalStore.open(o.ledger ? { file: ':memory:' } : { dataDir: cfg.env.QBOT_DATA_DIR });
   if (control.isPaused() || control.killTrip()) log.warn({ control: control.snapshot() }, 'hot path starts paused: the pause or the kill switch survived the restart (an operator resumes)');
   const venues: ExchangeAdapters[] = [];
   const markets: Market[] = [];
@@ -98,6 +107,12 @@ export async function startHotpath(o: HotpathOptions = {}): Promise<HotpathProce
   const live = cfg.env.TRADING_MODE === 'live';
   // Paper venues read the Q-bot's cache, which exists only once the venues do.
   const ref: { qbot?: Qbot } = {};
+  // Every Q-bot order reserves its spend first: never the A-bot's or G-bot's coins, never over its budget.
+  const guard = new CapitalGuard({
+    store: capital, clock, ...guardSettings(cfg), log,
+    budgets: qbotBudgets(() => ref.qbot!.capital()), usdPrice: (a) => ref.qbot?.usd(a),
+  });
+  const qbotConsumer = qbotConsumerOf();
   const trading = new Map<ExchangeId, Trading>();
   const accounts = new Map<ExchangeId, Account>();
   const paperTrading = new Map<ExchangeId, PaperTrading>();
@@ -105,16 +120,19 @@ export async function startHotpath(o: HotpathOptions = {}): Promise<HotpathProce
   for (const v of venues) {
     if (live) {
       // Every live fill and fee is booked from the exchange's answer, like paper fills are.
-      trading.set(v.exchange, new LedgerBookedTrading({ trading: v.trading, ledger, clock, log, usdPrice: (asset) => ref.qbot?.usd(asset) }));
-      accounts.set(v.exchange, v.account);
+      const booked = new LedgerBookedTrading({ trading: v.trading, ledger, clock, log, usdPrice: (asset) => ref.qbot?.usd(asset) });
+      trading.set(v.exchange, guard.trading(booked, v.account, qbotConsumer));
+      accounts.set(v.exchange, guard.spendable(v.account, 'qbot-cross'));
     } else {
       const inventory = o.paperBalances?.[v.exchange] ?? Object.fromEntries(Object.entries(DEMO_INVENTORY).map(([a, x]) => [a, new Decimal(x)]));
       // Paper fills walk the same cached books the scanners saw (plus the paper latency).
       // Durable: a restart keeps the paper inventory (the demo inventory is only the first start's).
       const wallet = new PaperBalances(inventory, { store: state, exchange: v.exchange });
+      // A first start books the inventory as opening balances, so `qbot reconcile` can agree.
+      if (wallet.fresh) bookOpening(ledger, v.exchange, inventory, clock.now(), log);
       const paper = new PaperTrading({ exchange: v.exchange, markets, books: (s) => ref.qbot?.cache.get(v.exchange, s)?.book, ledger, feeBook, clock, wallet, maxBookAgeMs: config.staleAfterMs });
-      trading.set(v.exchange, paper);
-      accounts.set(v.exchange, paper);
+      trading.set(v.exchange, guard.trading(paper, paper, qbotConsumer));
+      accounts.set(v.exchange, guard.spendable(paper, 'qbot-cross'));
       paperTrading.set(v.exchange, paper);
       paperWallets.set(v.exchange, wallet);
     }
@@ -171,7 +189,7 @@ export async function startHotpath(o: HotpathOptions = {}): Promise<HotpathProce
   }
   log.info({ venues: venues.map((v) => v.exchange), markets: markets.length, tradingMode: cfg.env.TRADING_MODE, latencyMode: config.latencyMode }, 'hot path running');
   return {
-    qbot: q, control, metrics, venues, scanner, ...(server ? { metricsPort: (server.address() as { port: number }).port } : {}),
+    qbot: q, control, metrics, venues, scanner, capital, ...(server ? { metricsPort: (server.address() as { port: number }).port } : {}),
     ...(live ? {} : { paper: { trading: paperTrading, wallets: paperWallets, markets, book: (exchange: ExchangeId, symbol: string) => q.cache.get(exchange, symbol)?.book, state } }),
     async close() {
       for (const t of timers) clearInterval(t);
@@ -180,6 +198,7 @@ export async function startHotpath(o: HotpathOptions = {}): Promise<HotpathProce
       await workerRun?.catch(() => undefined);
       await q.drain().catch(() => undefined);
       await Promise.all(venues.map((v) => v.close()));
+      if (!o.capital) capital.close();
       await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
     },
   };
@@ -195,6 +214,16 @@ export async function serveMetrics(metrics: QbotMetrics, port: number): Promise<
   }));
   await listenOn(server, { part: 'metrics', port, host: '127.0.0.1', envVar: 'QBOT_METRICS_PORT' });
   return server;
+}
+
+/** Opening balances already booked with other amounts are reported, not fatal: reconcile shows the gap. */
+function bookOpening(ledger: Ledger, exchange: ExchangeId, balances: Record<string, Decimal>, at: number, log: { error(o: object, m: string): void }): void {
+  try {
+    bookOpeningBalances(ledger, { at, exchange, balances });
+  } catch (err) {
+    if (!(err instanceof LedgerKeyConflictError)) throw err;
+    log.error({ exchange, key: err.key }, `${err.message}: the ledger already has other opening balances for this venue`);
+  }
 }
 
 async function main(): Promise<void> {

@@ -17,6 +17,8 @@ import { ensureMoneyWorkflow, wireMoney } from './money';
 import { systemClock } from '../ports/clock';
 import { startHotpath, type HotpathProcess } from './hotpath';
 import { StateStore } from '../adapters/persistence/state-sqlite';
+import { CapitalStore } from '../adapters/persistence/capital-sqlite';
+import { consumerOfActivity, guardVenues, orchestratorGuard } from './capital';
 import { connectClient, connectWorker, temporalConnectSettings } from './temporal-client';
 import { StartupError, type Progress } from './progress';
 import { systemPorts, type SystemPorts } from './system-ports';
@@ -103,6 +105,9 @@ export async function startSystem(o: SystemOptions): Promise<RunningSystem> {
     // The pause, the kill switch and the paper inventory live beside the ledger and survive a restart.
     const state = StateStore.open({ dataDir });
     stack.push({ name: 'ledger', stop: () => ledger.close() });
+    // Capital reservations: the Q-bot, the bots, conversions, transfers and the sweep reserve in one store.
+    const capital = CapitalStore.open({ dataDir });
+    stack.push({ name: 'capital reservations', stop: () => capital.close() });
 
 
     let sim: RunningSimulator | undefined;
@@ -113,7 +118,7 @@ export async function startSystem(o: SystemOptions): Promise<RunningSystem> {
     }
 
     const hotpath = await progress.step(`hot path (${config.env.TRADING_MODE} trading, ${o.simulator ? 'simulated' : 'live public'} market data)`, () =>
-      startHotpath({ config, ledger, state, ...(sim ? { sim } : {}), metricsPort: ports.metrics, ...(o.maxSymbolsPerVenue ? { maxSymbolsPerVenue: o.maxSymbolsPerVenue } : {}) }),
+      startHotpath({ config, ledger, state, capital, ...(sim ? { sim } : {}), metricsPort: ports.metrics, ...(o.maxSymbolsPerVenue ? { maxSymbolsPerVenue: o.maxSymbolsPerVenue } : {}) }),
     (h) => `${h.venues.length} venues, metrics on :${h.metricsPort ?? 'off'}`);
     stack.push({ name: 'hot path', stop: () => hotpath.close() });
 
@@ -124,7 +129,10 @@ export async function startSystem(o: SystemOptions): Promise<RunningSystem> {
       const client = await connectClient(settings);
       stack.push({ name: 'Temporal client', stop: () => client.connection.close() });
       // The bots trade this process's venues: in paper mode, the hot path's paper inventory.
-      const venues = await systemVenues({ config, hotpath, clock: systemClock });
+      const raw = await systemVenues({ config, hotpath, clock: systemClock });
+      // Orders, withdrawals and stakes of the bots, conversions, transfers and sweep reserve their spend first.
+      const guard = orchestratorGuard({ config, store: capital, venues: raw, ledger, client, clock: systemClock });
+      const venues = guardVenues(guard, raw, consumerOfActivity());
       const bots = wireBots({ config, venues, ledger, clock: systemClock, client });
       const money = wireMoney({ config, venues, marketData: new Map(hotpath.venues.map((v) => [v.exchange, v.marketData])), ledger, clock: systemClock });
       const worker: Worker = await createOrchestratorWorker({ connection, namespace: settings.namespace, ledger, logger: logger.child({ part: 'orchestrator' }), bots, money });
