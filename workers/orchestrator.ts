@@ -11,9 +11,12 @@ import type { Ledger } from '../ports/ledger';
 import { ORCHESTRATOR_TASK_QUEUE } from '../signals/defs';
 import { DEFAULT_PLACEMENT, modeWorkflowInput } from '../signals/mode-start';
 import type { modeWorkflow } from '../workflows/mode';
-import { connectClient, connectWorker, temporalConnectSettings } from './temporal-client';
-import type { BotWiring } from './bots';
-import type { wireMoney } from './money';
+import { connectClient, connectWithBackoff, connectWorker, temporalConnectSettings } from './temporal-client';
+import { activateInitialMode, wireBots, type BotWiring } from './bots';
+import { ensureMoneyWorkflow, wireMoney } from './money';
+import { orchestratorVenues } from './orchestrator-venues';
+import { startHealthServer, exitWithParent } from './health';
+import { systemPorts } from './system-ports';
 
 export interface OrchestratorDeps {
   connection: NativeConnection;
@@ -60,28 +63,50 @@ export async function ensureModeWorkflow(client: Client, config: AppConfig): Pro
   });
 }
 
-async function main(): Promise<void> {
-  const env = effectiveEnv();
+/**
+ * `qbot worker orchestrator` (or `tsx workers/orchestrator.ts`): every workflow and every activity
+ * (mode, A-bot and its inbox, G-bot, sweep, money manager, conversions, rebalances) over exchange
+ * ports built from config (see orchestrator-venues.ts), with GET /health on ORCHESTRATOR_HEALTH_PORT.
+ * Configured only by the environment and config/; several may run at once (the workflows are
+ * started with USE_EXISTING and fixed ids, activities are idempotent by key).
+ */
+export async function runOrchestrator(env: NodeJS.ProcessEnv = effectiveEnv()): Promise<void> {
   const config = loadConfig({ env });
   const logger = pino({ name: 'orchestrator', level: config.env.LOG_LEVEL, redact: [...SECRET_ENV_KEYS] });
+  const ports = systemPorts(env, config);
   const settings = temporalConnectSettings(env);
-  const connection = await connectWorker(settings);
-  const ledger = SqliteLedger.open({ dataDir: config.env.QBOT_DATA_DIR });
-  const worker = await createOrchestratorWorker({ connection, namespace: settings.namespace, ledger, logger });
+  const held: { worker?: Worker } = {};
+  const health = await startHealthServer({
+    part: 'orchestrator', port: ports.orchestratorHealth, envVar: 'ORCHESTRATOR_HEALTH_PORT',
+    check: () => ({ ok: held.worker?.getState() === 'RUNNING', worker: held.worker?.getState() ?? 'starting', taskQueue: ORCHESTRATOR_TASK_QUEUE }),
+  });
+  const connection = await connectWithBackoff(() => connectWorker(settings), logger, 'orchestrator');
   const client = await connectClient(settings);
+  const ledger = SqliteLedger.open({ dataDir: config.env.QBOT_DATA_DIR });
+  const venues = await orchestratorVenues({ config, env, clock: systemClock, ledger });
+  const bots = wireBots({ config, venues: venues.venues, ledger, clock: systemClock, client });
+  const money = wireMoney({ config, venues: venues.venues, marketData: venues.marketData, ledger, clock: systemClock });
+  const worker = await createOrchestratorWorker({ connection, namespace: settings.namespace, ledger, logger, bots, money });
+  held.worker = worker;
+  const running = worker.run();
   await ensureModeWorkflow(client, config);
-  logger.info({ address: settings.connectionOptions.address, namespace: settings.namespace, taskQueue: ORCHESTRATOR_TASK_QUEUE, ledger: ledger.file }, 'orchestrator worker running');
+  await activateInitialMode(client, bots);
+  await ensureMoneyWorkflow(client, config);
+  logger.info({ address: settings.connectionOptions.address, namespace: settings.namespace, taskQueue: ORCHESTRATOR_TASK_QUEUE, venues: venues.source, health: health.url, ledger: ledger.file }, 'orchestrator worker running');
+  exitWithParent(() => worker.shutdown());
   // Worker.run() installs its own SIGINT/SIGTERM handling and drains within shutdownGraceTime.
-  await worker.run();
+  await running;
+  await venues.close();
   await client.connection.close();
   await connection.close();
+  await health.close();
   ledger.close();
   logger.info('orchestrator worker stopped');
 }
 
 if (require.main === module) {
-  main().catch((err: unknown) => {
-    console.error('orchestrator failed:', err);
-    process.exitCode = 1;
+  runOrchestrator().catch((err: unknown) => {
+    console.error(`orchestrator failed: ${err instanceof Error ? err.message : String(err)}`);
+    process.exit(1);
   });
 }

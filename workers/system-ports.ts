@@ -10,6 +10,8 @@ export interface SystemPorts {
   webhook: number;
   dashboard: number;
   metrics: number;
+  /** GET /health of a stand-alone orchestrator process (`qbot worker orchestrator`). */
+  orchestratorHealth: number;
 }
 
 export const PORT_ENV = {
@@ -18,6 +20,7 @@ export const PORT_ENV = {
   webhook: 'WEBHOOK_PORT',
   dashboard: 'DASHBOARD_PORT',
   metrics: 'QBOT_METRICS_PORT',
+  orchestratorHealth: 'ORCHESTRATOR_HEALTH_PORT',
 } as const satisfies Record<keyof SystemPorts, string>;
 
 export function systemPorts(env: NodeJS.ProcessEnv, config: AppConfig): SystemPorts {
@@ -27,6 +30,7 @@ export function systemPorts(env: NodeJS.ProcessEnv, config: AppConfig): SystemPo
     webhook: config.settings.webhook.port,
     dashboard: config.settings.dashboard.port,
     metrics: 9464,
+    orchestratorHealth: 9465,
   };
   const out = { ...defaults };
   const problems: string[] = [];

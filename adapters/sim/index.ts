@@ -122,6 +122,18 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Runni
   };
 }
 
+/**
+ * The ccxt options for a simulator another process runs at `baseUrl` (e.g. SIM_URL=
+ * http://127.0.0.1:8790): the same urls, demo keys and extras a RunningSimulator hands out.
+ */
+export function simulatorCcxtOptions(baseUrl: string, exchange: ExchangeId): { urls: Record<string, unknown>; ccxtOptions: Record<string, unknown> } {
+  const v = VENUES[exchange];
+  if (!v) throw new Error(`sim: ${exchange} is not simulated`);
+  const http = baseUrl.replace(/\/+$/, '');
+  const urls = v.urls(http, http.replace(/^http/, 'ws'));
+  return { urls, ccxtOptions: { urls, ...demoKeys(exchange), enableRateLimit: false, ...v.ccxtExtras() } };
+}
+
 function perExchange<T>(exchanges: ExchangeId[], make: () => T): Record<ExchangeId, T> {
   return Object.fromEntries(exchanges.map((e) => [e, make()])) as Record<ExchangeId, T>;
 }

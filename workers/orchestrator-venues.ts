@@ -1,0 +1,95 @@
+import type { AppConfig } from '../config';
+import { Decimal } from '../domain/money/decimal';
+import type { ExchangeId, Market } from '../domain/market';
+import type { OrderBook } from '../domain/orderbook';
+import { FeeBook } from '../domain/fees';
+import { createExchangeAdapters, type ExchangeAdapters } from '../adapters/exchanges/factory';
+import { simulatorCcxtOptions } from '../adapters/sim';
+import { PaperTrading } from '../adapters/paper/paper-trading';
+import { PaperBalances } from '../adapters/paper/paper-balances';
+import { PaperStaking } from '../adapters/paper/paper-staking';
+import { PaperFunding } from '../adapters/paper/paper-funding';
+import { PaperTransferNetwork } from '../adapters/paper/paper-transfers';
+import { feeSchedulesFromSettings } from '../adapters/persistence/fee-book-setup';
+import type { BotVenue } from '../activities/bot-trading';
+import type { Clock } from '../ports/clock';
+import type { Ledger } from '../ports/ledger';
+import type { MarketData } from '../ports/market-data';
+import { GOLD_NETWORK, PAPER_NETWORKS } from './paper-networks';
+
+/** Where the orchestrator's venues come from, decided by the environment alone. */
+export type VenueSource = 'simulator' | 'live' | 'paper';
+
+export function venueSource(env: NodeJS.ProcessEnv, config: AppConfig): VenueSource {
+  if (env.SIM_URL) return 'simulator';
+  return config.env.TRADING_MODE === 'live' ? 'live' : 'paper';
+}
+
+/** Paper inventory per venue when the orchestrator keeps its own paper accounts (see README). */
+const PAPER_INVENTORY: Record<string, string> = { USD: '1000', USDT: '1000', USDC: '1000', BTC: '0.01', ETH: '0.3', SOL: '5' };
+
+export interface OrchestratorVenues {
+  source: VenueSource;
+  venues: BotVenue[];
+  marketData: Map<ExchangeId, MarketData>;
+  close(): Promise<void>;
+}
+
+/**
+ * The exchange ports of a stand-alone orchestrator, built from config and the environment, never
+ * from another process's objects: SIM_URL → real ccxt private calls against that simulator (the
+ * live code path); TRADING_MODE=live → the real exchanges with the configured keys; otherwise paper
+ * accounts over the venues' public books. Books are watched only for the markets the bots and the
+ * money manager value and trade (A-bot universe, gold, arbitrage assets, fee asset × quotes).
+ */
+export async function orchestratorVenues(o: { config: AppConfig; env: NodeJS.ProcessEnv; clock: Clock; ledger: Ledger }): Promise<OrchestratorVenues> {
+  const { config, clock, ledger } = o;
+  const { coins, settings } = config;
+  const source = venueSource(o.env, config);
+  const adapters: ExchangeAdapters[] = [];
+  const books = new Map<string, OrderBook>();
+  const venues: BotVenue[] = [];
+  const transfers = new PaperTransferNetwork(clock);
+  const feeBook = new FeeBook(feeSchedulesFromSettings(settings.fees));
+  const cold = config.env.COLD_WALLET_ADDRESS;
+  const bases = new Set<string>([...coins.abotUniverse, coins.goldAsset, ...coins.arbitrageAssets, ...Object.values(coins.feeDiscountAsset ?? {}), ...Object.keys(coins.stablecoins)]);
+  const quotes = new Set<string>(coins.quoteCurrencies);
+  try {
+    for (const exchange of settings.exchanges.enabled) {
+      const sim = source === 'simulator' ? simulatorCcxtOptions(o.env.SIM_URL as string, exchange) : undefined;
+      const v = await createExchangeAdapters({
+        exchange, env: config.env, settings, clock, networks: config.networks,
+        ...(sim ? { urlsOverride: sim.urls, ccxtOptions: sim.ccxtOptions } : {}),
+      });
+      adapters.push(v);
+      const markets: Market[] = (await v.marketData.markets()).filter((m) => bases.has(m.base) && quotes.has(m.quote));
+      const bookOf = (symbol: string) => books.get(`${exchange}|${symbol}`);
+      await v.marketData.watchBooks(markets.map((m) => m.symbol), (b) => books.set(`${b.exchange}|${b.symbol}`, b));
+      if (source !== 'paper') {
+        venues.push({ exchange, trading: v.trading, account: v.account, staking: v.staking, funding: v.funding, markets, books: bookOf, paper: false, booksFills: false });
+        continue;
+      }
+      const wallet = new PaperBalances(Object.fromEntries(Object.entries(PAPER_INVENTORY).map(([a, x]) => [a, new Decimal(x)])));
+      const trading = new PaperTrading({ exchange, markets, books: bookOf, ledger, feeBook, clock, wallet });
+      transfers.register(exchange, wallet);
+      venues.push({
+        exchange, trading, account: trading, markets, books: bookOf, paper: true, booksFills: true,
+        staking: new PaperStaking({ exchange, wallet, table: coins.paperStaking ?? {}, clock }),
+        funding: new PaperFunding({ exchange, wallet, networks: PAPER_NETWORKS, allowedAddresses: cold ? [cold] : [], transfers }),
+      });
+    }
+  } catch (err) {
+    await Promise.all(adapters.map((a) => a.close().catch(() => undefined)));
+    throw err;
+  }
+  return {
+    source,
+    venues,
+    marketData: new Map(adapters.map((a) => [a.exchange, a.marketData])),
+    close: async () => {
+      await Promise.all(adapters.map((a) => a.close()));
+    },
+  };
+}
+
+export { GOLD_NETWORK };
