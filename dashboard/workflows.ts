@@ -100,7 +100,15 @@ export async function workflowPanels(s: Sources): Promise<WorkflowPanels> {
     entities,
     rebalances: r.rows,
     rebalanceError: r.error,
-    // The sweep's own workflow checks mode, month and profit; the dashboard does not start it yet.
-    sweep: { allowed: false, reason: sweep.status === 'not running' ? 'run `qbot sweep` (the dashboard button is not wired in this build)' : `this month's sweep: ${sweep.status}` },
+    // The button asks for a confirmation, then the sweep's own workflow judges month, mode, profit
+    // and the withdrawal minimum. A failed run (refused) does not use up the month: it may run again.
+    sweep: sweepButton(sweep.status),
   };
+}
+
+/** Whether the Monthly sweep button may be pressed: not while this month's run is running or done. */
+export function sweepButton(status: string): { allowed: boolean; reason: string } {
+  if (status === 'running') return { allowed: false, reason: 'this month\'s sweep is running' };
+  if (status === 'not running (completed)') return { allowed: false, reason: 'this month\'s sweep is done (at most one per calendar month)' };
+  return { allowed: true, reason: '' };
 }

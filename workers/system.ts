@@ -10,6 +10,7 @@ import { startWebhookServer, TemporalAlertSink, type RunningWebhook } from '../s
 import { modeWorkflowInput } from '../signals/mode-start';
 import { temporalBinaries } from '../scripts/temporal-binaries';
 import { startDashboard, type RunningDashboard } from '../dashboard/server';
+import { wireSweepAction } from '../dashboard/actions';
 import { startTemporalDevServer, type TemporalDevServer } from './temporal-dev-server';
 import { createOrchestratorWorker, ensureModeWorkflow } from './orchestrator';
 import { activateInitialMode, systemVenues, wireBots } from './bots';
@@ -159,6 +160,8 @@ export async function startSystem(o: SystemOptions): Promise<RunningSystem> {
     }, (w) => w.url);
     stack.push({ name: 'webhook receiver', stop: () => webhook.close() });
 
+    // The Monthly sweep button starts the sweep like `qbot sweep` does (same settings, same rules).
+    wireSweepAction({ settings: config.settings });
     const dashboard = await progress.step('dashboard', () => startDashboard({
       host: config.settings.dashboard.host, port: ports.dashboard, token: config.env.DASHBOARD_TOKEN, client, hotpath, ledger,
       temporalUiUrl, namespace: settings.namespace, tradingMode: config.env.TRADING_MODE, marketData: o.simulator ? 'simulator' : 'live',

@@ -1,4 +1,4 @@
-/* global document, Node, prompt, sessionStorage, fetch, EventSource */
+/* global document, Node, prompt, confirm, sessionStorage, fetch, EventSource */
 // The dashboard page: renders the server's state (already formatted decimal strings) and sends
 // actions with the token. It does no arithmetic on money: every figure arrives as text.
 'use strict';
@@ -142,7 +142,20 @@ async function act(path, body) {
 $('token').value = sessionStorage.getItem('dashboardToken') || '';
 $('pause').addEventListener('click', () => act('/api/hotpath/pause', { reason: 'paused from the dashboard' }));
 $('resume').addEventListener('click', () => act('/api/hotpath/resume', {}));
-$('sweep').addEventListener('click', () => act('/api/sweep', {}));
+// Two steps: the server answers a preview with a confirmation code; only a confirmed code starts the sweep.
+$('sweep').addEventListener('click', async () => {
+  const token = $('token').value;
+  sessionStorage.setItem('dashboardToken', token);
+  try {
+    const r = await fetch('/api/sweep', { method: 'POST', headers: { 'content-type': 'application/json', 'x-dashboard-token': token }, body: '{}' });
+    const preview = await r.json();
+    if (!preview.ok) { text('action-result', `refused (${r.status}): ${preview.message || preview.error}`); $('action-result').className = 'bad'; return; }
+    if (!confirm(preview.message)) { text('action-result', 'sweep not confirmed: nothing done'); $('action-result').className = ''; return; }
+    await act('/api/sweep', { confirm: preview.confirm.code });
+  } catch (err) {
+    text('action-result', `failed: ${err.message}`);
+  }
+});
 
 const events = new EventSource('/events');
 events.onopen = () => { text('conn', 'live'); $('conn').className = 'pill good'; };

@@ -131,16 +131,20 @@ test('pause is refused without the token and works with it; resume restores', as
   expect(system.hotpath.control.isPaused()).toBe(false);
 });
 
-test('actions over HTTP: no token 401, wrong token 401, the sweep refused with its reason', async () => {
-  const post = (p: string, headers: Record<string, string> = {}) => fetch(new URL(p, system.dashboard.url), { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: '{}' });
+test('actions over HTTP: no token 401, wrong token 401, the sweep needs a confirmation and answers the workflow\'s verdict', async () => {
+  const post = (p: string, headers: Record<string, string> = {}, body = '{}') => fetch(new URL(p, system.dashboard.url), { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
   expect((await post('/api/hotpath/pause')).status).toBe(401);
   expect((await post('/api/hotpath/pause', { 'x-dashboard-token': `${DEMO_TOKEN}x` })).status).toBe(401);
   expect(system.hotpath.control.isPaused()).toBe(false);
-  const sweep = await post('/api/sweep', { 'x-dashboard-token': DEMO_TOKEN });
-  expect(sweep.status).toBe(409);
-  expect(((await sweep.json()) as { message: string }).message).toMatch(/qbot sweep/);
-  expect(await page.locator('#sweep').isDisabled()).toBe(true);
-  expect(await textOf('sweep-reason')).not.toBe('');
+  expect((await post('/api/sweep')).status).toBe(401);
+  const preview = await post('/api/sweep', { 'x-dashboard-token': DEMO_TOKEN });
+  expect(preview.status).toBe(200);
+  const { confirm } = (await preview.json()) as { confirm: { code: string } };
+  expect((await post('/api/sweep', { 'x-dashboard-token': DEMO_TOKEN }, JSON.stringify({ confirm: '00000000' }))).status).toBe(409);
+  // Confirmed: the sweep workflow judges mode, month, profit and the withdrawal minimum (done, or refused with why).
+  const verdict = await post('/api/sweep', { 'x-dashboard-token': DEMO_TOKEN }, JSON.stringify({ confirm: confirm.code }));
+  expect([200, 409]).toContain(verdict.status);
+  expect(((await verdict.json()) as { message: string }).message).toMatch(/\S/);
 });
 
 test('qbot top --once prints the same essentials from the dashboard', async () => {
