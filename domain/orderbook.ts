@@ -41,6 +41,20 @@ export interface BookWalk {
   complete: boolean;
 }
 
+/**
+ * The walk's figures; the VWAP is divided out on first read only (a division at 40 digits is the
+ * dearest step of a walk, and most walks in a scan are never booked).
+ */
+function walkResult(filled: Decimal, quote: Decimal, worstPrice: Decimal, levelsUsed: number, complete: boolean): BookWalk {
+  let vwap: Decimal | undefined;
+  return {
+    filled, quote, worstPrice, levelsUsed, complete,
+    get vwap() {
+      return (vwap ??= filled.isZero() ? ZERO : quote.div(filled));
+    },
+  };
+}
+
 /** Walks levels to fill `amount` of base, level by level, exactly. */
 export function walkBookForBase(levels: readonly BookLevel[], amount: Decimal): BookWalk {
   let remaining = amount;
@@ -57,7 +71,7 @@ export function walkBookForBase(levels: readonly BookLevel[], amount: Decimal): 
     levelsUsed += 1;
   }
   const filled = amount.minus(remaining);
-  return { filled, quote, vwap: filled.isZero() ? ZERO : quote.div(filled), worstPrice, levelsUsed, complete: remaining.lte(ZERO) };
+  return walkResult(filled, quote, worstPrice, levelsUsed, remaining.lte(ZERO));
 }
 
 /** Walks asks spending up to `quoteBudget` of quote currency (a buy sized in money). */
@@ -81,7 +95,7 @@ export function walkBookForQuote(asks: readonly BookLevel[], quoteBudget: Decima
     levelsUsed += 1;
   }
   const quote = quoteBudget.minus(remaining);
-  return { filled, quote, vwap: filled.isZero() ? ZERO : quote.div(filled), worstPrice, levelsUsed, complete: remaining.lte(ZERO) };
+  return walkResult(filled, quote, worstPrice, levelsUsed, remaining.lte(ZERO));
 }
 
 /** Total base volume of the first `levels` levels (the depth check's measure). */

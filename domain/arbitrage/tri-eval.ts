@@ -74,14 +74,14 @@ interface Walked {
  * rounds its order amount down to the market's step and pays its taker fee out of what it receives.
  * Dust left by rounding is not counted as returned (conservative).
  */
-function walkCycle(i: TriInput, amount: Decimal, withFees: boolean): Walked {
+function walkCycle(i: TriInput, amount: Decimal, fees: ((leg: number) => Decimal) | undefined): Walked {
   const legs: TriLegResult[] = [];
   let have = amount;
   let spentFirst = ZERO;
   for (let k = 0; k < 3; k += 1) {
     const leg = i.cycle.legs[k]!;
     const { market, book } = i.books[k]!;
-    const f = withFees ? i.fee(market.exchange, market.symbol, leg.side) : ZERO;
+    const f = fees ? fees(k) : ZERO;
     let orderAmount: Decimal;
     let spent: Decimal;
     let gross: Decimal;
@@ -97,19 +97,44 @@ function walkCycle(i: TriInput, amount: Decimal, withFees: boolean): Walked {
       spent = orderAmount;
       gross = w.quote;
     }
-    const where = `${market.exchange}:${market.symbol}`;
+    const where = () => `${market.exchange}:${market.symbol}`;
     if (!w.complete || orderAmount.isZero()) {
-      return { legs, spent: spentFirst, final: ZERO, problem: reject('DEPTH_INSUFFICIENT', { market: where, wanted: orderAmount, visible: w.filled }) };
+      return { legs, spent: spentFirst, final: ZERO, problem: reject('DEPTH_INSUFFICIENT', { market: where(), wanted: orderAmount, visible: w.filled }) };
     }
-    if (orderAmount.lt(market.minAmount)) return { legs, spent: spentFirst, final: ZERO, problem: reject('BELOW_MIN_AMOUNT', { market: where, amount: orderAmount, minAmount: market.minAmount }) };
-    if (w.quote.lt(market.minNotional)) return { legs, spent: spentFirst, final: ZERO, problem: reject('BELOW_MIN_NOTIONAL', { market: where, notional: w.quote, minNotional: market.minNotional }) };
+    if (orderAmount.lt(market.minAmount)) return { legs, spent: spentFirst, final: ZERO, problem: reject('BELOW_MIN_AMOUNT', { market: where(), amount: orderAmount, minAmount: market.minAmount }) };
+    if (w.quote.lt(market.minNotional)) return { legs, spent: spentFirst, final: ZERO, problem: reject('BELOW_MIN_NOTIONAL', { market: where(), notional: w.quote, minNotional: market.minNotional }) };
     const fee = gross.times(f);
     const received = gross.minus(fee);
-    legs.push({ exchange: market.exchange, symbol: market.symbol, side: leg.side, amount: orderAmount, worstPrice: w.worstPrice, vwap: w.vwap, spent, received, fee });
+    const walk = w;
+    // The VWAP (a division) is read from the walk only if someone reads this leg's.
+    legs.push({
+      exchange: market.exchange, symbol: market.symbol, side: leg.side, amount: orderAmount, worstPrice: w.worstPrice, spent, received, fee,
+      get vwap() {
+        return walk.vwap;
+      },
+    });
     if (k === 0) spentFirst = spent;
     have = received;
   }
   return { legs, spent: spentFirst, final: have };
+}
+
+/**
+ * True when every leg's top levels hold at least `multiple` x its amount, proven without dividing:
+ * depth >= multiple x amount (an exact product) implies depth / multiple / amount >= 1 after
+ * each rounding too (rounding is monotonic and 1 and the amount are representable), so
+ * `depthRatio` would find no leg below 1. When this says false, `depthRatio` decides.
+ */
+function depthSurelyCovered(i: TriInput, legs: TriLegResult[]): boolean {
+  for (let k = 0; k < legs.length; k += 1) {
+    const l = legs[k]!;
+    const need = l.amount.times(i.params.depthMultiple);
+    // Only an exact product proves anything (40 digits hold any step-rounded amount x multiple we meet).
+    if (l.amount.precision() + i.params.depthMultiple.precision() > Decimal.precision) return false;
+    const { book } = i.books[k]!;
+    if (depthOfTopLevels(l.side === 'buy' ? book.asks : book.bids, i.params.depthLevels).lt(need)) return false;
+  }
+  return true;
 }
 
 /** The depth check per leg: the smallest ratio of (top levels / multiple) to the leg's amount. */
@@ -136,14 +161,20 @@ export function evaluateCycle(i: TriInput): TriEvaluation {
   if (capital.lte(ZERO)) return { ...out, rejection: reject('NO_CAPITAL', { capitalUsd: i.capitalUsd }) };
   if (i.startFree.lte(ZERO)) return { ...out, rejection: reject('INSUFFICIENT_BALANCE', { asset: i.cycle.start, free: i.startFree }) };
   let amount = Decimal.min(capital, i.startFree);
-  let walked = walkCycle(i, amount, true);
-  if (!walked.problem) {
+  // Each leg's fee read once for the whole evaluation (and only when a walk reaches that leg).
+  const known: Decimal[] = [];
+  const fees = (k: number): Decimal => {
+    const m = i.books[k]!.market;
+    return (known[k] ??= i.fee(m.exchange, m.symbol, i.cycle.legs[k]!.side));
+  };
+  let walked = walkCycle(i, amount, fees);
+  if (!walked.problem && !depthSurelyCovered(i, walked.legs)) {
     // Depth check: shrink once so every leg's top levels cover `multiple` x its amount.
     const d = depthRatio(i, walked.legs);
     if (d.ratio.lt(ONE)) {
       // 0.999: a smaller first leg gets a better average price, so later legs shrink slightly less.
       amount = amount.times(d.ratio).times(SHRINK_SAFETY);
-      walked = walkCycle(i, amount, true);
+      walked = walkCycle(i, amount, fees);
       const again = walked.problem ? undefined : depthRatio(i, walked.legs);
       if (walked.problem || (again && again.ratio.lt(ONE))) {
         walked.problem = reject('DEPTH_INSUFFICIENT', { market: d.where, top: d.depth, multiple: i.params.depthMultiple, wanted: d.amount, cause: walked.problem?.code ?? 'still too deep' });
@@ -151,7 +182,7 @@ export function evaluateCycle(i: TriInput): TriEvaluation {
     }
   }
   if (walked.problem) return { ...out, legs: walked.legs, size: walked.spent, rejection: walked.problem };
-  const gross = walkCycle(i, amount, false);
+  const gross = walkCycle(i, amount, undefined);
   const size = walked.spent;
   const netProfit = walked.final.minus(size);
   const grossProfit = gross.final.minus(gross.spent);

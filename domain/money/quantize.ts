@@ -14,8 +14,26 @@ function assertStep(step: Decimal, what: string): void {
  * spend money the account does not have or sell more than it holds.
  */
 export function quantizeAmountDown(amount: Decimal, step: Decimal): Decimal {
-  assertStep(step, 'amount step');
+  const places = powerOfTenPlaces(step);
+  // A step of 10^-k on an amount of at most `precision` digits: amount / step is exact (a shift),
+  // so truncating to k places gives the very same value without a division.
+  if (places !== undefined && amount.isFinite() && amount.precision() <= PRECISION) return amount.toDecimalPlaces(places, Decimal.ROUND_DOWN);
   return amount.div(step).toDecimalPlaces(0, Decimal.ROUND_DOWN).times(step);
+}
+
+const PRECISION = Decimal.precision;
+/** Steps seen so far: k when the step is exactly 10^-k (k >= 0), else null. Markets reuse theirs. */
+const stepPlaces = new WeakMap<Decimal, number | null>();
+
+function powerOfTenPlaces(step: Decimal): number | undefined {
+  let k = stepPlaces.get(step);
+  if (k === undefined) {
+    assertStep(step, 'amount step');
+    const dp = step.decimalPlaces();
+    k = step.eq(new Decimal(`1e-${dp}`)) ? dp : null;
+    stepPlaces.set(step, k);
+  }
+  return k ?? undefined;
 }
 
 export type PriceSide = 'buy' | 'sell';
