@@ -159,7 +159,9 @@ export const settingsSchema = z
       reservationTtlMs: ms,
       /** Balances are read at most this often for the check (guarded moves since the read are applied on top); 0 = every check. */
       balanceMaxAgeMs: z.number().int().min(0),
-    }).default({ reservationTtlMs: 120_000, balanceMaxAgeMs: 0 }),
+      /** A buy reserves at its worst limit price, a budget is split at mid: this much over a budget is tolerated. */
+      budgetSlackPercent: percentageString,
+    }).prefault({ reservationTtlMs: 120_000, balanceMaxAgeMs: 0, budgetSlackPercent: '2' }),
   })
   .superRefine((s, ctx) => {
     // Cross-field rules: each must name the key a user has to fix.

@@ -12,8 +12,9 @@ import type { OrderRequest } from '../ports/trading';
 import { MODE_WORKFLOW_ID, modeQuery } from '../signals/defs';
 
 /** The guard's settings from config (capital.*). */
-export function guardSettings(config: AppConfig): { reservationTtlMs: number; balanceMaxAgeMs: number } {
-  return { reservationTtlMs: config.settings.capital.reservationTtlMs, balanceMaxAgeMs: config.settings.capital.balanceMaxAgeMs };
+export function guardSettings(config: AppConfig): { reservationTtlMs: number; balanceMaxAgeMs: number; budgetSlackPercent: Decimal } {
+  const c = config.settings.capital;
+  return { reservationTtlMs: c.reservationTtlMs, balanceMaxAgeMs: c.balanceMaxAgeMs, budgetSlackPercent: c.budgetSlackPercent };
 }
 
 /**

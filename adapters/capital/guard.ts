@@ -20,6 +20,11 @@ export interface CapitalGuardDeps {
   balanceMaxAgeMs: number;
   /** Budgets per consumer from the mode in force (the caller caches as it sees fit). */
   budgets: () => Promise<Budgets>;
+  /**
+   * Tolerated over a budget, in percent (default 0): a buy reserves at its worst limit price while
+   * the bot split its budget at mid, so a purchase of exactly its budget must still pass.
+   */
+  budgetSlackPercent?: Decimal;
   usdPrice: (asset: string) => Decimal | undefined;
   log?: { warn: (obj: object, msg: string) => void };
 }
@@ -164,10 +169,11 @@ export class CapitalGuard {
     const balances = await this.balances(account);
     if ('status' in balances) return rejected(balances.code, `capital check could not read ${req.venue} balances: ${balances.reason}`, balances.retryable);
     const now = this.deps.clock.now();
-    const budgets = await this.deps.budgets();
+    const budget = (await this.deps.budgets())[req.consumer];
+    const slack = this.deps.budgetSlackPercent ?? ZERO;
     const r = this.deps.store.reserve(req, {
       balance: { free: balances.assets[req.asset]?.free ?? ZERO, at: balances.at },
-      budgetUsd: budgets[req.consumer], usdPrice: this.deps.usdPrice(req.asset), now, ttlMs: this.deps.reservationTtlMs,
+      budgetUsd: budget === null ? null : budget.plus(budget.times(slack).div(100)), usdPrice: this.deps.usdPrice(req.asset), now, ttlMs: this.deps.reservationTtlMs,
     });
     if (r.status !== 'refused') return undefined;
     return rejected(r.reason === 'KEY_CONFLICT' ? 'DUPLICATE_CLIENT_ID' : r.reason, r.detail);

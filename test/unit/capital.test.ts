@@ -120,9 +120,10 @@ function venue(dir: string, inventory: Record<string, string>) {
     feeBook: new FeeBook(feeSchedulesFromSettings(settings.fees)), sleep: () => Promise.resolve(),
   });
   let mode: TradingMode = 'BTC';
-  const guard = (o: { balanceMaxAgeMs?: number } = {}) => new CapitalGuard({
+  const guard = (o: { balanceMaxAgeMs?: number; budgetSlackPercent?: string } = {}) => new CapitalGuard({
     store: CapitalStore.open({ file: path.join(dir, 'capital.sqlite') }), clock, reservationTtlMs: 60_000, balanceMaxAgeMs: o.balanceMaxAgeMs ?? 0,
     budgets: async () => budgetsOf(mode), usdPrice: (a) => (PRICES[a] ? d(PRICES[a]) : undefined),
+    ...(o.budgetSlackPercent ? { budgetSlackPercent: d(o.budgetSlackPercent) } : {}),
   });
   const ordersSent = () => ledger.entries({ kind: 'order-attempt' }).length;
   return { paper, wallet, clock, ledger, guard, ordersSent, setMode: (m: TradingMode) => (mode = m), advance: (ms: number) => (now += ms) };
@@ -191,6 +192,13 @@ describe('the capital guard at the edge where orders and withdrawals leave (pape
     expect(code(await abot.placeOrder(ioc('SOL/USDT', 'buy', '0.1', '100', 'a-3')))).toBe('OVER_BUDGET');
     expect(v.ordersSent()).toBe(before);
     expect(code(await abot.placeOrder(ioc('SOL/USDT', 'sell', '10', '99', 'a-4')))).toBe('confirmed');
+  });
+
+  test('a purchase of the whole budget reserved at its worst limit price passes within the slack, not beyond', async () => {
+    const v = venue(dir, { USDT: '5000' });
+    // 13.5 SOL at a limit of 101 reserves 1363.5 USDT against the A-bot's 1350 (BTC mode): 1 % over.
+    expect(code(await v.guard().trading(v.paper, v.paper, 'abot').placeOrder(ioc('SOL/USDT', 'buy', '13.5', '101', 'a-strict')))).toBe('OVER_BUDGET');
+    expect(code(await v.guard({ budgetSlackPercent: '2' }).trading(v.paper, v.paper, 'abot').placeOrder(ioc('SOL/USDT', 'buy', '13.5', '101', 'a-slack')))).toBe('confirmed');
   });
 
   test('withdrawals are reserved too: the money manager cannot send the G-bot\'s PAXG; the G-bot can, once', async () => {
