@@ -291,6 +291,23 @@ export interface GoldPendingSale {
   lastReason: string;
 }
 export const goldQuery = defineQuery<GoldView>('gold');
+
+/** One comparison of the ledger with the exchanges: only the venue/asset pairs that differ (decimal strings). */
+export interface ReconcileReport {
+  ok: boolean;
+  differences: Array<{ exchange: string; asset: string; ledgerAmount: string; exchangeAmount: string; difference: string }>;
+  /** Venues whose balances could not be read this round. */
+  unavailable: string[];
+}
+export interface ReconcileView {
+  checks: number;
+  last?: ReconcileReport & { at: string };
+  /** When the current run of differences began (cleared once they agree). */
+  differingSince?: string;
+  lastError?: string;
+}
+/** The periodic reconciliation workflow (workflows/reconcile.ts) answers this. */
+export const reconcileQuery = defineQuery<ReconcileView>('reconcile');
 /** The sweep reports PAXG it sent to the cold wallet, so `gold` shows everything held. */
 export const goldColdAddedSignal = defineSignal<[{ month: string; amount: string; costUsd: string }]>('goldColdAdded');
 

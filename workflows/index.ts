@@ -7,3 +7,4 @@ export { moneyWorkflow } from './money';
 export { abotWorkflow } from './abot';
 export { gbotWorkflow } from './gbot';
 export { sweepWorkflow } from './sweep';
+export { reconcileWorkflow } from './reconcile';
