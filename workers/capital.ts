@@ -37,6 +37,11 @@ export function qbotConsumerOf(): (req: OrderRequest) => ConsumerId {
   };
 }
 
+/** A Q-bot order that spends what an earlier order of its attempt bought: triangle legs 2..n, corrections. */
+export function qbotContinuesAttempt(req: OrderRequest): boolean {
+  return !/-(buy|sell|leg1)$/.test(req.clientOrderId ?? '');
+}
+
 /** Workflow type -> consumer: bot activities are shared, the workflow that called them is the spender. */
 const CONSUMER_OF_WORKFLOW: Record<string, ConsumerId> = {
   abotWorkflow: 'abot',

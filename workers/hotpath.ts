@@ -15,7 +15,7 @@ import { SqliteLedger } from '../adapters/persistence/ledger-sqlite';
 import { StateStore } from '../adapters/persistence/state-sqlite';
 import { CapitalStore } from '../adapters/persistence/capital-sqlite';
 import { CapitalGuard } from '../adapters/capital/guard';
-import { guardSettings, qbotBudgets, qbotConsumerOf } from './capital';
+import { guardSettings, qbotBudgets, qbotConsumerOf, qbotContinuesAttempt } from './capital';
 import { bookOpeningBalances } from '../adapters/persistence/ledger-entries';
 import { feeSchedulesFromSettings, hydrateFeeBookFromLedger } from '../adapters/persistence/fee-book-setup';
 import { startSimulator, type RunningSimulator } from '../adapters/sim';
@@ -121,7 +121,7 @@ export async function startHotpath(o: HotpathOptions = {}): Promise<HotpathProce
     if (live) {
       // Every live fill and fee is booked from the exchange's answer, like paper fills are.
       const booked = new LedgerBookedTrading({ trading: v.trading, ledger, clock, log, usdPrice: (asset) => ref.qbot?.usd(asset) });
-      trading.set(v.exchange, guard.trading(booked, v.account, qbotConsumer));
+      trading.set(v.exchange, guard.trading(booked, v.account, qbotConsumer, qbotContinuesAttempt));
       accounts.set(v.exchange, guard.spendable(v.account, 'qbot-cross'));
     } else {
       const inventory = o.paperBalances?.[v.exchange] ?? Object.fromEntries(Object.entries(DEMO_INVENTORY).map(([a, x]) => [a, new Decimal(x)]));
@@ -131,7 +131,7 @@ export async function startHotpath(o: HotpathOptions = {}): Promise<HotpathProce
       // A first start books the inventory as opening balances, so `qbot reconcile` can agree.
       if (wallet.fresh) bookOpening(ledger, v.exchange, inventory, clock.now(), log);
       const paper = new PaperTrading({ exchange: v.exchange, markets, books: (s) => ref.qbot?.cache.get(v.exchange, s)?.book, ledger, feeBook, clock, wallet, maxBookAgeMs: config.staleAfterMs });
-      trading.set(v.exchange, guard.trading(paper, paper, qbotConsumer));
+      trading.set(v.exchange, guard.trading(paper, paper, qbotConsumer, qbotContinuesAttempt));
       accounts.set(v.exchange, guard.spendable(paper, 'qbot-cross'));
       paperTrading.set(v.exchange, paper);
       paperWallets.set(v.exchange, wallet);

@@ -49,10 +49,15 @@ export class CapitalGuard {
     if (stale.length) deps.log?.warn({ expired: stale.map((r) => r.key) }, 'capital: reservations of a crashed process expired');
   }
 
-  trading(inner: Trading, account: Account, consumer: ConsumerOf<OrderRequest>): Trading {
+  /**
+   * `continuesAttempt`: orders that spend the proceeds of an earlier order of the same attempt
+   * (a triangle's later legs, a single-leg correction) put no new capital at work: no budget check
+   * (their coins may have no USD view), but the balance and ownership checks still hold.
+   */
+  trading(inner: Trading, account: Account, consumer: ConsumerOf<OrderRequest>, continuesAttempt?: (req: OrderRequest) => boolean): Trading {
     return {
       exchange: inner.exchange,
-      placeOrder: (req) => this.placeOrder(inner, account, typeof consumer === 'function' ? consumer(req) : consumer, req),
+      placeOrder: (req) => this.placeOrder(inner, account, typeof consumer === 'function' ? consumer(req) : consumer, req, continuesAttempt?.(req) ?? false),
       cancelOrder: (symbol, orderId) => inner.cancelOrder(symbol, orderId),
       fetchOrderByClientId: (symbol, id) => inner.fetchOrderByClientId(symbol, id),
     };
@@ -102,13 +107,13 @@ export class CapitalGuard {
     return { exchange: inner.exchange, products: (a) => inner.products(a), positions: () => inner.positions(), stake: track('stake'), unstake: track('unstake') };
   }
 
-  private async placeOrder(inner: Trading, account: Account, consumer: ConsumerId, req: OrderRequest): Promise<OrderOutcome> {
+  private async placeOrder(inner: Trading, account: Account, consumer: ConsumerId, req: OrderRequest, continuing: boolean): Promise<OrderOutcome> {
     const spend = spendOf(req);
     // Without a client order id the reservation has no key to settle by: the guard gives one.
     const key = req.clientOrderId ?? `cap-${consumer}-${this.deps.clock.now()}-${Math.floor(performance.now() * 1000)}`;
     const refuse = (r: Rejected): OrderOutcome => ({ ...r, clientOrderId: key });
     if ('error' in spend) return refuse(rejected('INVALID_ORDER', spend.error));
-    const verdict = await this.reserve(account, { key, consumer, venue: inner.exchange, asset: spend.asset, amount: spend.amount });
+    const verdict = await this.reserve(account, { key, consumer, venue: inner.exchange, asset: spend.asset, amount: spend.amount }, continuing);
     if (verdict) return refuse(verdict);
     let outcome: OrderOutcome;
     try {
@@ -164,12 +169,12 @@ export class CapitalGuard {
   }
 
   /** Reserves, or answers the typed refusal (undefined: reserved, or a retry of a known key). */
-  private async reserve(account: Account, req: { key: string; consumer: ConsumerId; venue: string; asset: string; amount: Decimal }): Promise<Rejected | undefined> {
+  private async reserve(account: Account, req: { key: string; consumer: ConsumerId; venue: string; asset: string; amount: Decimal }, noBudget = false): Promise<Rejected | undefined> {
     if (!req.amount.gt(ZERO)) return rejected('INVALID_ORDER', `${req.consumer}: nothing to spend (${req.amount.toFixed()} ${req.asset})`);
     const balances = await this.balances(account);
     if ('status' in balances) return rejected(balances.code, `capital check could not read ${req.venue} balances: ${balances.reason}`, balances.retryable);
     const now = this.deps.clock.now();
-    const budget = (await this.deps.budgets())[req.consumer];
+    const budget = noBudget ? null : (await this.deps.budgets())[req.consumer];
     const slack = this.deps.budgetSlackPercent ?? ZERO;
     const r = this.deps.store.reserve(req, {
       balance: { free: balances.assets[req.asset]?.free ?? ZERO, at: balances.at },

@@ -13,6 +13,7 @@ import { feeSchedulesFromSettings } from '../../adapters/persistence/fee-book-se
 import { SqliteLedger } from '../../adapters/persistence/ledger-sqlite';
 import { CapitalStore } from '../../adapters/persistence/capital-sqlite';
 import { CapitalGuard } from '../../adapters/capital/guard';
+import { qbotConsumerOf, qbotContinuesAttempt } from '../../workers/capital';
 import { PaperTrading } from '../../adapters/paper/paper-trading';
 import { PaperBalances } from '../../adapters/paper/paper-balances';
 import { PaperFunding } from '../../adapters/paper/paper-funding';
@@ -34,6 +35,7 @@ const market = (symbol: string): Market => {
 const books: Record<string, OrderBook> = {
   'SOL/USDT': { exchange: 'binance', symbol: 'SOL/USDT', receivedAt: T0, bids: [L('99', '100')], asks: [L('100', '100')] },
   'PAXG/USDT': { exchange: 'binance', symbol: 'PAXG/USDT', receivedAt: T0, bids: [L('1999', '10')], asks: [L('2000', '10')] },
+  'ADA/USDT': { exchange: 'binance', symbol: 'ADA/USDT', receivedAt: T0, bids: [L('0.49', '100000')], asks: [L('0.5', '100000')] },
   'USDC/USDT': { exchange: 'binance', symbol: 'USDC/USDT', receivedAt: T0, bids: [L('0.9999', '100000')], asks: [L('1', '100000')] },
 };
 const PRICES: Record<string, string> = { USDT: '1', USDC: '1', SOL: '100', PAXG: '2000' };
@@ -199,6 +201,15 @@ describe('the capital guard at the edge where orders and withdrawals leave (pape
     // 13.5 SOL at a limit of 101 reserves 1363.5 USDT against the A-bot's 1350 (BTC mode): 1 % over.
     expect(code(await v.guard().trading(v.paper, v.paper, 'abot').placeOrder(ioc('SOL/USDT', 'buy', '13.5', '101', 'a-strict')))).toBe('OVER_BUDGET');
     expect(code(await v.guard({ budgetSlackPercent: '2' }).trading(v.paper, v.paper, 'abot').placeOrder(ioc('SOL/USDT', 'buy', '13.5', '101', 'a-slack')))).toBe('confirmed');
+  });
+
+  test('a triangle\'s later legs spend the attempt\'s own proceeds: no budget check (ADA has no USD view), balances and ownership still hold', async () => {
+    const v = venue(dir, { USDT: '1000', ADA: '50' });
+    const tri = v.guard().trading(v.paper, v.paper, qbotConsumerOf(), qbotContinuesAttempt);
+    expect(code(await tri.placeOrder({ ...ioc('ADA/USDT', 'sell', '10', '0.49', 'q-7-leg1'), correlationId: 'q-7' }))).toBe('NO_USD_PRICE');
+    expect(code(await tri.placeOrder({ ...ioc('ADA/USDT', 'buy', '100', '0.5', 'q-8-leg1'), correlationId: 'q-8' }))).toBe('confirmed');
+    expect(code(await tri.placeOrder({ ...ioc('ADA/USDT', 'sell', '100', '0.49', 'q-8-leg2'), correlationId: 'q-8' }))).toBe('confirmed');
+    expect(code(await tri.placeOrder({ ...ioc('ADA/USDT', 'sell', '51', '0.49', 'q-8-unwind'), correlationId: 'q-8' }))).toBe('INSUFFICIENT_UNRESERVED');
   });
 
   test('withdrawals are reserved too: the money manager cannot send the G-bot\'s PAXG; the G-bot can, once', async () => {
