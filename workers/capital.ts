@@ -37,9 +37,13 @@ export function qbotConsumerOf(): (req: OrderRequest) => ConsumerId {
   };
 }
 
-/** A Q-bot order that spends what an earlier order of its attempt bought: triangle legs 2..n, corrections. */
+/**
+ * A Q-bot order whose capital is already counted by its attempt's first order: a cross sell is the
+ * other half of the same trade (its buy carries the budget check), triangle legs 2..n spend the
+ * proceeds of leg 1, a correction undoes a leg.
+ */
 export function qbotContinuesAttempt(req: OrderRequest): boolean {
-  return !/-(buy|sell|leg1)$/.test(req.clientOrderId ?? '');
+  return !/-(buy|leg1)$/.test(req.clientOrderId ?? '');
 }
 
 /** Workflow type -> consumer: bot activities are shared, the workflow that called them is the spender. */

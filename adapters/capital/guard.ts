@@ -50,9 +50,9 @@ export class CapitalGuard {
   }
 
   /**
-   * `continuesAttempt`: orders that spend the proceeds of an earlier order of the same attempt
-   * (a triangle's later legs, a single-leg correction) put no new capital at work: no budget check
-   * (their coins may have no USD view), but the balance and ownership checks still hold.
+   * `continuesAttempt`: orders whose capital the attempt's first order already counted (a cross
+   * sell beside its buy, a triangle's later legs, a single-leg correction): no budget check and
+   * not counted at work (their coins may have no USD view); balances and ownership still hold.
    */
   trading(inner: Trading, account: Account, consumer: ConsumerOf<OrderRequest>, continuesAttempt?: (req: OrderRequest) => boolean): Trading {
     return {

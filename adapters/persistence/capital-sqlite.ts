@@ -137,7 +137,8 @@ export class CapitalStore {
       if (!verdict.ok) return { status: 'refused', reason: verdict.reason, detail: verdict.detail };
       this.stmts.insert!.run({
         key: req.key, consumer: req.consumer, venue: req.venue, asset: req.asset, amount: s(req.amount),
-        usd: verdict.usd ? s(verdict.usd) : null, created_at: ctx.now, expires_at: ctx.now + ctx.ttlMs,
+        // Only budgeted spends count towards a consumer's USD at work (an attempt's later legs do not).
+        usd: ctx.budgetUsd !== null && verdict.usd ? s(verdict.usd) : null, created_at: ctx.now, expires_at: ctx.now + ctx.ttlMs,
       });
       return { status: 'reserved' };
     }).immediate();

@@ -8,7 +8,7 @@ import { CapitalGuard } from '../../adapters/capital/guard';
 import { createAbotActivities } from '../../activities/abot';
 import { createGbotActivities } from '../../activities/gbot';
 import { usdPrice, type BotTradingDeps } from '../../activities/bot-trading';
-import { consumerOfActivity, guardVenues, qbotConsumerOf } from '../../workers/capital';
+import { consumerOfActivity, guardVenues, qbotConsumerOf, qbotContinuesAttempt } from '../../workers/capital';
 import { botRig, COLD, UNIVERSE, type BotRig } from '../helpers/bot-venues';
 
 const d = (x: string) => new Decimal(x);
@@ -74,6 +74,8 @@ describe('bots acting at the same moment on the same venue, through their real a
     expect(q(req('qbot-2-leg1', 'qbot-2'))).toBe('qbot-tri');
     expect(q(req('qbot-2-unwind', 'qbot-2'))).toBe('qbot-tri');
     expect(q(req('qbot-1-hedge', 'qbot-1'))).toBe('qbot-cross');
+    // The budget is checked once per attempt: on the cross buy and the first triangle leg.
+    expect(['qbot-1-buy', 'qbot-1-sell', 'qbot-2-leg1', 'qbot-2-leg2', 'qbot-2-unwind'].map((id) => qbotContinuesAttempt(req(id, 'x')))).toEqual([false, true, false, true, true]);
     // Outside an activity there is no workflow to ask: the fallback (no budget, bound by everything else).
     expect(consumerOfActivity()()).toBe('money');
     expect(consumerOfActivity('gbot')()).toBe('gbot');

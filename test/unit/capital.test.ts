@@ -212,6 +212,18 @@ describe('the capital guard at the edge where orders and withdrawals leave (pape
     expect(code(await tri.placeOrder({ ...ioc('ADA/USDT', 'sell', '51', '0.49', 'q-8-unwind'), correlationId: 'q-8' }))).toBe('INSUFFICIENT_UNRESERVED');
   });
 
+  test('a cross attempt is counted once against the budget: its buy and its sell at the same moment both pass (GOLD: 1080 USD for cross)', async () => {
+    const v = venue(dir, { USDT: '5000', SOL: '10' });
+    v.setMode('GOLD');
+    const cross = v.guard().trading(v.paper, v.paper, qbotConsumerOf(), qbotContinuesAttempt);
+    const legs = await Promise.all([
+      cross.placeOrder({ ...ioc('SOL/USDT', 'buy', '8', '100', 'q-9-buy'), correlationId: 'q-9' }), // 800 USD
+      cross.placeOrder({ ...ioc('SOL/USDT', 'sell', '8', '99', 'q-9-sell'), correlationId: 'q-9' }), // 792 USD
+    ]);
+    expect(legs.map(code)).toEqual(['confirmed', 'confirmed']);
+    expect(code(await cross.placeOrder({ ...ioc('SOL/USDT', 'buy', '11', '100', 'q-10-buy'), correlationId: 'q-10' }))).toBe('OVER_BUDGET');
+  });
+
   test('withdrawals are reserved too: the money manager cannot send the G-bot\'s PAXG; the G-bot can, once', async () => {
     const v = venue(dir, { USDT: '5000' });
     v.setMode('GOLD');
