@@ -63,7 +63,8 @@ export function walkBookForBase(levels: readonly BookLevel[], amount: Decimal): 
   let levelsUsed = 0;
   for (const level of levels) {
     if (remaining.lte(ZERO)) break;
-    const take = Decimal.min(remaining, level.amount);
+    // Not Decimal.min: it copies both arguments into new Decimals on every level (same value).
+    const take = remaining.lte(level.amount) || remaining.isNaN() ? remaining : level.amount;
     if (take.lte(ZERO)) continue;
     quote = quote.plus(take.times(level.price));
     remaining = remaining.minus(take);

@@ -160,7 +160,7 @@ export function evaluateCycle(i: TriInput): TriEvaluation {
   const capital = i.capitalUsd.div(i.usdPerStart);
   if (capital.lte(ZERO)) return { ...out, rejection: reject('NO_CAPITAL', { capitalUsd: i.capitalUsd }) };
   if (i.startFree.lte(ZERO)) return { ...out, rejection: reject('INSUFFICIENT_BALANCE', { asset: i.cycle.start, free: i.startFree }) };
-  let amount = Decimal.min(capital, i.startFree);
+  let amount = capital.lte(i.startFree) || capital.isNaN() ? capital : i.startFree;
   // Each leg's fee read once for the whole evaluation (and only when a walk reaches that leg).
   const known: Decimal[] = [];
   const fees = (k: number): Decimal => {
