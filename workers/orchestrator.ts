@@ -15,6 +15,8 @@ import { connectClient, connectWithBackoff, connectWorker, temporalConnectSettin
 import { activateInitialMode, wireBots, type BotWiring } from './bots';
 import { ensureMoneyWorkflow, wireMoney } from './money';
 import { orchestratorVenues } from './orchestrator-venues';
+import { CapitalStore } from '../adapters/persistence/capital-sqlite';
+import { consumerOfActivity, guardVenues, orchestratorGuard } from './capital';
 import { startHealthServer, exitWithParent } from './health';
 import { systemPorts } from './system-ports';
 
@@ -84,8 +86,11 @@ export async function runOrchestrator(env: NodeJS.ProcessEnv = effectiveEnv()): 
   const client = await connectClient(settings);
   const ledger = SqliteLedger.open({ dataDir: config.env.QBOT_DATA_DIR });
   const venues = await orchestratorVenues({ config, env, clock: systemClock, ledger });
-  const bots = wireBots({ config, venues: venues.venues, ledger, clock: systemClock, client });
-  const money = wireMoney({ config, venues: venues.venues, marketData: venues.marketData, ledger, clock: systemClock });
+  // The same capital.sqlite as the hot path in this data directory: every order and withdrawal reserves first.
+  const capital = CapitalStore.open({ dataDir: config.env.QBOT_DATA_DIR });
+  const guarded = guardVenues(orchestratorGuard({ config, store: capital, venues: venues.venues, ledger, client, clock: systemClock }), venues.venues, consumerOfActivity());
+  const bots = wireBots({ config, venues: guarded, ledger, clock: systemClock, client });
+  const money = wireMoney({ config, venues: guarded, marketData: venues.marketData, ledger, clock: systemClock });
   const worker = await createOrchestratorWorker({ connection, namespace: settings.namespace, ledger, logger, bots, money });
   held.worker = worker;
   const running = worker.run();
@@ -100,6 +105,7 @@ export async function runOrchestrator(env: NodeJS.ProcessEnv = effectiveEnv()): 
   await client.connection.close();
   await connection.close();
   await health.close();
+  capital.close();
   ledger.close();
   logger.info('orchestrator worker stopped');
 }
