@@ -1,5 +1,6 @@
 import * as http from 'node:http';
-import { Worker, type NativeConnection } from '@temporalio/worker';
+import type { NativeConnection } from '@temporalio/worker';
+import type { Client } from '@temporalio/client';
 import { loadConfig, type AppConfig } from '../config';
 import { effectiveEnv } from '../config/dotenv';
 import { Decimal } from '../domain/money/decimal';
@@ -31,7 +32,7 @@ import { Qbot } from '../hotpath/qbot';
 import { qbotConfigFrom } from '../hotpath/qbot-config';
 import { watchList } from '../hotpath/watch-list';
 import { MarketScanner, ScannerMetrics, scannerConfigFromSettings, scannerThresholdSource } from '../hotpath/scanner';
-import { connectWorker } from './temporal-client';
+import { gateOnAllocation, HotpathLink } from './hotpath-link';
 import { listenOn } from '../adapters/net/listen';
 import { createHardenedServer, guardRequests } from '../adapters/http/request-guard';
 
@@ -51,6 +52,10 @@ export interface HotpathOptions {
   temporal?: boolean;
   /** An existing connection (tests); else one from TEMPORAL_ADDRESS and friends. */
   temporalConnection?: NativeConnection;
+  /** An existing client for reading the mode (tests); else one dialled from TEMPORAL_ADDRESS. */
+  temporalClient?: Client;
+  /** How often the mode workflow is read again (default 2 s). */
+  modeWatchMs?: number;
   /** Prometheus /metrics on this port (0 = random; undefined = off). */
   metricsPort?: number;
   /** Paper inventory per exchange; default: a small demo inventory (see README). */
@@ -149,7 +154,8 @@ export async function startHotpath(o: HotpathOptions = {}): Promise<HotpathProce
   const thresholds = o.baselineThreshold ? baselineThresholdSource(config.threshold, config.depth) : scannerThresholdSource(scanner, crossMarkets, scannerConfig.bounds);
   const q = new Qbot({
     config, markets, fee: feeBook.takerFeeFn(() => clock.now()), thresholds,
-    clock, log, metrics, trading, ledger, accounts, control,
+    // Tied to Temporal, the Q-bot trades only once the mode's allocation is known (no guessed split).
+    clock, log, metrics, trading, ledger, accounts, control: o.temporal === false ? control : gateOnAllocation(control),
   });
   ref.qbot = q;
   await q.refreshBalances();
@@ -175,18 +181,13 @@ export async function startHotpath(o: HotpathOptions = {}): Promise<HotpathProce
     setInterval(() => (q.tri.refreshFees(), q.cross.refreshFees()), 60_000),
   ];
   const server = o.metricsPort === undefined ? undefined : await serveMetrics(metrics, o.metricsPort);
-  let worker: Worker | undefined;
-  let workerRun: Promise<void> | undefined;
-  if (o.temporal !== false) {
-    try {
-      const connection = o.temporalConnection ?? (await connectWorker());
-      worker = await Worker.create({ connection, namespace: cfg.env.TEMPORAL_NAMESPACE, taskQueue: HOTPATH_TASK_QUEUE, activities: control.activities(), shutdownGraceTime: '10 seconds' });
-      workerRun = worker.run();
-    } catch (err) {
-      // The Q-bot still trades on the configured initial mode; workflows cannot steer it until restart.
-      log.error({ err }, 'Temporal worker on the hotpath queue could not start');
-    }
-  }
+  // Dials with back-off, reads the mode before the first trade, watches it, reconnects forever.
+  const link = o.temporal === false ? undefined : new HotpathLink({
+    control, namespace: cfg.env.TEMPORAL_NAMESPACE, log, taskQueue: HOTPATH_TASK_QUEUE,
+    ...(o.temporalConnection ? { connection: o.temporalConnection } : {}), ...(o.temporalClient ? { client: o.temporalClient } : {}),
+    ...(o.modeWatchMs ? { watchEveryMs: o.modeWatchMs } : {}),
+  });
+  link?.start();
   log.info({ venues: venues.map((v) => v.exchange), markets: markets.length, tradingMode: cfg.env.TRADING_MODE, latencyMode: config.latencyMode }, 'hot path running');
   return {
     qbot: q, control, metrics, venues, scanner, capital, ...(server ? { metricsPort: (server.address() as { port: number }).port } : {}),
@@ -194,8 +195,7 @@ export async function startHotpath(o: HotpathOptions = {}): Promise<HotpathProce
     async close() {
       for (const t of timers) clearInterval(t);
       scanner.stop();
-      worker?.shutdown();
-      await workerRun?.catch(() => undefined);
+      await link?.stop();
       await q.drain().catch(() => undefined);
       await Promise.all(venues.map((v) => v.close()));
       if (!o.capital) capital.close();
