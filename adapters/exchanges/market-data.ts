@@ -10,6 +10,7 @@ import { dec, toMarket } from './convert';
 import { FeedStates } from './feed-state';
 import { BrokenBookError } from './book-loop';
 import { bookShapeProblem, describeShapeProblem } from '../../domain/arbitrage/book-integrity';
+import { loadMarketsRecovering } from './load-markets';
 import type { Logger } from './log';
 import type { RateBudget } from './rate-budget';
 import { copyTrade } from './trades';
@@ -46,7 +47,7 @@ export class CcxtMarketData implements MarketData {
   async markets(): Promise<Market[]> {
     if (!this.marketList) {
       await this.budget.acquire('rest');
-      await this.ex.loadMarkets();
+      await loadMarketsRecovering(this.ex);
       this.marketList = Object.values(this.ex.markets ?? {}).flatMap((m) => toMarket(this.exchange, m as CcxtMarket) ?? []);
     }
     return this.marketList;

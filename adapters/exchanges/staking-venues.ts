@@ -3,6 +3,7 @@ import type { ExchangeId } from '../../domain/market';
 import type { Decimal } from '../../domain/money/decimal';
 import type { StakingPosition, StakingProduct } from '../../ports/staking';
 import { decOr } from './convert';
+import { loadMarketsRecovering } from './load-markets';
 
 /** The venue-specific earn calls, over ccxt's implicit endpoints. */
 export interface EarnApi {
@@ -53,7 +54,7 @@ const SECOND = 1000;
  */
 export const krakenEarn: EarnApi = {
   async products(ex, exchange, asset) {
-    await ex.loadMarkets();
+    await loadMarketsRecovering(ex);
     // Kraken speaks its own asset ids (XETH, XXBT); the port speaks unified codes.
     const r = (await call(ex, 'privatePostEarnStrategies', asset ? { asset: ex.currency(asset).id } : {})) as { result?: { items?: Row[] } };
     return (r.result?.items ?? []).map((s) => {

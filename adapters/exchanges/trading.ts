@@ -7,6 +7,7 @@ import { rejected, type Rejected } from '../../ports/outcomes';
 import type { OrderOutcome, OrderRequest, Trading } from '../../ports/trading';
 import { dec, decOr, toMarket } from './convert';
 import { guarded, isRejected, mapCcxtError, rateLimitKind } from './errors';
+import { loadMarketsRecovering } from './load-markets';
 import type { Logger } from './log';
 import { toOutcome } from './order-outcome';
 import type { RateBudget } from './rate-budget';
@@ -38,7 +39,7 @@ export class CcxtTrading implements Trading {
 
   async market(symbol: Symbol): Promise<Market | undefined | Rejected> {
     if (!this.marketsBySymbol) {
-      const loaded = await guarded(this.budget, 'read', () => this.ex.loadMarkets());
+      const loaded = await guarded(this.budget, 'read', () => loadMarketsRecovering(this.ex));
       if (isRejected(loaded)) return loaded;
       this.marketsBySymbol = new Map(Object.values(loaded).flatMap((m) => toMarket(this.exchange, m) ?? []).map((m) => [m.symbol, m]));
     }

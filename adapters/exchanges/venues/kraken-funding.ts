@@ -3,6 +3,7 @@ import type { Env } from '../../../config/env';
 import type { NetworkInfo } from '../../../ports/funding';
 import { decOr } from '../convert';
 import type { NetworkCodes } from '../funding-map';
+import { loadMarketsRecovering } from '../load-markets';
 
 type Row = Record<string, unknown>;
 type Implicit = Record<string, (params: Row) => Promise<unknown>>;
@@ -24,7 +25,7 @@ function feeOf(row: Row): string | undefined {
  * and a fee it does not state is asked of WithdrawInfo with the configured withdrawal key.
  */
 export async function krakenNetworks(ex: Exchange, asset: string, env: Env, codes: NetworkCodes): Promise<{ infos: NetworkInfo[]; unpriced: string[] }> {
-  await ex.loadMarkets();
+  await loadMarketsRecovering(ex);
   const id = ex.currency(asset).id;
   const call = (name: string, p: Row): Promise<unknown> => (ex as unknown as Implicit)[name]!.call(ex, p);
   const res = (await call('privatePostWithdrawMethods', { asset: id })) as { result?: Row[] };
