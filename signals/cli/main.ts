@@ -8,6 +8,7 @@ import { registerScanCommands } from './commands/scan';
 import { registerLedgerCommands } from './commands/ledger';
 import { registerSweepCommands } from './commands/sweep';
 import { registerTopCommands } from './commands/top';
+import { registerWorkerCommands } from './commands/worker';
 import { registerReconcileCommands } from './commands/reconcile';
 
 /** The `qbot` operator command. Each area registers its own subcommands. */
@@ -22,6 +23,7 @@ export function buildProgram(): Command {
   registerLedgerCommands(program);
   registerSweepCommands(program);
   registerTopCommands(program);
+  registerWorkerCommands(program);
   registerReconcileCommands(program);
   return program;
 }

@@ -35,3 +35,17 @@ test('a receiver whose port is taken exits 1 naming the part and WEBHOOK_PORT', 
   expect(code).toBe(1);
   expect(second.output()).toContain(`receiver: port ${port} is in use (set WEBHOOK_PORT)`);
 }, 90_000);
+
+test('`qbot worker receiver` runs the receiver on WEBHOOK_PORT; an unknown role is refused with the list', async () => {
+  const port = await freePort();
+  const w = startTsx('signals/cli/run.ts', ['worker', 'receiver'], {
+    WEBHOOK_PORT: String(port), WEBHOOK_PASSPHRASE: 'correct-horse-battery-staple', TEMPORAL_ADDRESS: '127.0.0.1:1',
+  });
+  started.push(w);
+  expect((await eventually(() => get(`http://127.0.0.1:${port}/healthz`), 60_000, 200)).status).toBe(200);
+  const bad = startTsx('signals/cli/run.ts', ['worker', 'dashboardx'], {});
+  started.push(bad);
+  const code = await new Promise<number | null>((r) => bad.child.once('exit', (c) => r(c)));
+  expect(code).toBe(1);
+  expect(bad.output()).toContain('unknown worker "dashboardx": use orchestrator, hotpath, receiver');
+}, 90_000);
