@@ -1,3 +1,4 @@
+import { scaled } from '../helpers/wait';
 import ccxt from 'ccxt';
 import { parseFaultSpec, startSimulator, type RunningSimulator } from '../../adapters/sim';
 import { proClient, sameBook, waitFor } from './sim-helpers';
@@ -118,12 +119,15 @@ describe('injected faults as real ccxt clients see them', () => {
   });
 
   it.each(['binance', 'kraken', 'coinbase'] as const)('%s answers ccxt keep-alive pings, so an idle feed is not dropped', async (id) => {
-    const ex = await proClient(sim, id, { streaming: { keepAlive: 100 } });
+    // ccxt drops a socket whose pong is later than one keep-alive interval: on a loaded machine
+    // 100 ms is too tight for the event loop, so the interval scales with the machine.
+    const keepAlive = scaled(200);
+    const ex = await proClient(sim, id, { streaming: { keepAlive } });
     clients.push(ex);
     const symbol = id === 'binance' ? 'SOL/USDT' : 'SOL/USD';
     await ex.watchOrderBook(symbol);
     const before = sim.control.stats()[id].connections;
-    await new Promise((r) => setTimeout(r, 700));
+    await new Promise((r) => setTimeout(r, keepAlive * 4)); // several pings while idle
     const next = ex.watchOrderBook(symbol);
     sim.control.step();
     await next;
