@@ -1,0 +1,220 @@
+/**
+ * The chaos driver: one trial = a simulator (the exchange, which survives) + a money mover process
+ * (the bot, which is SIGKILLed at a chosen crash point and restarted on the same data dir), with
+ * one exchange fault injected once the mover is ready; then the invariants:
+ *  - every planned order at most once on the exchange (by client order id), and a filled one
+ *    booked exactly once in the ledger with the exchange's filled amount; nothing booked for an
+ *    order the exchange does not have;
+ *  - every withdrawal key exactly once on the exchange and its withdrawal booked exactly once
+ *    (and its refund exactly once when it failed);
+ *  - the ledger's implied balances equal the simulator's per venue and asset, to the last unit
+ *    (domain/reconcile compareBalances);
+ *  - mode, allocation, pause and kill switch after the restart as before the crash, and as the
+ *    plan says at the end;
+ *  - every step's outcome typed (filled / rejected:CODE / refused:REASON / skipped:STALE_BOOK /
+ *    confirmed / pending / failed:refunded / flipped).
+ * The simulator runs in the driver's process (it keeps accounts in memory; the driver is not the
+ * one killed), so the invariants read its control handle directly.
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as readline from 'node:readline';
+import { spawn } from 'node:child_process';
+import { startSimulator, type RunningSimulator } from '../../adapters/sim';
+import type { Fault } from '../../adapters/sim';
+import { SqliteLedger } from '../../adapters/persistence/ledger-sqlite';
+import { compareBalances } from '../../domain/reconcile';
+import { Decimal } from '../../domain/money/decimal';
+import { loadConfig } from '../../config';
+import { CRASH_POINTS, FAULTS, planFor, plannedOrders, plannedWithdrawals, type CrashPoint, type FaultKind } from './plan';
+
+const ROOT = path.resolve(__dirname, '../..');
+const MOVER = path.join(__dirname, 'money-mover.ts');
+
+export interface TrialSpec {
+  seed: number;
+  crashAt: CrashPoint;
+  fault: FaultKind;
+}
+
+export interface TrialResult extends TrialSpec {
+  crashed: boolean;
+  faultsInjected: number;
+  invariantsChecked: number;
+  violations: string[];
+  outcomes: Array<{ step: number; kind: string; outcome: string }>;
+  ms: number;
+}
+
+/** Trial n of a run: crash points and faults cycle independently, seeds follow the base seed. */
+export function trialSpecs(count: number, baseSeed: number): TrialSpec[] {
+  return Array.from({ length: count }, (_, n) => ({
+    seed: baseSeed + n,
+    crashAt: CRASH_POINTS[n % CRASH_POINTS.length] as CrashPoint,
+    fault: FAULTS[n % FAULTS.length] as FaultKind,
+  }));
+}
+
+function faultsFor(kind: FaultKind): Array<{ exchange: 'binance' | 'kraken'; fault: Fault }> {
+  switch (kind) {
+    case 'none': return [];
+    case 'http-429': return [{ exchange: 'kraken', fault: { type: 'http-status', status: 429, count: 2 } }];
+    case 'http-418': return [{ exchange: 'binance', fault: { type: 'http-status', status: 418, count: 1 } }];
+    case 'order-timeout': return [{ exchange: 'binance', fault: { type: 'order-timeout', count: 1 } }];
+    case 'reject-orders': return [{ exchange: 'kraken', fault: { type: 'reject-orders', count: 1 } }];
+    case 'withdrawal-fails': return [{ exchange: 'binance', fault: { type: 'withdrawal-fails' } }];
+    case 'withdrawal-stuck': return [{ exchange: 'binance', fault: { type: 'withdrawal-stuck' } }];
+    case 'silence': return [{ exchange: 'binance', fault: { type: 'silence', ms: 4_000 } }];
+    case 'drop-sockets': return [{ exchange: 'kraken', fault: { type: 'drop-sockets' } }, { exchange: 'binance', fault: { type: 'drop-sockets' } }];
+    case 'gap': return [{ exchange: 'binance', fault: { type: 'sequence-gap', symbol: 'BTC/USDT' } }];
+  }
+}
+
+interface Msg { pid?: number; at?: string; step?: number; event?: string; state?: unknown; outcomes?: TrialResult['outcomes']; message?: string }
+
+interface RunResult { killed: boolean; lastState: unknown; firstState: unknown; done?: Msg; error?: string; output: string }
+
+/** Runs the mover once; kills it at `crashAt` (first occurrence) when given. */
+function runMover(env: NodeJS.ProcessEnv, timeoutMs: number, hooks: { onPoint?: (at: string) => void; crashAt?: string }): Promise<RunResult> {
+  return new Promise((resolve) => {
+    // node itself with tsx's require hook: the `tsx` binary would run the mover in a child of its
+    // own, and a SIGKILL to the wrapper would leave the money mover alive.
+    const child = spawn(process.execPath, ['--require', 'tsx/cjs', MOVER], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
+    const res: RunResult = { killed: false, lastState: undefined, firstState: undefined, output: '' };
+    child.stderr.on('data', (b: Buffer) => (res.output += b.toString()));
+    const timer = setTimeout(() => {
+      res.error = `mover did not finish within ${timeoutMs} ms`;
+      child.kill('SIGKILL');
+    }, timeoutMs);
+    readline.createInterface({ input: child.stdout }).on('line', (line) => {
+      res.output += `${line}\n`;
+      if (!line.startsWith('CHAOS ')) return;
+      const m = JSON.parse(line.slice(6)) as Msg;
+      if (m.event === 'resumed') {
+        res.firstState = res.lastState = m.state;
+        // The process we kill must be the one that moves the money.
+        if (m.pid !== child.pid) res.error = `mover pid ${String(m.pid)} is not the spawned process ${String(child.pid)}`;
+      }
+      if (m.event === 'step' || m.event === 'state') res.lastState = m.state;
+      if (m.event === 'done') res.done = m;
+      if (m.event === 'error') res.error = m.message;
+      if (m.at === undefined) return;
+      hooks.onPoint?.(m.at);
+      if (hooks.crashAt !== undefined && m.at === hooks.crashAt && !res.killed) {
+        res.killed = true;
+        child.kill('SIGKILL');
+        return;
+      }
+      child.stdin.write('go\n');
+    });
+    child.once('exit', () => {
+      clearTimeout(timer);
+      resolve(res);
+    });
+  });
+}
+
+const TYPED = /^(filled:\d+(\.\d+)?|rejected:[A-Z_]+|refused:(PAUSED|KILL_SWITCH)|skipped:STALE_BOOK|resumed|confirmed|pending|failed:refunded|flipped:(BTC|GOLD):.+)$/;
+
+export async function runTrial(spec: TrialSpec, opts: { timeScale?: number; keepDir?: boolean } = {}): Promise<TrialResult> {
+  const t0 = Date.now();
+  const scale = opts.timeScale ?? 1;
+  const violations: string[] = [];
+  let checked = 0;
+  const check = (ok: boolean, what: string) => {
+    checked++;
+    if (!ok) violations.push(what);
+  };
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `chaos-${spec.seed}-`));
+  const sim: RunningSimulator = await startSimulator({ seed: spec.seed, exchanges: ['binance', 'kraken', 'coinbase'], withdrawalDelayMs: 300 });
+  const faults = faultsFor(spec.fault);
+  const env = { CHAOS_SIM_URL: `http://127.0.0.1:${sim.port}`, CHAOS_DATA_DIR: dataDir, CHAOS_SEED: String(spec.seed), TEST_TIME_SCALE: String(scale) };
+  let outcomes: TrialResult['outcomes'] = [];
+  let crashed = false;
+  try {
+    // Rate limits and rejections aimed at an order are injected just before the second leg (the
+    // venue's markets are loaded by then); the other faults as soon as the mover is ready.
+    const injectAt = spec.fault === 'http-429' || spec.fault === 'reject-orders' ? 'between-legs' : 'ready';
+    let injected = false;
+    const onPoint = (at: string) => {
+      if (injected || at !== injectAt) return;
+      injected = true;
+      faults.forEach((f) => sim.control.injectFault(f.exchange, f.fault));
+    };
+    const first = await runMover(env, 120_000 * scale, { crashAt: spec.crashAt, onPoint });
+    crashed = first.killed;
+    check(first.error === undefined, `first run failed: ${first.error ?? ''}\n${first.output.slice(-2000)}`);
+    check(first.killed, `crash point ${spec.crashAt} was never reached`);
+    let final = first;
+    if (first.killed) {
+      final = await runMover(env, 120_000 * scale, { onPoint });
+      check(final.error === undefined, `restarted run failed: ${final.error ?? ''}\n${final.output.slice(-2000)}`);
+      check(JSON.stringify(final.firstState) === JSON.stringify(first.lastState), `state after restart ${JSON.stringify(final.firstState)} differs from before the crash ${JSON.stringify(first.lastState)}`);
+    }
+    outcomes = final.done?.outcomes ?? [];
+    check(final.done !== undefined, 'the mover never finished the plan');
+    const settings = loadConfig({ env: {} }).settings;
+    const btc = Object.fromEntries(Object.entries(settings.modes.allocationPercent.BTC).map(([k, v]) => [k, String(v)]));
+    check(JSON.stringify(final.done?.state) === JSON.stringify({ mode: 'BTC', allocation: btc, paused: false, pausedReason: null, killSwitch: null }), `final state ${JSON.stringify(final.done?.state)} is not the plan's (BTC, not paused, no kill switch)`);
+    for (const o of outcomes) check(TYPED.test(o.outcome.split('|')[0] ?? '') && o.outcome.split('|').every((p) => TYPED.test(p)), `step ${o.step} (${o.kind}) outcome not typed: ${o.outcome}`);
+    for (const o of outcomes.filter((x) => x.kind === 'pause' || x.kind === 'trip-kill')) check(o.outcome.startsWith('refused:'), `step ${o.step} (${o.kind}) did not refuse trading: ${o.outcome}`);
+
+    const ledger = SqliteLedger.open({ dataDir, readOnly: true });
+    try {
+      const entries = ledger.entries();
+      const plan = planFor(spec.seed);
+      for (const o of plannedOrders(plan)) {
+        const atSim = sim.control.orders(o.exchange).filter((x) => x.clientOrderId === o.cid);
+        check(atSim.length <= 1, `order ${o.cid} on ${o.exchange} is at the exchange ${atSim.length} times`);
+        const base = entries.filter((e) => e.idempotencyKey === `order:${o.exchange}:${o.cid}:fill:base`);
+        const filled = atSim[0] ? new Decimal(atSim[0].filled) : undefined;
+        if (filled?.gt(0)) {
+          check(base.length === 1, `order ${o.cid} filled ${filled.toFixed()} at ${o.exchange} but is booked ${base.length} times`);
+          check(base.length !== 1 || (base[0]?.delta?.abs().eq(filled) ?? false), `order ${o.cid}: booked ${base[0]?.delta?.toFixed() ?? '-'} but the exchange filled ${filled.toFixed()}`);
+        } else check(base.length === 0, `order ${o.cid} booked as filled but the exchange has no fill`);
+      }
+      for (const key of plannedWithdrawals(plan)) {
+        const atSim = sim.control.withdrawals('binance').filter((w) => w.clientId === key);
+        const outcome = outcomes.find((o) => plan[o.step] && 'key' in (plan[o.step] as object) && (plan[o.step] as { key: string }).key === key)?.outcome ?? '';
+        if (outcome.startsWith('rejected:')) check(atSim.length === 0, `withdrawal ${key} rejected but at the exchange ${atSim.length} times`);
+        else check(atSim.length === 1, `withdrawal ${key} is at the exchange ${atSim.length} times`);
+        for (const w of atSim) {
+          const out = entries.filter((e) => e.kind === 'transfer-out' && e.details?.withdrawalId === w.id);
+          check(out.length === 1, `withdrawal ${key} (${w.id}) booked ${out.length} times`);
+          const refunds = entries.filter((e) => e.kind === 'transfer-failed' && e.details?.withdrawalId === w.id);
+          check(refunds.length === (w.status === 'failed' ? 1 : 0), `withdrawal ${key} is ${w.status} at the exchange, refund booked ${refunds.length} times`);
+        }
+      }
+      const venues = ['binance', 'kraken'] as const;
+      const exchangeSide = venues.flatMap((ex) => Object.entries(sim.control.balances(ex)).map(([asset, b]) => ({ exchange: ex, asset, amount: new Decimal(b.total) })));
+      const cmp = compareBalances(ledger.impliedBalances().filter((b) => (venues as readonly string[]).includes(b.exchange)), exchangeSide);
+      checked += cmp.differences.length;
+      for (const d of cmp.differences.filter((x) => !x.difference.isZero())) {
+        violations.push(`balance ${d.exchange} ${d.asset}: ledger ${d.ledgerAmount.toFixed()} exchange ${d.exchangeAmount.toFixed()} (difference ${d.difference.toFixed()})`);
+      }
+    } finally {
+      ledger.close();
+    }
+  } finally {
+    await sim.close();
+    if (!opts.keepDir && violations.length === 0) fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+  if (violations.length && !opts.keepDir) violations.push(`(data kept in ${dataDir})`);
+  return { ...spec, crashed, faultsInjected: faults.length, invariantsChecked: checked, violations, outcomes, ms: Date.now() - t0 };
+}
+
+/** The summary table `npm run chaos` prints (markdown, for the README). */
+export function summaryTable(results: TrialResult[]): string {
+  const rows = results.map((r) => `| ${r.seed} | ${r.crashAt} | ${r.fault} | ${r.crashed ? 'yes' : 'no'} | ${r.invariantsChecked} | ${r.violations.filter((v) => !v.startsWith('(data kept')).length} | ${(r.ms / 1000).toFixed(1)} s |`);
+  const sum = (f: (r: TrialResult) => number) => results.reduce((s, r) => s + f(r), 0);
+  return [
+    '| seed | crash point | exchange fault | killed | invariants checked | violations | time |',
+    '|---|---|---|---|---|---|---|',
+    ...rows,
+    '',
+    '| trials | crashes (SIGKILL + restart) | faults injected | invariants checked | violations |',
+    '|---|---|---|---|---|',
+    `| ${results.length} | ${sum((r) => (r.crashed ? 1 : 0))} | ${sum((r) => r.faultsInjected)} | ${sum((r) => r.invariantsChecked)} | ${sum((r) => r.violations.filter((v) => !v.startsWith('(data kept')).length)} |`,
+  ].join('\n');
+}
