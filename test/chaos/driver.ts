@@ -132,11 +132,11 @@ export async function runTrial(spec: TrialSpec, opts: { timeScale?: number; keep
   const env = { CHAOS_SIM_URL: `http://127.0.0.1:${sim.port}`, CHAOS_DATA_DIR: dataDir, CHAOS_SEED: String(spec.seed), TEST_TIME_SCALE: String(scale) };
   let outcomes: TrialResult['outcomes'] = [];
   let crashed = false;
+  let injected = false;
   try {
     // Rate limits and rejections aimed at an order are injected just before the second leg (the
     // venue's markets are loaded by then); the other faults as soon as the mover is ready.
     const injectAt = spec.fault === 'http-429' || spec.fault === 'reject-orders' ? 'between-legs' : 'ready';
-    let injected = false;
     const onPoint = (at: string) => {
       if (injected || at !== injectAt) return;
       injected = true;
@@ -201,7 +201,8 @@ export async function runTrial(spec: TrialSpec, opts: { timeScale?: number; keep
     if (!opts.keepDir && violations.length === 0) fs.rmSync(dataDir, { recursive: true, force: true });
   }
   if (violations.length && !opts.keepDir) violations.push(`(data kept in ${dataDir})`);
-  return { ...spec, crashed, faultsInjected: faults.length, invariantsChecked: checked, violations, outcomes, ms: Date.now() - t0 };
+  // Counted only when injected (a trial whose mover never reached the injection point injected none).
+  return { ...spec, crashed, faultsInjected: injected ? faults.length : 0, invariantsChecked: checked, violations, outcomes, ms: Date.now() - t0 };
 }
 
 /** The summary table `npm run chaos` prints (markdown, for the README). */
