@@ -46,6 +46,8 @@ export class HotpathLink {
   /** The flip this link last applied from a mode read (its own, not the push's: see applyFromMode). */
   private lastWatchedFlip: string | undefined;
   private wake: (() => void) | undefined;
+  /** Mode reads still in flight: closing their connection under them makes gRPC's retry timer throw. */
+  private readonly reads = new Set<Promise<boolean>>();
 
   constructor(private readonly o: HotpathLinkOptions) {}
 
@@ -85,10 +87,15 @@ export class HotpathLink {
     // The mode is read through a client dialled on demand (re-dialled after a failure).
     const clients = this.o.client ? undefined : new ClientOnDemand(settings);
     const client = (): Promise<Client> => (this.o.client ? Promise.resolve(this.o.client) : (clients as ClientOnDemand).get());
-    const read = (what: string) => client().then((c) => this.applyFromMode(c)).catch((err: unknown) => {
-      this.o.log.warn({ error: err instanceof Error ? err.message : String(err) }, what);
-      return false;
-    });
+    const read = (what: string): Promise<boolean> => {
+      const p = client().then((c) => this.applyFromMode(c)).catch((err: unknown) => {
+        this.o.log.warn({ error: err instanceof Error ? err.message : String(err) }, what);
+        return false;
+      });
+      this.reads.add(p);
+      void p.finally(() => this.reads.delete(p));
+      return p;
+    };
     let pause = 500;
     while (!this.stopped) {
       let connection: NativeConnection | undefined;
@@ -121,6 +128,7 @@ export class HotpathLink {
       });
       pause = Math.min(pause * 2, 30_000);
     }
+    await Promise.allSettled([...this.reads]);
     await clients?.close();
     this.current = 'stopped';
   }

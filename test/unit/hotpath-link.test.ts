@@ -44,6 +44,9 @@ describe('hot paths and the mode workflow on one server', () => {
     await env.client.workflow.getHandle(modeWorkflowId).executeUpdate(setModeUpdate, { args: [{ mode: 'BTC', reason: 'before the hot path starts' }] });
   }, 90_000);
   afterAll(async () => {
+    // The links of this block share the environment's connection and client: stop them (their
+    // workers and in-flight mode reads) before the environment closes what they use.
+    await Promise.all(links.map((l) => l.stop()));
     orchestrator?.shutdown();
     pushTarget?.shutdown();
     await running;
