@@ -20,9 +20,11 @@ afterAll(async () => {
 });
 
 function eventuallyGold(s: RunningSystem, timeoutMs = 30_000): Promise<GoldView> {
-  return waitUntil('the G-bot to buy PAXG (a cycle in its gold query)', async () => {
+  // A cycle opens when the G-bot activates; its purchase may be refused and retried (books not
+  // live yet on a busy machine), so wait for PAXG actually held, not for the cycle alone.
+  return waitUntil('the G-bot to hold PAXG it bought (a cycle and a positive amount in its gold query)', async () => {
     const g = await s.client.workflow.getHandle(GBOT_WORKFLOW_ID).query(goldQuery);
-    return g.cycles.length > 0 ? g : undefined;
+    return g.cycles.length > 0 && g.perExchange.some((p) => new Decimal(p.amount).gt(0)) ? g : undefined;
   }, timeoutMs, 500);
 }
 
