@@ -97,7 +97,13 @@ describe('G-bot: a refused or partial sale on the flip to BTC never sends the un
       expect(v.pendingSales![0]).toMatchObject({ attempts: 3, amount: held.times('0.85').toFixed() });
       expect(binanceLot(v).toFixed()).toBe(held.times('0.85').toFixed());
       expect(rig.wallets.binance.freeOf('PAXG').toFixed()).toBe(held.times('0.85').toFixed());
-      const alert = rig.ledger.entries({ kind: 'decision', correlationId: 'gbot:b1:sale:binance:needs-operator' });
+      // The workflow shows needs-operator in its state before the activity that books the alert
+      // has run: wait for the booking, then check there is exactly one.
+      const alert = await eventually(() => {
+        const found = rig.ledger.entries({ kind: 'decision', correlationId: 'gbot:b1:sale:binance:needs-operator' });
+        expect(found.length).toBeGreaterThan(0);
+        return found;
+      }, 20_000);
       expect(alert).toHaveLength(1);
       expect(alert[0]!.details).toMatchObject({ what: 'gbot-sale-needs-operator', outcome: expect.objectContaining({ exchange: 'binance', state: 'needs-operator' }) });
       // exactly the bounded number of attempts was made (each under its own key)
