@@ -103,7 +103,7 @@ export async function startHotpath(o: HotpathOptions = {}): Promise<HotpathProce
   const markets: Market[] = [];
   for (const exchange of cfg.settings.exchanges.enabled) {
     const v = await createExchangeAdapters({
-      exchange, env: cfg.env, settings: cfg.settings, clock, networks: cfg.networks,
+      exchange, env: cfg.env, settings: cfg.settings, clock, networks: cfg.networks, state, // live withdrawal keys are durable
       ...(o.sim ? { urlsOverride: o.sim.urls[exchange], ccxtOptions: o.sim.ccxtOptions(exchange) } : {}),
     });
     venues.push(v);

@@ -14,6 +14,7 @@ import { feeSchedulesFromSettings } from '../adapters/persistence/fee-book-setup
 import type { BotVenue } from '../activities/bot-trading';
 import type { Clock } from '../ports/clock';
 import type { Ledger } from '../ports/ledger';
+import type { StateStore } from '../adapters/persistence/state-sqlite';
 import type { MarketData } from '../ports/market-data';
 import { GOLD_NETWORK, PAPER_NETWORKS } from './paper-networks';
 
@@ -42,7 +43,7 @@ export interface OrchestratorVenues {
  * accounts over the venues' public books. Books are watched only for the markets the bots and the
  * money manager value and trade (A-bot universe, gold, arbitrage assets, fee asset × quotes).
  */
-export async function orchestratorVenues(o: { config: AppConfig; env: NodeJS.ProcessEnv; clock: Clock; ledger: Ledger }): Promise<OrchestratorVenues> {
+export async function orchestratorVenues(o: { config: AppConfig; env: NodeJS.ProcessEnv; clock: Clock; ledger: Ledger; state?: StateStore }): Promise<OrchestratorVenues> {
   const { config, clock, ledger } = o;
   const { coins, settings } = config;
   const source = venueSource(o.env, config);
@@ -58,7 +59,7 @@ export async function orchestratorVenues(o: { config: AppConfig; env: NodeJS.Pro
     for (const exchange of settings.exchanges.enabled) {
       const sim = source === 'simulator' ? simulatorCcxtOptions(o.env.SIM_URL as string, exchange) : undefined;
       const v = await createExchangeAdapters({
-        exchange, env: config.env, settings, clock, networks: config.networks,
+        exchange, env: config.env, settings, clock, networks: config.networks, ...(o.state ? { state: o.state } : {}),
         ...(sim ? { urlsOverride: sim.urls, ccxtOptions: sim.ccxtOptions } : {}),
       });
       adapters.push(v);

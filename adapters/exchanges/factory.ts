@@ -8,6 +8,8 @@ import type { BookHealth } from '../../ports/market-data';
 import type { Staking } from '../../ports/staking';
 import { CcxtAccount } from './account';
 import { CcxtFunding } from './funding';
+import type { StateStore } from '../persistence/state-sqlite';
+import { WithdrawalKeyStore } from '../persistence/withdrawal-keys';
 import { NetworkCodes } from './funding-map';
 import { createCcxtInstance } from './instances';
 import { createExchangeLogger, type Logger } from './log';
@@ -33,6 +35,8 @@ export interface ExchangeAdaptersOptions {
   marketData?: Partial<MarketDataConfig>;
   rateBudget?: Partial<RateBudgetConfig>;
   orderMaxWaitMs?: number;
+  /** Durable state (state.sqlite): live withdrawal idempotency keys are recorded there before each send. */
+  state?: StateStore;
 }
 
 export interface VenueHealth {
@@ -71,7 +75,7 @@ export async function createExchangeAdapters(o: ExchangeAdaptersOptions): Promis
   const marketData = new CcxtMarketData(dataEx, quirks, budget, o.clock, marketDataConfig(profile.staleAfterMs, o.marketData), log);
   const trading = new CcxtTrading(restEx, quirks, budget, o.clock, log, o.orderMaxWaitMs);
   const account = new CcxtAccount(o.exchange, restEx, budget, o.clock);
-  const funding = new CcxtFunding(restEx, quirks, budget, o.clock, o.env, new NetworkCodes(o.networks), log);
+  const funding = new CcxtFunding(restEx, quirks, budget, o.clock, o.env, new NetworkCodes(o.networks), log, o.state ? new WithdrawalKeyStore(o.state, o.exchange) : undefined);
   const earn = earnApiFor(o.exchange);
   const staking = earn ? new EarnStaking(o.exchange, restEx, earn, budget, o.clock) : new UnsupportedStaking(o.exchange);
   log.info({ ccxtId: quirks.ccxtId, latencyMode: o.env.LATENCY_MODE, staleAfterMs: profile.staleAfterMs }, 'exchange adapters ready');
