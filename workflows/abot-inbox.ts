@@ -2,7 +2,7 @@ import { allHandlersFinished, condition, continueAsNew, log, patched, proxyActiv
 import { abotAlertSignal, abotInboxQuery, takeAbotAlertsUpdate, type AbotAlert, type AbotInboxView } from '../signals/defs';
 import { keepLast } from '../domain/mode';
 import type { AbotInboxActivities } from '../activities/bot-signals';
-import { describeRun } from './activity-policy';
+import { boundedActivities, describeRun } from './activity-policy';
 
 const SEEN_IDS_CAP = 500;
 /** Alerts handed over per delivery; pauses after a failed delivery double from 5 s up to 10 minutes. */
@@ -11,10 +11,12 @@ const FIRST_PAUSE_MS = 5_000;
 const MAX_PAUSE_MS = 10 * 60_000;
 
 // A few quick attempts, then the workflow's own durable back-off: the alerts stay pending and
-// visible (`lastDeliveryError`) instead of an activity retrying unseen for ever.
-const acts = proxyActivities<AbotInboxActivities>({
-  startToCloseTimeout: '30 seconds', retry: { initialInterval: '1 second', maximumInterval: '10 seconds', maximumAttempts: 5 },
-});
+// visible (`lastDeliveryError`) instead of an activity retrying unseen for ever. Bounded like every
+// proxy: a configuration or validation error, or an orchestrator without the activity, fails the
+// delivery at once (the options are not part of the command's identity, so running histories replay).
+const acts = proxyActivities<AbotInboxActivities>(boundedActivities({
+  startToClose: '30 seconds', maximumAttempts: 5, initialInterval: '1 second', maximumInterval: '10 seconds',
+}));
 
 export interface AbotInboxState {
   pending: AbotAlert[];
