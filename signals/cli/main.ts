@@ -10,6 +10,7 @@ import { registerSweepCommands } from './commands/sweep';
 import { registerTopCommands } from './commands/top';
 import { registerWorkerCommands } from './commands/worker';
 import { registerReconcileCommands } from './commands/reconcile';
+import { registerRecordCommands } from './commands/record';
 
 /** The `qbot` operator command. Each area registers its own subcommands. */
 export function buildProgram(): Command {
@@ -25,6 +26,7 @@ export function buildProgram(): Command {
   registerTopCommands(program);
   registerWorkerCommands(program);
   registerReconcileCommands(program);
+  registerRecordCommands(program);
   return program;
 }
 
