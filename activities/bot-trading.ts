@@ -29,6 +29,11 @@ export interface BotVenue {
   books: (symbol: Symbol) => OrderBook | undefined;
   paper: boolean;
   booksFills: boolean;
+  /**
+   * The balances the consumer may size on where a capital guard is wired (free less other
+   * consumers' reservations and other bots' coins); without one, the account itself.
+   */
+  spendable?: Account;
 }
 
 export interface BotLogger {
@@ -110,13 +115,13 @@ function venueInputs(deps: BotTradingDeps, asset: string, exchange?: ExchangeId)
   return out;
 }
 
-async function execute(deps: BotTradingDeps, venue: BotVenue, q: BuyQuote | SellQuote, side: 'buy' | 'sell', amount: Decimal, key: string): Promise<TradeResult> {
-  const outcome = await venue.trading.placeOrder({ exchange: venue.exchange, symbol: q.symbol, side, type: 'ioc', amount, price: q.limitPrice, clientOrderId: key, correlationId: key });
+async function execute(deps: BotTradingDeps, venue: BotVenue, q: BuyQuote | SellQuote, side: 'buy' | 'sell', amount: Decimal, key: string, correlationId = key): Promise<TradeResult> {
+  const outcome = await venue.trading.placeOrder({ exchange: venue.exchange, symbol: q.symbol, side, type: 'ioc', amount, price: q.limitPrice, clientOrderId: key, correlationId });
   if (outcome.status === 'rejected') return { status: 'rejected', code: outcome.code, reason: `${venue.exchange} ${q.symbol}: ${outcome.reason}` };
   if (outcome.filled.isZero()) return { status: 'rejected', code: 'NO_FILL', reason: `${venue.exchange} ${q.symbol}: nothing filled` };
   if (!venue.booksFills) {
     deps.ledger.append(orderFilled({
-      at: deps.clock.now(), exchange: venue.exchange, symbol: q.symbol, side, clientOrderId: key, correlationId: key, orderId: outcome.orderId,
+      at: deps.clock.now(), exchange: venue.exchange, symbol: q.symbol, side, clientOrderId: key, correlationId, orderId: outcome.orderId,
       filled: outcome.filled, cost: outcome.cost, fees: outcome.fees.map((f) => ({ currency: f.currency, amount: f.amount })), quoteUsd: usdPrice(deps, q.quote),
     }));
   }
@@ -131,12 +136,12 @@ async function execute(deps: BotTradingDeps, venue: BotVenue, q: BuyQuote | Sell
 }
 
 /** Buys `asset` for `budgetUsd` on the venue and quote with the best net price, paying with quote held there. */
-export async function buyBest(deps: BotTradingDeps, req: { key: string; asset: string; budgetUsd: Decimal; exchanges?: ExchangeId[]; allowPartial?: boolean }): Promise<TradeResult> {
+export async function buyBest(deps: BotTradingDeps, req: { key: string; asset: string; budgetUsd: Decimal; exchanges?: ExchangeId[]; allowPartial?: boolean; correlationId?: string }): Promise<TradeResult> {
   const skipped: string[] = [];
   const quotes: Array<{ q: BuyQuote; venue: BotVenue; market: Market }> = [];
   for (const { venue, market, book, quoteUsd } of venueInputs(deps, req.asset)) {
     if (req.exchanges && !req.exchanges.includes(venue.exchange)) continue;
-    const balances = await venue.account.balances();
+    const balances = await (venue.spendable ?? venue.account).balances();
     const free = 'assets' in balances ? (balances.assets[market.quote]?.free ?? ZERO) : ZERO;
     // Partial: what this venue can pay (a little headroom for rounding), when it is worth an order.
     const affordable = Decimal.min(req.budgetUsd, free.times(quoteUsd).times('0.999'));
@@ -153,7 +158,7 @@ export async function buyBest(deps: BotTradingDeps, req: { key: string; asset: s
   if (!best || !pick) return { status: 'rejected', code: 'NO_VENUE', reason: `no venue can buy ${req.asset} for ${s(req.budgetUsd)} USD (${skipped.join('; ') || 'no market'})` };
   const amount = quantizeAmountDown(best.baseAmount, pick.market.amountStep);
   if (amount.lt(pick.market.minAmount) || amount.isZero()) return { status: 'rejected', code: 'BELOW_MIN_AMOUNT', reason: `${s(amount)} ${req.asset} is below the minimum on ${pick.venue.exchange}` };
-  return execute(deps, pick.venue, best, 'buy', amount, req.key);
+  return execute(deps, pick.venue, best, 'buy', amount, req.key, req.correlationId ?? req.key);
 }
 
 /** Sells `amount` of `asset` held on `exchange` for the best net proceeds among its quote markets. */

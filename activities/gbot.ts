@@ -2,7 +2,8 @@ import { Decimal, ZERO } from '../domain/money/decimal';
 import { formatDecimal } from '../domain/money/format';
 import { quantizeAmountDown } from '../domain/money/quantize';
 import { findCheapestConversion } from '../domain/conversion';
-import type { ExchangeId } from '../domain/market';
+import type { ExchangeId, Market } from '../domain/market';
+import { splitGoldBudget } from '../domain/gbot/split';
 import type { OrderBook } from '../domain/orderbook';
 import { transferIn, transferOut } from '../adapters/persistence/ledger-entries';
 import type { LedgerEntry } from '../ports/ledger';
@@ -21,6 +22,13 @@ export interface GbotActivityDeps extends BotTradingDeps {
   goldNetwork: string;
 }
 
+type ConfirmedTrade = Extract<TradeResult, { status: 'confirmed' }>;
+
+/** The G-bot's purchase split across venues: every buy that went through, and why others did not. */
+export type GoldBuys =
+  | { status: 'confirmed'; buys: ConfirmedTrade[]; notes: string[] }
+  | { status: 'rejected'; code: string; reason: string };
+
 export type ColdResult =
   | { status: 'confirmed'; exchange: ExchangeId; amount: string; fee: string; txid: string; paper: boolean }
   | { status: 'rejected'; reason: string };
@@ -31,24 +39,100 @@ const USD_LIKE = ['USD', 'USDT', 'USDC'];
 export function createGbotActivities(deps: GbotActivityDeps) {
   const gold = deps.goldAsset;
 
+  function booksOf(venue: BotVenue): Map<string, OrderBook> {
+    const books = new Map<string, OrderBook>();
+    for (const m of venue.markets) {
+      const book = venue.books(m.symbol);
+      if (book) books.set(m.symbol, book);
+    }
+    return books;
+  }
+
+  /** Converts `amount` of `source` into `quote` on one venue with the cheapest route, leg by leg (IOC). */
+  async function convert(venue: BotVenue, source: string, quote: string, amount: Decimal, orderKey: string, correlationId: string): Promise<string | null> {
+    const r = findCheapestConversion({ markets: venue.markets, books: booksOf(venue), from: source, to: quote, amount, toUsdPrice: usdPrice(deps, quote) ?? new Decimal(1), parRate: new Decimal(1) });
+    if (!r.ok) return `${venue.exchange}: ${source} -> ${quote}: ${r.reason}`;
+    for (const [i, leg] of r.best.legs.entries()) {
+      const o = await venue.trading.placeOrder({ exchange: venue.exchange, symbol: leg.symbol, side: leg.side, type: 'ioc', amount: leg.orderAmount, price: leg.worstPrice, clientOrderId: `${orderKey}:${i}`, correlationId });
+      if (o.status === 'rejected') return `${venue.exchange}: conversion leg ${leg.symbol} rejected: ${o.reason}`;
+    }
+    return null;
+  }
+
   /** Turns a USD-like balance into `quote` on one venue with the cheapest route, leg by leg. */
   async function convertFor(venue: BotVenue, quote: string, amountUsd: Decimal, key: string): Promise<string | null> {
     const b = await venue.account.balances();
     if (!('assets' in b)) return `${venue.exchange}: balances unavailable (${b.reason})`;
     const source = USD_LIKE.filter((a) => a !== quote).find((a) => (b.assets[a]?.free ?? ZERO).gte(amountUsd));
     if (!source) return `${venue.exchange}: no stable balance covers ${s(amountUsd)} USD to convert into ${quote}`;
-    const books = new Map<string, OrderBook>();
-    for (const m of venue.markets) {
-      const book = venue.books(m.symbol);
-      if (book) books.set(m.symbol, book);
+    return convert(venue, source, quote, amountUsd, `${key}:conv`, key);
+  }
+
+  interface GoldVenuePlan {
+    venue: BotVenue;
+    market: Market;
+    quoteUsd: Decimal;
+    /** The quote held, and the other stables a route inside the venue turns into it. */
+    quoteFree: Decimal;
+    sources: Array<{ asset: string; free: Decimal }>;
+    capacityUsd: Decimal;
+  }
+
+  /**
+   * What one venue can spend on PAXG now: its quote plus the stables a conversion inside the venue
+   * provides, from the balances the capital guard lets the G-bot size on. A venue whose PAXG books
+   * are empty (or missing) is skipped with a note, never a reason to refuse the others.
+   */
+  async function goldCapacity(venue: BotVenue, notes: string[]): Promise<GoldVenuePlan | undefined> {
+    const listed = venue.markets.filter((m) => m.base === gold && m.active && deps.quoteCurrencies.includes(m.quote));
+    if (!listed.length) return undefined;
+    const usable = listed.filter((m) => (venue.books(m.symbol)?.asks.length ?? 0) > 0);
+    if (!usable.length) {
+      notes.push(`${venue.exchange}: no usable ${gold} book (${listed.map((m) => m.symbol).join(', ')})`);
+      return undefined;
     }
-    const r = findCheapestConversion({ markets: venue.markets, books, from: source, to: quote, amount: amountUsd, toUsdPrice: usdPrice(deps, quote) ?? new Decimal(1), parRate: new Decimal(1) });
-    if (!r.ok) return `${venue.exchange}: ${source} -> ${quote}: ${r.reason}`;
-    for (const [i, leg] of r.best.legs.entries()) {
-      const o = await venue.trading.placeOrder({ exchange: venue.exchange, symbol: leg.symbol, side: leg.side, type: 'ioc', amount: leg.orderAmount, price: leg.worstPrice, clientOrderId: `${key}:conv:${i}`, correlationId: key });
-      if (o.status === 'rejected') return `${venue.exchange}: conversion leg ${leg.symbol} rejected: ${o.reason}`;
+    const b = await (venue.spendable ?? venue.account).balances();
+    if (!('assets' in b)) {
+      notes.push(`${venue.exchange}: balances unavailable (${b.reason})`);
+      return undefined;
     }
-    return null;
+    const free = (a: string) => b.assets[a]?.free ?? ZERO;
+    const books = booksOf(venue);
+    let best: GoldVenuePlan | undefined;
+    for (const market of usable) {
+      const quoteUsd = usdPrice(deps, market.quote);
+      if (!quoteUsd) continue;
+      let reach = free(market.quote);
+      const sources: GoldVenuePlan['sources'] = [];
+      for (const a of USD_LIKE) {
+        if (a === market.quote || !free(a).gt(ZERO)) continue;
+        const r = findCheapestConversion({ markets: venue.markets, books, from: a, to: market.quote, amount: free(a), toUsdPrice: quoteUsd, parRate: new Decimal(1) });
+        if (!r.ok) continue;
+        reach = reach.plus(r.best.amountOut);
+        sources.push({ asset: a, free: free(a) });
+      }
+      // A little headroom: rounding and the conversions' own fees.
+      const capacityUsd = reach.times(quoteUsd).times('0.999');
+      if (!best || capacityUsd.gt(best.capacityUsd)) best = { venue, market, quoteUsd, quoteFree: free(market.quote), sources: sources.sort((x, y) => y.free.comparedTo(x.free)), capacityUsd };
+    }
+    if (!best || !best.capacityUsd.gt(ZERO)) notes.push(`${venue.exchange}: no stables to pay for ${gold}`);
+    return best?.capacityUsd.gt(ZERO) ? best : undefined;
+  }
+
+  /** Spends `usd` on PAXG on one venue: converts the missing quote inside the venue first, then buys what it can. */
+  async function buyOnVenue(plan: GoldVenuePlan, usd: Decimal, key: string, notes: string[]): Promise<TradeResult> {
+    const { venue, market } = plan;
+    const need = usd.div(plan.quoteUsd);
+    let have = plan.quoteFree.times('0.999');
+    for (const src of plan.sources) {
+      if (have.gte(need)) break;
+      // 1 % more than missing: the conversion's fee and spread; never more than is there.
+      const amount = Decimal.min(src.free, need.minus(have).times('1.01'));
+      const why = await convert(venue, src.asset, market.quote, amount, `${key}:${venue.exchange}:conv:${src.asset}`, key);
+      if (why) notes.push(why);
+      else have = have.plus(amount.times('0.99'));
+    }
+    return buyBest(deps, { key: `${key}:${venue.exchange}`, correlationId: key, asset: gold, budgetUsd: usd, exchanges: [venue.exchange], allowPartial: true });
   }
 
   return {
@@ -123,6 +207,41 @@ export function createGbotActivities(deps: GbotActivityDeps) {
         if (trade.status === 'rejected') trade = { ...trade, reason: [...notes, trade.reason].join('; ') };
       }
       return bookOutcome(deps, input.key, 'gbot-buy', trade);
+    },
+
+    /**
+     * Buys PAXG for up to `budgetUsd` across the venues that list it, split by what each can
+     * spend now (`splitGoldBudget`), converting inside a venue where its stables are in another
+     * quote. Venues with an empty book, no stables or a refused order are skipped with a note; it
+     * is refused only when nothing at all was bought. What is left is for a later top-up.
+     */
+    async gbotBuyGoldAcross(input: { key: string; budgetUsd: string; minUsd: string }): Promise<GoldBuys> {
+      const known = bookedOutcome<GoldBuys>(deps, input.key);
+      if (known) return known;
+      const budgetUsd = new Decimal(input.budgetUsd);
+      const notes: string[] = [];
+      const plans: GoldVenuePlan[] = [];
+      for (const venue of deps.venues) {
+        const plan = await goldCapacity(venue, notes);
+        if (plan) plans.push(plan);
+      }
+      const shares = splitGoldBudget(budgetUsd, plans.map((p) => ({ exchange: p.venue.exchange, spendableUsd: p.capacityUsd })), new Decimal(input.minUsd));
+      const buys: ConfirmedTrade[] = [];
+      let lastCode = 'NO_VENUE';
+      for (const share of shares) {
+        const plan = plans.find((p) => p.venue.exchange === share.exchange);
+        if (!plan) continue;
+        const t = await buyOnVenue(plan, share.usd, input.key, notes);
+        if (t.status === 'confirmed') buys.push(t);
+        else {
+          lastCode = t.code;
+          notes.push(t.reason);
+        }
+      }
+      const out: GoldBuys = buys.length
+        ? { status: 'confirmed', buys, notes }
+        : { status: 'rejected', code: lastCode, reason: `no venue can buy ${gold} for ${s(budgetUsd)} USD (${notes.join('; ') || 'no market'})` };
+      return bookOutcome(deps, input.key, 'gbot-buy', out);
     },
 
     /**

@@ -80,6 +80,8 @@ export function guardVenues(guard: CapitalGuard, venues: BotVenue[], consumer: (
     trading: guard.trading(v.trading, v.account, () => consumer()),
     ...(v.funding ? { funding: guard.funding(v.funding, v.account, () => consumer()) } : {}),
     ...(v.staking ? { staking: guard.staking(v.staking, () => consumer()) } : {}),
+    // The bots size on what the guard will let them spend, not on the bare free balance.
+    spendable: { exchange: v.account.exchange, balances: () => guard.spendable(v.account, consumer()).balances() },
   }));
 }
 

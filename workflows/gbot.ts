@@ -69,8 +69,45 @@ export async function gbotWorkflow(input: GbotInput): Promise<void> {
     };
   });
 
+  /**
+   * Buys what the venues can pay now, split across them by what each can spend; a shortfall
+   * (no venue holds 85 % of a portfolio in stables) is topped up on later attempts on the same
+   * back-off as a refusal, never a reason to buy nothing.
+   */
+  async function buyAcross(a: BotActivation, attempt: number): Promise<string> {
+    const retry = attempt === 0 ? '' : `:retry${attempt}`;
+    const price = new Decimal(await acts.gbotGoldPriceUsd());
+    const held = Object.values(s.lots).reduce((t, l) => t.plus(new Decimal(l.amount)), ZERO).times(price);
+    const budget = goldBudgetUsd(new Decimal(await acts.gbotCapitalUsd()), new Decimal(a.percent), held);
+    const minBuy = new Decimal(input.minBuyUsd);
+    if (budget.lt(minBuy)) {
+      s.retry = undefined;
+      return 'holds its share already';
+    }
+    // Each attempt has its own key: the ledger answers a repeated key with the old outcome.
+    const r = await acts.gbotBuyGoldAcross({ key: `gbot:${a.flipId}:buy${retry}`, budgetUsd: budget.toFixed(2), minUsd: minBuy.toFixed() });
+    if (r.status !== 'confirmed') {
+      s.retry = { activation: a, attempt: attempt + 1 };
+      return `buy refused: ${r.reason}`;
+    }
+    let spent = ZERO;
+    const done = r.buys.map((t) => {
+      s.lots[t.exchange] = fromLot(addGold(toLot(s.lots[t.exchange] ?? { amount: '0', costUsd: '0' }), new Decimal(t.filled), new Decimal(t.usd)));
+      spent = spent.plus(new Decimal(t.usd));
+      return `bought ${t.filled} PAXG on ${t.exchange} for ${t.usd} USD`;
+    });
+    const short = budget.minus(spent);
+    if (short.gte(minBuy)) {
+      s.retry = { activation: a, attempt: attempt + 1 };
+      done.push(`${short.toFixed(2)} USD still to buy (${r.notes.join('; ') || 'no venue can spend more now'}): topped up later`);
+    } else s.retry = undefined;
+    return done.join('; ');
+  }
+
   /** Buys up to the G-bot's share, venue by venue when no single venue can pay it all (3 rounds at most). */
   async function buy(a: BotActivation, attempt = 0): Promise<string> {
+    // Runs from before this change buy round by round on one venue at a time; replay keeps that.
+    if (patched('gbot-buy-split-across-venues')) return buyAcross(a, attempt);
     const done: string[] = [];
     const retry = attempt === 0 ? '' : `:retry${attempt}`;
     for (let round = 1; round <= 3; round += 1) {

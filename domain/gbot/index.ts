@@ -1,2 +1,3 @@
 export * from './position';
 export * from './sale-retry';
+export * from './split';
