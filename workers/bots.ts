@@ -34,7 +34,8 @@ export async function systemVenues(o: { config: AppConfig; hotpath: HotpathProce
   const { coins, env } = o.config;
   const cold = env.COLD_WALLET_ADDRESS;
   // One paper "chain" between the paper venues, so rebalances move paper money end to end.
-  const transfers = new PaperTransferNetwork(o.clock);
+  // Durable with the paper inventory: transfers in flight at a restart still arrive, once.
+  const transfers = new PaperTransferNetwork(o.clock, undefined, o.hotpath.paper?.state);
   return Promise.all(o.hotpath.venues.map(async (v): Promise<BotVenue> => {
     const exchange: ExchangeId = v.exchange;
     const paper = o.hotpath.paper;
@@ -46,7 +47,7 @@ export async function systemVenues(o: { config: AppConfig; hotpath: HotpathProce
       transfers.register(exchange, wallet);
       return {
         exchange, trading, account: trading, markets, books, paper: true, booksFills: true,
-        staking: new PaperStaking({ exchange, wallet, table: coins.paperStaking ?? {}, clock: o.clock }),
+        staking: new PaperStaking({ exchange, wallet, table: coins.paperStaking ?? {}, clock: o.clock, store: paper.state }),
         // Withdrawal keys in the same store as the wallet: a restart never sends a withdrawal twice.
         funding: new PaperFunding({ exchange, wallet, networks: PAPER_NETWORKS, allowedAddresses: cold ? [cold] : [], transfers, store: paper.state }),
       };

@@ -135,7 +135,7 @@ export async function startHotpath(o: HotpathOptions = {}): Promise<HotpathProce
       const wallet = new PaperBalances(inventory, { store: state, exchange: v.exchange });
       // A first start books the inventory as opening balances, so `qbot reconcile` can agree.
       if (wallet.fresh) bookOpening(ledger, v.exchange, inventory, clock.now(), log);
-      const paper = new PaperTrading({ exchange: v.exchange, markets, books: (s) => ref.qbot?.cache.get(v.exchange, s)?.book, ledger, feeBook, clock, wallet, maxBookAgeMs: config.staleAfterMs });
+      const paper = new PaperTrading({ exchange: v.exchange, markets, books: (s) => ref.qbot?.cache.get(v.exchange, s)?.book, ledger, feeBook, clock, wallet, maxBookAgeMs: config.staleAfterMs, store: state });
       trading.set(v.exchange, guard.trading(paper, paper, qbotConsumer, qbotContinuesAttempt));
       accounts.set(v.exchange, guard.spendable(paper, 'qbot-cross'));
       paperTrading.set(v.exchange, paper);

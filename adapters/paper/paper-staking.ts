@@ -5,6 +5,9 @@ import { systemClock, type Clock } from '../../ports/clock';
 import { rejected, type Rejected } from '../../ports/outcomes';
 import type { StakeConfirmed, Staking, StakingPosition, StakingProduct } from '../../ports/staking';
 import type { PaperBalances } from './paper-balances';
+import type { StateStore } from '../persistence/state-sqlite';
+import { createHash } from 'node:crypto';
+import { stakeOutcomeRow, stakingPositionRow, unbondingRow } from './paper-durable';
 
 const YEAR_MS = new Decimal(365 * 24 * 3_600_000);
 const HOUR_MS = 3_600_000;
@@ -22,6 +25,11 @@ export interface PaperStakingOptions {
   /** coins.json `paperStaking`: asset -> exchange -> row. Only this exchange's rows are used. */
   table: Record<string, Partial<Record<ExchangeId, PaperStakingRow>>>;
   clock?: Clock;
+  /**
+   * Keeps positions, unbonding coins and used keys across restarts (scope `paper-staking:<exchange>`),
+   * with a durable wallet on the same store: a stake's debit and its position commit together.
+   */
+  store?: StateStore;
 }
 
 interface Position {
@@ -44,6 +52,7 @@ export class PaperStaking implements Staking {
   private readonly unbonding: Array<{ asset: string; amount: Decimal; availableAt: number }> = [];
   private readonly done = new Map<string, StakeConfirmed | Rejected>();
   private seq = 0;
+  private readonly scope: string;
 
   constructor(private readonly opts: PaperStakingOptions) {
     this.exchange = opts.exchange;
@@ -53,6 +62,26 @@ export class PaperStaking implements Staking {
       if (!row) return [];
       return [{ exchange: opts.exchange, asset, productId: `paper-${opts.exchange}-${asset}`, apy: row.apyPercent.div(100), unbondingMs: row.unbondingHours * HOUR_MS, minAmount: ZERO }];
     });
+    this.scope = `paper-staking:${opts.exchange}`;
+    this.load();
+  }
+
+  private load(): void {
+    const store = this.opts.store;
+    if (!store) return;
+    for (const [key, row] of store.all(`${this.scope}:positions`, stakingPositionRow)) this.positionsById.set(key, { ...row });
+    this.unbonding.push(...(store.get(this.scope, 'unbonding', unbondingRow) ?? []));
+    for (const [key, row] of store.all(`${this.scope}:keys`, stakeOutcomeRow)) {
+      this.done.set(key, row.status === 'rejected' ? rejected(row.code as Rejected['code'], row.reason, row.retryable) : { ...row });
+    }
+  }
+
+  /** Writes the positions and the unbonding list (inside the caller's transaction). */
+  private persist(): void {
+    const store = this.opts.store;
+    if (!store) return;
+    store.setMany(`${this.scope}:positions`, [...this.positionsById].map(([id, p]) => [id, { amount: formatDecimal(p.amount), rewards: formatDecimal(p.rewards), accruedTo: p.accruedTo }]));
+    store.set(this.scope, 'unbonding', this.unbonding.map((u) => ({ asset: u.asset, amount: formatDecimal(u.amount), availableAt: u.availableAt })));
   }
 
   async products(asset?: string): Promise<StakingProduct[]> {
@@ -69,7 +98,7 @@ export class PaperStaking implements Staking {
       this.opts.wallet.apply([[product.asset, amount.negated()]]);
       const pos = this.accrue(productId);
       pos.amount = pos.amount.plus(amount);
-      return { status: 'confirmed', productId, asset: product.asset, amount, id: this.nextId('stake') };
+      return { status: 'confirmed', productId, asset: product.asset, amount, id: this.nextId('stake', idempotencyKey) };
     });
   }
 
@@ -89,7 +118,7 @@ export class PaperStaking implements Staking {
       const availableAt = this.clock.now() + product.unbondingMs;
       this.unbonding.push({ asset: product.asset, amount, availableAt });
       this.settle();
-      return { status: 'confirmed', productId, asset: product.asset, amount, availableAt, rewardsPaid, id: this.nextId('unstake') };
+      return { status: 'confirmed', productId, asset: product.asset, amount, availableAt, rewardsPaid, id: this.nextId('unstake', idempotencyKey) };
     });
   }
 
@@ -111,12 +140,21 @@ export class PaperStaking implements Staking {
   /** Credits every unbonding whose time has come back to the wallet. */
   settle(): void {
     const now = this.clock.now();
-    for (let i = this.unbonding.length - 1; i >= 0; i -= 1) {
-      const u = this.unbonding[i] as { asset: string; amount: Decimal; availableAt: number };
-      if (u.availableAt > now) continue;
-      this.opts.wallet.apply([[u.asset, u.amount]]);
-      this.unbonding.splice(i, 1);
-    }
+    if (!this.unbonding.some((u) => u.availableAt <= now)) return;
+    // The credit and the shorter unbonding list commit together: a coin never comes back twice.
+    this.atomically(() => {
+      for (let i = this.unbonding.length - 1; i >= 0; i -= 1) {
+        const u = this.unbonding[i] as { asset: string; amount: Decimal; availableAt: number };
+        if (u.availableAt > now) continue;
+        this.opts.wallet.apply([[u.asset, u.amount]]);
+        this.unbonding.splice(i, 1);
+      }
+      this.persist();
+    });
+  }
+
+  private atomically<T>(fn: () => T): T {
+    return this.opts.store ? this.opts.store.transaction(fn) : fn();
   }
 
   private accrue(productId: string): Position {
@@ -132,12 +170,35 @@ export class PaperStaking implements Staking {
   private once(key: string, run: () => StakeConfirmed | Rejected): StakeConfirmed | Rejected {
     const known = this.done.get(key);
     if (known) return known;
-    const outcome = run();
-    this.done.set(key, outcome);
-    return outcome;
+    const store = this.opts.store;
+    if (!store) {
+      const outcome = run();
+      this.done.set(key, outcome);
+      return outcome;
+    }
+    // The wallet change, the position and the key commit in one transaction; a failure rolls back
+    // the store, and the in-memory state is reloaded from it.
+    try {
+      return store.transaction(() => {
+        const outcome = run();
+        this.persist();
+        store.set(`${this.scope}:keys`, key, outcome.status === 'rejected'
+          ? { status: 'rejected', code: outcome.code, reason: outcome.reason, retryable: outcome.retryable }
+          : { ...outcome, amount: formatDecimal(outcome.amount), ...(outcome.rewardsPaid ? { rewardsPaid: formatDecimal(outcome.rewardsPaid) } : {}) });
+        this.done.set(key, outcome);
+        return outcome;
+      });
+    } catch (err) {
+      this.positionsById.clear();
+      this.unbonding.length = 0;
+      this.load();
+      throw err;
+    }
   }
 
-  private nextId(kind: string): string {
+  /** Ids derive from the key when durable (unique across restarts), else count up in-process. */
+  private nextId(kind: string, key?: string): string {
+    if (this.opts.store && key) return `paper-${kind}-${this.exchange}-${createHash('sha256').update(`${this.exchange}\n${kind}\n${key}`).digest('hex').slice(0, 20)}`;
     this.seq += 1;
     return `paper-${kind}-${this.exchange}-${this.seq}`;
   }

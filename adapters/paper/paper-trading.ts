@@ -13,6 +13,9 @@ import { PaperBalances } from './paper-balances';
 import { checkOrder, consume, crossingLevels, levelKey, protectionLimit, walkWithFills, type BookLevelKey } from './paper-fill';
 import { assetPricer } from './paper-prices';
 import { settle, snapshot, type OrderRef, type PaperOrder, type SettleContext } from './paper-order';
+import type { StateStore } from '../persistence/state-sqlite';
+import { createHash } from 'node:crypto';
+import { orderOutcomeFromRow, orderOutcomeRow, orderOutcomeToRow } from './paper-durable';
 
 export interface PaperTradingOptions {
   exchange: ExchangeId;
@@ -36,6 +39,12 @@ export interface PaperTradingOptions {
   maxBookAgeMs?: number;
   /** USD per unit of an asset; default: USD-like stables at 1, else the mid of ASSET/USD(T|C). */
   usdPrice?: (asset: string) => Decimal | undefined;
+  /**
+   * Keeps every client order id with its latest outcome across restarts (scope `paper-orders:<exchange>`):
+   * the same id after a restart answers what it answered before and never fills again. A limit order
+   * resting at a restart is canceled then (its reservation was not kept).
+   */
+  store?: StateStore;
 }
 
 const s = formatDecimal;
@@ -60,6 +69,7 @@ export class PaperTrading implements Trading, Account {
   /** Per "symbol:side": crossing volume resting orders already took, by price level. */
   private readonly consumed = new Map<string, Map<BookLevelKey, Decimal>>();
   private seq = 0;
+  private readonly scope: string;
 
   constructor(private readonly opts: PaperTradingOptions) {
     this.exchange = opts.exchange;
@@ -68,6 +78,20 @@ export class PaperTrading implements Trading, Account {
     this.clock = opts.clock ?? systemClock;
     this.prices = assetPricer(opts.books, opts.usdPrice);
     this.sleep = opts.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+    this.scope = `paper-orders:${opts.exchange}`;
+    for (const [cid, row] of opts.store?.all(this.scope, orderOutcomeRow) ?? []) {
+      let known = orderOutcomeFromRow(row);
+      if (known.status === 'confirmed' && known.orderStatus === 'open') {
+        known = { ...known, orderStatus: 'canceled' };
+        opts.store?.set(this.scope, cid, orderOutcomeToRow(known));
+      }
+      this.outcomes.set(cid, Promise.resolve(known));
+    }
+  }
+
+  private save(outcome: OrderOutcome): OrderOutcome {
+    this.opts.store?.set(this.scope, outcome.clientOrderId, orderOutcomeToRow(outcome));
+    return outcome;
   }
 
   /** The same client order id twice returns the first outcome (even while it is in flight). */
@@ -78,7 +102,7 @@ export class PaperTrading implements Trading, Account {
     const outcome = this.execute(req, clientOrderId).catch((err: unknown): OrderOutcome => ({
       ...rejected('EXCHANGE_REJECTED', `paper engine error, nothing was filled: ${(err as Error).message}`),
       clientOrderId,
-    }));
+    })).then((o) => this.save(o));
     this.outcomes.set(clientOrderId, outcome);
     return outcome;
   }
@@ -136,7 +160,10 @@ export class PaperTrading implements Trading, Account {
     if (o.type === 'fok' && !walk.complete) return reject(rejected('NO_FILL', `FOK not fully fillable: only ${short}`, true));
     if (o.type !== 'limit' && walk.filled.isZero()) return reject(rejected('NO_FILL', `nothing crosses: ${short}`, true));
 
-    o.orderId = `paper-${this.exchange}-${(this.seq += 1)}`;
+    // Durable: derived from the client order id (unique, and a counter would restart at 1).
+    o.orderId = this.opts.store
+      ? `paper-${this.exchange}-${createHash('sha256').update(`${this.exchange}\n${o.ref.clientOrderId}`).digest('hex').slice(0, 16)}`
+      : `paper-${this.exchange}-${(this.seq += 1)}`;
     if (!walk.filled.isZero()) {
       const r = settle(this.settleContext(), o, fills, 'taker');
       if ('status' in r) return reject(r);
@@ -193,6 +220,7 @@ export class PaperTrading implements Trading, Account {
       const r = settle(this.settleContext(), o, [{ price: o.price, amount: take }], 'maker');
       if ('status' in r) this.cancelOpen(o, `fill refused: ${r.reason}`);
       else if (o.filled.gte(o.amount)) this.close(o, 'closed');
+      this.save(snapshot(o));
       changed.push(o.ref.clientOrderId);
     }
     return changed;
@@ -216,6 +244,7 @@ export class PaperTrading implements Trading, Account {
     if (!o) return rejected('INVALID_ORDER', `unknown order ${orderId}`);
     if (o.status !== 'open') return rejected('INVALID_ORDER', `order ${orderId} is already ${o.status}`);
     this.cancelOpen(o, 'canceled by request');
+    this.save(snapshot(o));
     return { status: 'canceled' };
   }
 

@@ -3,6 +3,9 @@ import type { ExchangeId } from '../../domain/market';
 import type { Clock } from '../../ports/clock';
 import type { DepositStatus } from '../../ports/funding';
 import type { PaperBalances } from './paper-balances';
+import type { StateStore } from '../persistence/state-sqlite';
+import { formatDecimal } from '../../domain/money/format';
+import { transferRow } from './paper-durable';
 
 interface InFlight {
   txid: string;
@@ -25,8 +28,19 @@ const PREFIX = 'paper-deposit';
 export class PaperTransferNetwork {
   private readonly wallets = new Map<ExchangeId, PaperBalances>();
   private readonly inFlight: InFlight[] = [];
+  private static readonly SCOPE = 'paper-transfers';
 
-  constructor(private readonly clock: Clock, private readonly delayMs = 5_000) {}
+  /**
+   * With `store` (and durable wallets on it) transfers in flight survive a restart: each is a row
+   * keyed by txid, and its credit commits together with the receiving wallet's change.
+   */
+  constructor(private readonly clock: Clock, private readonly delayMs = 5_000, private readonly store?: StateStore) {
+    for (const [, t] of store?.all(PaperTransferNetwork.SCOPE, transferRow) ?? []) this.inFlight.push({ ...t, to: t.to as ExchangeId });
+  }
+
+  private persist(t: InFlight): void {
+    this.store?.set(PaperTransferNetwork.SCOPE, t.txid, { ...t, amount: formatDecimal(t.amount) });
+  }
 
   register(exchange: ExchangeId, wallet: PaperBalances): void {
     this.wallets.set(exchange, wallet);
@@ -45,7 +59,9 @@ export class PaperTransferNetwork {
 
   send(txid: string, to: ExchangeId, asset: string, amount: Decimal): void {
     const now = this.clock.now();
-    this.inFlight.push({ txid, to, asset, amount, sentAt: now, creditAt: now + this.delayMs, credited: false });
+    const t = { txid, to, asset, amount, sentAt: now, creditAt: now + this.delayMs, credited: false };
+    this.persist(t);
+    this.inFlight.push(t);
   }
 
   /** A deposit to `exchange`, by txid or by asset and amount since a time. */
@@ -61,7 +77,15 @@ export class PaperTransferNetwork {
     const now = this.clock.now();
     for (const t of this.inFlight) {
       if (t.credited || t.creditAt > now) continue;
-      this.wallets.get(t.to)?.apply([[t.asset, t.amount]]);
+      const wallet = this.wallets.get(t.to);
+      // Not registered (yet) in this process: credited once its venue is.
+      if (!wallet) continue;
+      const credit = () => {
+        wallet.apply([[t.asset, t.amount]]);
+        this.persist({ ...t, credited: true });
+      };
+      if (this.store) this.store.transaction(credit);
+      else credit();
       t.credited = true;
     }
   }
