@@ -1,6 +1,7 @@
 import type { ExchangeId } from '../../domain/market';
 import { EXCHANGE_IDS } from '../../domain/market';
 import { Accounts } from './accounts/accounts';
+import { readSimState, SimStateWriter } from './accounts/state-file';
 import { Funding } from './accounts/funding';
 import { Earn } from './accounts/earn';
 import type { SimContext, Venue, VenueStats } from './context';
@@ -43,6 +44,12 @@ export interface SimulatorOptions {
   withdrawalDelayMs?: number;
   /** How long a bonded unstake (Kraken ETH/SOL) takes (default 3000 ms). */
   unbondingMs?: number;
+  /**
+   * Keep the accounts (balances, orders, transfers, staking, id counters) in this JSON file: read
+   * at start when it exists, written within `stateSaveMs` (default 500 ms) of a change and at close.
+   */
+  stateFile?: string;
+  stateSaveMs?: number;
   /**
    * Coinbase stops a level2 channel that has been quiet this long unless the connection also
    * subscribed to heartbeats (the real venue does so after ~60-90 s). 0 (default) = never.
@@ -92,6 +99,16 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Runni
   };
   const driver = replay ? new ReplayDriver(store, replay, opts.replaySpeed ?? 1) : new ModelDriver(store, opts.seed ?? 1, exchanges, opts.dislocationRate);
   if (driver instanceof ModelDriver) driver.step(1);
+  const saved = opts.stateFile ? readSimState(opts.stateFile) : undefined;
+  if (saved) {
+    accounts.importState(saved.accounts);
+    ctx.funding.importState(saved.funding);
+    ctx.earn.importState(saved.earn);
+  }
+  const writer = opts.stateFile ? new SimStateWriter(opts.stateFile, () => ({ version: 1, accounts: accounts.exportState(), funding: ctx.funding.exportState(), earn: ctx.earn.exportState() })) : undefined;
+  writer?.save();
+  const saving = writer ? setInterval(() => writer.save(), opts.stateSaveMs ?? 500) : undefined;
+  saving?.unref();
   const venues = exchanges.map((e) => VENUES[e] as Venue);
   const server = new SimServer(ctx, venues);
   port = await server.listen(opts.port ?? 0, host);
@@ -115,6 +132,8 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Runni
     async close() {
       if (timer) clearInterval(timer);
       if (driver instanceof ReplayDriver) driver.stop();
+      if (saving) clearInterval(saving);
+      writer?.save();
       ctx.funding.close();
       ctx.earn.close();
       await server.close();

@@ -4,6 +4,7 @@ import { formatDecimal } from '../../../domain/money/format';
 import type { BookStore } from '../model/store';
 import { matchOrder, type OrderRequest, type SimOrder } from './matching';
 import { watchRestingOrders } from './resting';
+import type { SimState } from './state-file';
 
 export type { OrderRequest, SimOrder } from './matching';
 
@@ -38,6 +39,25 @@ export class Accounts {
       for (const [asset, amount] of Object.entries(STARTING[ex])) this.credit(ex, asset, new Decimal(amount));
     }
     watchRestingOrders(store, this, now);
+  }
+
+  /** Balances, orders and the id counter, for the state file (state-file.ts). */
+  exportState(): SimState['accounts'] {
+    const holdings: SimState['accounts']['holdings'] = {};
+    for (const [ex, byAsset] of this.holdings) holdings[ex] = Object.fromEntries([...byAsset].map(([a, h]) => [a, { ...h }]));
+    return { nextId: this.nextId, holdings, orders: [...this.orderList.values()].flat() };
+  }
+
+  /** Replaces the starting balances with a saved state (venues not in it keep theirs). */
+  importState(s: SimState['accounts']): void {
+    this.nextId = Math.max(this.nextId, s.nextId);
+    for (const [ex, byAsset] of Object.entries(s.holdings)) {
+      const mine = this.holdings.get(ex as ExchangeId);
+      if (!mine) continue;
+      mine.clear();
+      for (const [asset, h] of Object.entries(byAsset)) mine.set(asset, { free: h.free, used: h.used });
+    }
+    for (const o of s.orders) this.orderList.get(o.exchange)?.push(o as SimOrder);
   }
 
   private holding(exchange: ExchangeId, asset: string): Holding {

@@ -1,6 +1,7 @@
 import type { ExchangeId } from '../../../domain/market';
 import { Decimal, ZERO } from '../../../domain/money/decimal';
 import type { Accounts } from './accounts';
+import type { SimState } from './state-file';
 
 /** A stakable product: flexible (redeem at once) or bonded (unstaking waits the unbonding period). */
 export interface EarnProduct { id: string; exchange: ExchangeId; asset: string; apr: Decimal; kind: 'flexible' | 'bonded'; min: Decimal }
@@ -84,6 +85,31 @@ export class Earn {
       release(this.unbondingMs);
     }
     return { id, readyAt, amount: take };
+  }
+
+  exportState(): SimState['earn'] {
+    return {
+      nextId: this.nextId,
+      positions: [...this.positions.values()].map((p) => ({ exchange: p.product.exchange, productId: p.product.id, amount: p.amount, rewarded: p.rewarded, since: p.since, unbonding: p.unbonding.map((u) => ({ ...u })) })),
+    };
+  }
+
+  /** Restores saved positions; unbondings still running are released when due. */
+  importState(s: SimState['earn']): void {
+    this.nextId = Math.max(this.nextId, s.nextId);
+    for (const x of s.positions) {
+      const product = this.products(x.exchange).find((p) => p.id === x.productId);
+      if (!product) continue;
+      const p: EarnPosition = { product, amount: x.amount, rewarded: x.rewarded, since: x.since, unbonding: x.unbonding.map((u) => ({ ...u })) };
+      this.positions.set(`${x.exchange}:${x.productId}`, p);
+      for (const u of p.unbonding) {
+        const t = setTimeout(() => {
+          this.timers.delete(t);
+          this.settle(p);
+        }, Math.max(1, u.readyAt - this.now()));
+        this.timers.add(t);
+      }
+    }
   }
 
   close(): void {

@@ -3,6 +3,7 @@ import { Decimal } from '../../../domain/money/decimal';
 import type { VenueFaults } from '../faults';
 import type { Accounts } from './accounts';
 import { depositAddress, fakeTxid, networksOf } from './networks';
+import type { SimState } from './state-file';
 
 export interface SimTransfer {
   id: string;
@@ -86,6 +87,28 @@ export class Funding {
     const f = this.faults()[exchange];
     if (!f.withdrawalStuck) this.later(() => this.settle(w, f.withdrawalFails));
     return w;
+  }
+
+  exportState(): SimState['funding'] {
+    return { nextId: this.nextId, transfers: this.transfers.map((t) => ({ ...t })) };
+  }
+
+  /** Restores saved transfers; one that was pending when the state was saved goes on (settles later). */
+  importState(s: SimState['funding']): void {
+    this.nextId = Math.max(this.nextId, s.nextId);
+    for (const t of s.transfers) {
+      const x = t as SimTransfer;
+      this.transfers.push(x);
+      if (x.status !== 'pending') continue;
+      if (x.kind === 'withdrawal') this.later(() => this.settle(x, false));
+      else {
+        this.later(() => {
+          x.status = 'ok';
+          x.updated = this.now();
+          this.accounts.credit(x.exchange, x.asset, x.amount);
+        }, Math.max(1, Math.floor(this.delayMs / 4)));
+      }
+    }
   }
 
   private settle(w: SimTransfer, fails: boolean): void {
