@@ -15,6 +15,9 @@ import { connectClient, connectWithBackoff, connectWorker, temporalConnectSettin
 import { activateInitialMode, wireBots, type BotWiring } from './bots';
 import { ensureMoneyWorkflow, wireMoney } from './money';
 import { orchestratorVenues } from './orchestrator-venues';
+import { ensureReconcileWorkflow } from './reconcile';
+import { createReconcileActivities, type ReconcileActivities } from '../activities/reconcile';
+import { StateStore } from '../adapters/persistence/state-sqlite';
 import { CapitalStore } from '../adapters/persistence/capital-sqlite';
 import { consumerOfActivity, guardVenues, orchestratorGuard } from './capital';
 import { startHealthServer, exitWithParent } from './health';
@@ -33,6 +36,8 @@ export interface OrchestratorDeps {
   bots?: BotWiring;
   /** The money manager's and conversions' activities (workers/money.ts). */
   money?: ReturnType<typeof wireMoney>;
+  /** The periodic reconciliation's activity (ledger against each venue's balances). */
+  reconcile?: ReconcileActivities;
 }
 
 /** The orchestrator worker: every workflow, and the activities wired over real ports here only. */
@@ -49,6 +54,7 @@ export async function createOrchestratorWorker(deps: OrchestratorDeps): Promise<
       }),
       ...(deps.bots?.activities ?? {}),
       ...(deps.money ?? {}),
+      ...(deps.reconcile ?? {}),
     },
     // In-flight activities get this long to finish on shutdown (the default 0 cancels them at once).
     shutdownGraceTime: '30 seconds',
@@ -85,18 +91,22 @@ export async function runOrchestrator(env: NodeJS.ProcessEnv = effectiveEnv()): 
   const connection = await connectWithBackoff(() => connectWorker(settings), logger, 'orchestrator');
   const client = await connectClient(settings);
   const ledger = SqliteLedger.open({ dataDir: config.env.QBOT_DATA_DIR });
-  const venues = await orchestratorVenues({ config, env, clock: systemClock, ledger });
+  // Durable live withdrawal keys (and other state that must survive a restart) beside the ledger.
+  const state = StateStore.open({ dataDir: config.env.QBOT_DATA_DIR });
+  const venues = await orchestratorVenues({ config, env, clock: systemClock, ledger, state });
   // The same capital.sqlite as the hot path in this data directory: every order and withdrawal reserves first.
   const capital = CapitalStore.open({ dataDir: config.env.QBOT_DATA_DIR });
   const guarded = guardVenues(orchestratorGuard({ config, store: capital, venues: venues.venues, ledger, client, clock: systemClock }), venues.venues, consumerOfActivity());
   const bots = wireBots({ config, venues: guarded, ledger, clock: systemClock, client });
   const money = wireMoney({ config, venues: guarded, marketData: venues.marketData, ledger, clock: systemClock });
-  const worker = await createOrchestratorWorker({ connection, namespace: settings.namespace, ledger, logger, bots, money });
+  const reconcile = createReconcileActivities({ ledger, venues: venues.venues.map((v) => ({ exchange: v.exchange, account: v.account })), logger: logger.child({ area: 'reconcile' }) });
+  const worker = await createOrchestratorWorker({ connection, namespace: settings.namespace, ledger, logger, bots, money, reconcile });
   held.worker = worker;
   const running = worker.run();
   await ensureModeWorkflow(client, config);
   await activateInitialMode(client, bots);
   await ensureMoneyWorkflow(client, config);
+  await ensureReconcileWorkflow(client, config);
   logger.info({ address: settings.connectionOptions.address, namespace: settings.namespace, taskQueue: ORCHESTRATOR_TASK_QUEUE, venues: venues.source, health: health.url, ledger: ledger.file }, 'orchestrator worker running');
   exitWithParent(() => worker.shutdown());
   // Worker.run() installs its own SIGINT/SIGTERM handling and drains within shutdownGraceTime.
@@ -106,6 +116,7 @@ export async function runOrchestrator(env: NodeJS.ProcessEnv = effectiveEnv()): 
   await connection.close();
   await health.close();
   capital.close();
+  state.close();
   ledger.close();
   logger.info('orchestrator worker stopped');
 }

@@ -15,6 +15,8 @@ import { startTemporalDevServer, type TemporalDevServer } from './temporal-dev-s
 import { createOrchestratorWorker, ensureModeWorkflow } from './orchestrator';
 import { activateInitialMode, systemVenues, wireBots } from './bots';
 import { ensureMoneyWorkflow, wireMoney } from './money';
+import { ensureReconcileWorkflow } from './reconcile';
+import { createReconcileActivities } from '../activities/reconcile';
 import { systemClock } from '../ports/clock';
 import { startHotpath, type HotpathProcess } from './hotpath';
 import { StateStore } from '../adapters/persistence/state-sqlite';
@@ -136,7 +138,9 @@ export async function startSystem(o: SystemOptions): Promise<RunningSystem> {
       const venues = guardVenues(guard, raw, consumerOfActivity());
       const bots = wireBots({ config, venues, ledger, clock: systemClock, client });
       const money = wireMoney({ config, venues, marketData: new Map(hotpath.venues.map((v) => [v.exchange, v.marketData])), ledger, clock: systemClock });
-      const worker: Worker = await createOrchestratorWorker({ connection, namespace: settings.namespace, ledger, logger: logger.child({ part: 'orchestrator' }), bots, money });
+      // The periodic reconciliation compares the ledger with the venues the bots act on (never corrects).
+      const reconcile = createReconcileActivities({ ledger, venues: raw.map((v) => ({ exchange: v.exchange, account: v.account })), logger: logger.child({ part: 'reconcile' }) });
+      const worker: Worker = await createOrchestratorWorker({ connection, namespace: settings.namespace, ledger, logger: logger.child({ part: 'orchestrator' }), bots, money, reconcile });
       const run = worker.run();
       stack.push({ name: 'orchestrator worker', stop: async () => {
         if (worker.getState() === 'RUNNING') worker.shutdown();
@@ -146,6 +150,7 @@ export async function startSystem(o: SystemOptions): Promise<RunningSystem> {
       await ensureModeWorkflow(client, config);
       await activateInitialMode(client, bots);
       await ensureMoneyWorkflow(client, config);
+      await ensureReconcileWorkflow(client, config);
       return { worker, client };
     }, () => `polling task queue orchestrator; mode, bots and money manager running`);
     void worker;
