@@ -19,7 +19,7 @@ import { CapitalGuard } from '../adapters/capital/guard';
 import { guardSettings, qbotBudgets, qbotConsumerOf, qbotContinuesAttempt } from './capital';
 import { bookOpeningBalances } from '../adapters/persistence/ledger-entries';
 import { feeSchedulesFromSettings, hydrateFeeBookFromLedger } from '../adapters/persistence/fee-book-setup';
-import { startSimulator, type RunningSimulator } from '../adapters/sim';
+import { simulatorCcxtOptions, startSimulator, type RunningSimulator } from '../adapters/sim';
 import type { Account } from '../ports/account';
 import { systemClock } from '../ports/clock';
 import { LedgerKeyConflictError, type Ledger } from '../ports/ledger';
@@ -40,6 +40,11 @@ export interface HotpathOptions {
   config?: AppConfig;
   /** A running simulator to point ccxt at (offline demo, tests); else the real exchanges. */
   sim?: RunningSimulator;
+  /**
+   * A simulator another process runs (SIM_URL, the supervised demo): the exchange of record. The
+   * hot path then trades through the real ccxt private calls against it (the live code path).
+   */
+  simUrl?: string;
   ledger?: Ledger;
   /**
    * Durable pause, kill switch and paper balances. Default: `<QBOT_DATA_DIR>/state.sqlite`, or an
@@ -105,11 +110,13 @@ export async function startHotpath(o: HotpathOptions = {}): Promise<HotpathProce
     const v = await createExchangeAdapters({
       exchange, env: cfg.env, settings: cfg.settings, clock, networks: cfg.networks, state, // live withdrawal keys are durable
       ...(o.sim ? { urlsOverride: o.sim.urls[exchange], ccxtOptions: o.sim.ccxtOptions(exchange) } : {}),
+      ...(o.simUrl ? simulatorAt(o.simUrl, exchange) : {}),
     });
     venues.push(v);
     markets.push(...(await v.marketData.markets()));
   }
-  const live = cfg.env.TRADING_MODE === 'live';
+  // Against a simulator process the orders go to it for real, like the orchestrator's (no paper inventory).
+  const live = cfg.env.TRADING_MODE === 'live' || o.simUrl !== undefined;
   // Paper venues read the Q-bot's cache, which exists only once the venues do.
   const ref: { qbot?: Qbot } = {};
   // Every Q-bot order reserves its spend first: never the A-bot's or G-bot's coins, never over its budget.
@@ -216,6 +223,12 @@ export async function serveMetrics(metrics: QbotMetrics, port: number): Promise<
   return server;
 }
 
+/** ccxt pointed at a simulator process (SIM_URL): its urls, demo keys and options. */
+function simulatorAt(url: string, exchange: ExchangeId): { urlsOverride: Record<string, unknown>; ccxtOptions: Record<string, unknown> } {
+  const { urls, ccxtOptions } = simulatorCcxtOptions(url, exchange);
+  return { urlsOverride: urls, ccxtOptions };
+}
+
 /** Opening balances already booked with other amounts are reported, not fatal: reconcile shows the gap. */
 function bookOpening(ledger: Ledger, exchange: ExchangeId, balances: Record<string, Decimal>, at: number, log: { error(o: object, m: string): void }): void {
   try {
@@ -229,7 +242,8 @@ function bookOpening(ledger: Ledger, exchange: ExchangeId, balances: Record<stri
 async function main(): Promise<void> {
   const sim = process.argv.includes('--sim') ? await startSimulator({}) : undefined;
   const metricsPort = Number(process.env.QBOT_METRICS_PORT ?? '9464');
-  const p = await startHotpath({ ...(sim ? { sim } : {}), metricsPort });
+  const simUrl = process.env.SIM_URL || undefined;
+  const p = await startHotpath({ ...(sim ? { sim } : {}), ...(simUrl ? { simUrl } : {}), metricsPort });
   const stop = async () => {
     await p.close();
     await sim?.close();
