@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { EXCHANGE_IDS, type ExchangeId } from '../../../domain/market';
 import { Recorder, type RecordStats } from '../../../adapters/record/recorder';
+import { recordingToJsonl } from '../../../adapters/record/to-jsonl';
 
 interface RecordOpts { exchanges: string; symbols: string; out: string; sim?: string; duration?: string; krakenDepth: string; rotateMb: string }
 
@@ -62,6 +63,20 @@ export function registerRecordCommands(program: Command): void {
       const stats = await rec.stop();
       if (tty) process.stderr.write('\n');
       console.log(progressLine(stats));
+    });
+
+  program
+    .command('convert-recording')
+    .description('turn a raw recording into the JSONL book snapshots `qbot scan` reads (plus <out>.markets.json)')
+    .requiredOption('--recording <dir>', 'a folder written by `qbot record`')
+    .requiredOption('--out <file>', 'JSONL file to write')
+    .option('--depth <n>', 'levels kept per side', '50')
+    .action(async (o: { recording: string; out: string; depth: string }) => {
+      const depth = Number(o.depth);
+      if (!(Number.isInteger(depth) && depth > 0)) throw new Error(`--depth must be a whole number > 0, got "${o.depth}"`);
+      const r = await recordingToJsonl(o.recording, o.out, depth);
+      if (r.cutFiles.length) console.error(`convert-recording: cut file(s) read up to their last complete batch: ${r.cutFiles.join(', ')}`);
+      console.log(`${r.books} book states and ${r.markets} markets written to ${o.out} and ${o.out}.markets.json`);
     });
 }
 
