@@ -29,9 +29,14 @@ async function withMode(input: Partial<ModeWorkflowInput>, fn: (h: Awaited<Retur
     taskQueue, workflowId: `mode-future-${Date.now()}-${Math.random().toString(36).slice(2)}`,
     args: [{ initialMode: 'GOLD', allocationPercent: ALLOCATION_PERCENT, ...input }],
   });
+  // The test body is one promise that is always awaited to its end, even when a worker stops
+  // first: a body left running would go on calling the client after the connection is closed
+  // (its gRPC retries then throw "Channel has been shut down" from a timer, failing the suite).
+  const body = fn(handle);
   try {
-    await orchestrator.runUntil(hot.runUntil(fn(handle)));
+    await orchestrator.runUntil(hot.runUntil(body));
   } finally {
+    await body.catch(() => undefined);
     await handle.terminate('test over').catch(() => undefined);
     ledger.close();
   }
