@@ -4,12 +4,16 @@ import type { ExchangeId } from '../domain/market';
 import type { Account } from '../ports/account';
 import type { Ledger } from '../ports/ledger';
 import type { ReconcileReport } from '../signals/defs';
+import { createHash } from 'node:crypto';
+import { systemClock, type Clock } from '../ports/clock';
+import { decision } from '../adapters/persistence/ledger-entries';
 
 export interface ReconcileActivityDeps {
   ledger: Ledger;
   /** Each venue's own account (the exchange through ccxt, or a paper venue). */
   venues: Array<{ exchange: ExchangeId; account: Account }>;
-  logger?: { warn(obj: object, msg: string): void };
+  logger?: { warn(obj: object, msg: string): void; error?(obj: object, msg: string): void };
+  clock?: Clock;
 }
 
 /** One comparison of the ledger's implied balances with every venue's balances; reports, never corrects. */
@@ -34,10 +38,26 @@ export function createReconcileActivities(deps: ReconcileActivityDeps) {
         differences: r.differences.filter((d) => !d.difference.isZero()).map((d) => ({ exchange: d.exchange, asset: d.asset, ledgerAmount: s(d.ledgerAmount), exchangeAmount: s(d.exchangeAmount), difference: s(d.difference) })),
         unavailable,
       };
-      if (!report.ok) deps.logger?.warn({ differences: report.differences, unavailable }, 'ledger and exchanges differ');
+      if (report.differences.length > 0) raiseAlert(deps, report);
+      else if (!report.ok) deps.logger?.warn({ unavailable }, 'reconcile: some venues could not be read');
       return report;
     },
   };
 }
 
 export type ReconcileActivities = ReturnType<typeof createReconcileActivities>;
+
+/**
+ * A difference is an operator alert: an error log every round, and one ledger decision line per
+ * distinct set of differences (keyed by its content, so a difference that stays is not booked
+ * every round, and a new one is). Never a correction.
+ */
+function raiseAlert(deps: ReconcileActivityDeps, report: ReconcileReport): void {
+  const log = deps.logger?.error ?? deps.logger?.warn;
+  log?.call(deps.logger, { differences: report.differences, unavailable: report.unavailable }, 'operator alert: ledger and exchanges differ');
+  const digest = createHash('sha256').update(JSON.stringify(report.differences)).digest('hex').slice(0, 24);
+  deps.ledger.append([decision({
+    at: (deps.clock ?? systemClock).now(), correlationId: `reconcile:${digest}`, key: `reconcile:${digest}`,
+    details: { event: 'reconcile-difference', differences: report.differences, unavailable: report.unavailable },
+  })]);
+}

@@ -162,6 +162,11 @@ export const settingsSchema = z
       /** A buy reserves at its worst limit price, a budget is split at mid: this much over a budget is tolerated. */
       budgetSlackPercent: percentageString,
     }).prefault({ reservationTtlMs: 120_000, balanceMaxAgeMs: 0, budgetSlackPercent: '2' }),
+    /** The periodic reconciliation of the ledger with each venue (workflows/reconcile.ts). */
+    reconcile: z.strictObject({
+      /** Time between two comparisons. */
+      intervalMs: z.number().int().min(1_000),
+    }).prefault({ intervalMs: 900_000 }),
   })
   .superRefine((s, ctx) => {
     // Cross-field rules: each must name the key a user has to fix.
