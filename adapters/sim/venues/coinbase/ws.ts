@@ -1,15 +1,22 @@
 import type { WebSocket } from 'ws';
 import type { SimContext } from '../../context';
-import { fmtNum, type LevelChange } from '../../model/book';
+import type { LevelChange } from '../../model/book';
 import type { SimMarket } from '../../model/markets';
 import type { BookUpdate, TradePrint } from '../../model/store';
-import { sendWhenAudible } from '../wire';
-import { iso } from './ids';
+import { connectionRng, sendWhenAudible } from '../wire';
+import { coinbaseUpdateSize, goTime, isoMicros, isoNanosTrimmed, msToNs, NanoClock, shortest, splitDiff } from '../wire-format';
+import { recentTrades } from './trades';
+
+/** Whole book: a level2 snapshot carries every level the venue has (real BTC-USD: ~46k). */
+const FULL_BOOK = Number.MAX_SAFE_INTEGER;
 
 /**
  * Coinbase Advanced Trade WebSocket: level2 (snapshot then updates, no gap detection in ccxt),
  * market_trades, heartbeats. Like the real feed, an X-USDC subscription is answered from the X-USD
- * book under the X-USD product id; sequence_num counts every message on the connection.
+ * book under the X-USD product id; sequence_num counts every message on the connection. Shapes as
+ * recorded from the real venue: no client_id, a nanosecond timestamp with trailing zeros trimmed,
+ * microsecond event_time, shortest decimal strings, the full book in the snapshot, updates of a
+ * few changes each, Go-formatted heartbeat times, data before the subscriptions acknowledgement.
  */
 export function handleCoinbaseWs(ws: WebSocket, ctx: SimContext): void {
   const level2 = new Set<string>(); // source symbols
@@ -17,13 +24,21 @@ export function handleCoinbaseWs(ws: WebSocket, ctx: SimContext): void {
   let heartbeats = false;
   let seq = 0;
   let lastL2 = ctx.now();
-  let hbCounter = 0;
+  const rng = connectionRng(ctx, 'coinbase');
+  const clock = new NanoClock(() => ctx.now());
+  // The venue's process has been up for hours: a large heartbeat counter and monotonic reading.
+  const upSinceNs = clock.nowNs() - BigInt(3_600 + rng.int(80_000)) * 1_000_000_000n;
+  let hbCounter = 1_000 + rng.int(100_000);
+  recentTrades(ctx, ''); // starts keeping prints for the market_trades snapshot
   const send = (channel: string, events: unknown[]): void => {
-    sendWhenAudible(ws, ctx, 'coinbase', { channel, client_id: '', timestamp: iso(ctx.now()), sequence_num: seq++, events });
+    sendWhenAudible(ws, ctx, 'coinbase', { channel, timestamp: isoNanosTrimmed(clock.nowNs()), sequence_num: seq++, events });
   };
   const quietMs = ctx.options.coinbaseQuietDropMs;
   const timer = setInterval(() => {
-    if (heartbeats) send('heartbeats', [{ current_time: iso(ctx.now()), heartbeat_counter: ++hbCounter }]);
+    if (heartbeats) {
+      const ns = clock.nowNs();
+      send('heartbeats', [{ current_time: goTime(ns, ns - upSinceNs), heartbeat_counter: ++hbCounter }]);
+    }
     // Like Coinbase: a level2 channel with nothing to say and no heartbeats quietly stops.
     else if (quietMs > 0 && level2.size && ctx.now() - lastL2 > quietMs) {
       ctx.stats.coinbase.subscriptions -= level2.size;
@@ -41,13 +56,16 @@ export function handleCoinbaseWs(ws: WebSocket, ctx: SimContext): void {
       return;
     }
     lastL2 = ctx.now();
-    send('l2_data', [{ type: 'update', product_id: m.id, updates: [...updates(u.diff.bids, 'bid', m, u.timestamp), ...updates(u.diff.asks, 'offer', m, u.timestamp)] }]);
+    const eventNs = msToNs(u.timestamp, rng);
+    for (const chunk of splitDiff(u.diff, u.before, () => coinbaseUpdateSize(rng))) {
+      send('l2_data', [{ type: 'update', product_id: m.id, updates: [...updates(chunk.bids, 'bid', eventNs), ...updates(chunk.asks, 'offer', eventNs)] }]);
+    }
   });
   const offTrade = ctx.store.onTrade((t: TradePrint) => {
     if (t.exchange !== 'coinbase') return;
     const m = ctx.store.market('coinbase', t.symbols[0] ?? '');
     if (!m || !trades.has(m.symbol)) return;
-    send('market_trades', [{ type: 'update', trades: [{ trade_id: String(t.id), product_id: m.id, price: fmtNum(t.price, m.tick), size: fmtNum(t.amount, m.step), side: t.side.toUpperCase(), time: iso(t.timestamp) }] }]);
+    send('market_trades', [{ type: 'update', trades: [tradeJson(t, m, rng)] }]);
   });
   ws.on('close', () => {
     clearInterval(timer);
@@ -79,15 +97,19 @@ export function handleCoinbaseWs(ws: WebSocket, ctx: SimContext): void {
       return;
     }
     const channel = msg.channel;
+    const fresh: SimMarket[] = [];
     if (channel === 'heartbeats') {
       if (heartbeats !== subscribe) ctx.stats.coinbase.subscriptions += subscribe ? 1 : -1;
       heartbeats = subscribe;
     } else if (channel === 'level2' || channel === 'market_trades') {
+      // Grown before this connection listens, so the growth is not also sent to it as an update.
+      if (subscribe && channel === 'level2') for (const m of markets) ctx.store.ensureDepth('coinbase', m.aliasOf ?? m.symbol, FULL_BOOK);
       const set = channel === 'level2' ? level2 : trades;
       for (const m of markets) {
         const src = m.aliasOf ?? m.symbol;
         if (subscribe && !set.has(src)) {
           set.add(src);
+          fresh.push(m);
           ctx.stats.coinbase.subscriptions += 1;
         } else if (!subscribe && set.delete(src)) ctx.stats.coinbase.subscriptions -= 1;
       }
@@ -95,18 +117,26 @@ export function handleCoinbaseWs(ws: WebSocket, ctx: SimContext): void {
       ws.send(JSON.stringify({ type: 'error', message: `Failed to subscribe: unsupported channel ${String(channel)}` }));
       return;
     }
-    send('subscriptions', [{ subscriptions: subscriptionsView() }]);
+    // As recorded: the snapshots can arrive before the subscriptions acknowledgement.
     if (subscribe && channel === 'level2') {
       lastL2 = ctx.now();
       const sent = new Set<string>();
       for (const m of markets) {
         const src = ctx.store.market('coinbase', m.aliasOf ?? m.symbol);
-        const lb = ctx.store.live('coinbase', m.symbol);
-        if (!src || !lb || sent.has(src.symbol)) continue;
+        if (!src || sent.has(src.symbol)) continue;
         sent.add(src.symbol);
-        send('l2_data', [{ type: 'snapshot', product_id: src.id, updates: [...updates(lb.book.bids, 'bid', src, lb.timestamp), ...updates(lb.book.asks, 'offer', src, lb.timestamp)] }]);
+        const lb = ctx.store.live('coinbase', src.symbol);
+        if (!lb) continue;
+        const eventNs = msToNs(lb.timestamp, rng);
+        send('l2_data', [{ type: 'snapshot', product_id: src.id, updates: [...updates(lb.book.bids, 'bid', eventNs), ...updates(lb.book.asks, 'offer', eventNs)] }]);
       }
     }
+    // market_trades opens with a snapshot event of the latest prints.
+    if (subscribe && channel === 'market_trades' && fresh.length) {
+      const latest = fresh.flatMap((m) => recentTrades(ctx, m.aliasOf ?? m.symbol).map((t) => tradeJson(t, ctx.store.market('coinbase', m.aliasOf ?? m.symbol) ?? m, rng)));
+      send('market_trades', [{ type: 'snapshot', trades: latest }]);
+    }
+    send('subscriptions', [{ subscriptions: subscriptionsView() }]);
   });
 
   function subscriptionsView(): Record<string, string[]> {
@@ -119,6 +149,11 @@ export function handleCoinbaseWs(ws: WebSocket, ctx: SimContext): void {
   }
 }
 
-function updates(levels: LevelChange[], side: 'bid' | 'offer', m: SimMarket, ts: number): Array<Record<string, string>> {
-  return levels.map(([p, a]) => ({ side, event_time: iso(ts), price_level: fmtNum(p, m.tick), new_quantity: a.isZero() ? '0' : fmtNum(a, m.step) }));
+function tradeJson(t: TradePrint, m: SimMarket, rng: ReturnType<typeof connectionRng>): Record<string, string> {
+  return { trade_id: String(t.id), product_id: m.id, price: shortest(t.price), size: shortest(t.amount), side: t.side.toUpperCase(), time: isoMicros(msToNs(t.timestamp, rng)) };
+}
+
+function updates(levels: LevelChange[], side: 'bid' | 'offer', eventNs: bigint): Array<Record<string, string>> {
+  const eventTime = isoMicros(eventNs);
+  return levels.map(([p, a]) => ({ side, event_time: eventTime, price_level: shortest(p), new_quantity: shortest(a) }));
 }
