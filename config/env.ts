@@ -20,6 +20,15 @@ export const envSchema = z
     TEMPORAL_NAMESPACE: z.preprocess(emptyToUndefined, z.string().min(1).default('default')),
     WEBHOOK_PASSPHRASE: z.preprocess(emptyToUndefined, z.string().min(12, 'must be at least 12 characters').optional()),
     DASHBOARD_TOKEN: z.preprocess(emptyToUndefined, z.string().min(12, 'must be at least 12 characters').optional()),
+    // The dashboard worker: the hot paths' status URLs (comma-separated; unset = the local hot path's
+    // http://127.0.0.1:$QBOT_METRICS_PORT/status) and the Temporal web UI it links to (unset = no links).
+    HOTPATH_STATUS_URLS: z.preprocess(emptyToUndefined, z.string().transform((s, ctx) => {
+      const urls = s.split(',').map((u) => u.trim()).filter((u) => u !== '');
+      for (const u of urls) if (!/^https?:\/\/[^\s/]+(\/\S*)?$/.test(u)) ctx.addIssue({ code: 'custom', message: `"${u}" is not an http(s) URL such as http://127.0.0.1:9464/status` });
+      if (urls.length === 0) ctx.addIssue({ code: 'custom', message: 'must list at least one URL (comma-separated)' });
+      return urls;
+    }).optional()),
+    TEMPORAL_UI_URL: z.preprocess(emptyToUndefined, z.string().regex(/^https?:\/\/[^\s/]+(\/\S*)?$/, 'must be an http(s) URL such as http://temporal-ui:8080').transform((u) => u.replace(/\/+$/, '')).optional()),
     COLD_WALLET_ADDRESS: z.preprocess(
       emptyToUndefined,
       z.string().regex(/^0x[0-9a-fA-F]{40}$/, 'must be an EVM address (0x + 40 hex digits) for PAXG').optional(),

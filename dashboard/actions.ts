@@ -6,7 +6,7 @@ import type { Settings } from '../config/schemas';
 import { monthKey } from '../domain/sweep';
 import { startSweep } from '../signals/cli/commands/sweep';
 import { CliExit, EXIT } from '../signals/cli/temporal-cli';
-import type { HotpathProcess } from '../workers/hotpath';
+import type { HotpathSource } from './hotpath-source';
 
 interface ActionContext {
   req: http.IncomingMessage;
@@ -15,7 +15,8 @@ interface ActionContext {
   authorised: boolean;
   tokenSet: boolean;
   client: Client;
-  hotpath: HotpathProcess;
+  /** The hot path here (in-process) or through Temporal (the dashboard worker). */
+  hotpath: HotpathSource;
   /** Pushes fresh state to the pages after a change. */
   after: () => void;
 }
@@ -106,12 +107,12 @@ export async function handleAction(c: ActionContext): Promise<void> {
     if (url.pathname === '/api/hotpath/pause') {
       const parsed = reasonBody.safeParse({ reason: 'paused from the dashboard', ...(body as object) });
       if (!parsed.success) return answer(res, 422, { ok: false, error: 'invalid', message: parsed.error.issues[0]?.message });
-      const snap = c.hotpath.control.pause(parsed.data.reason);
+      const snap = await c.hotpath.pause(parsed.data.reason);
       c.after();
       return answer(res, 200, { ok: true, hotpath: snap });
     }
     if (url.pathname === '/api/hotpath/resume') {
-      const snap = c.hotpath.control.resume();
+      const snap = await c.hotpath.resume();
       c.after();
       return answer(res, 200, { ok: true, hotpath: snap });
     }

@@ -1,30 +1,12 @@
-import { formatForPeople } from '../domain/money/format';
 import type { CrossEvaluation, TriEvaluation } from '../domain/arbitrage';
 import type { BookOutcome, Qbot } from '../hotpath/qbot';
+import type { HotpathStatusWire } from '../hotpath/status-schema';
 
 type Evaluation = CrossEvaluation | TriEvaluation;
 
-export interface OpportunityRow {
-  key: string;
-  strategy: 'cross' | 'triangular';
-  route: string;
-  /** "exchange:symbol" of every market the route trades (for the market context column). */
-  markets: string[];
-  size: string;
-  netProfit: string;
-  netPercent: string;
-  threshold: string;
-  verdict: string;
-  seenAt: number;
-}
-
-export interface DecisionRow {
-  at: number;
-  route: string;
-  netPercent: string;
-  outcome: 'taken' | 'held';
-  reason: string;
-}
+/** Raw figures (decimal strings): the hot path sends them in its status, the dashboard formats them. */
+export type OpportunityRow = HotpathStatusWire['opportunities'][number];
+export type DecisionRow = HotpathStatusWire['decisions'][number];
 
 interface Best {
   ev: Evaluation;
@@ -74,14 +56,15 @@ export class OpportunityTap {
     // Sized evaluations first (their figures are real), then those refused before sizing.
     rows.sort((a, b) => Number(a[1].ev.size.isZero()) - Number(b[1].ev.size.isZero()) || b[1].ev.netPercent.comparedTo(a[1].ev.netPercent));
     return rows.slice(0, limit).map(([key, { ev, at }]) => ({
-      key,
-      strategy: ev.strategy,
       route: key,
+      strategy: ev.strategy,
       markets: ev.strategy === 'cross' ? [ev.buyAt, ev.sellAt] : ev.legs.map((l) => `${l.exchange}:${l.symbol}`),
-      size: `${formatForPeople(ev.size, 6)} ${ev.strategy === 'cross' ? ev.base : ev.start}`,
-      netProfit: `${formatForPeople(ev.netProfit, 6)} ${ev.strategy === 'cross' ? ev.buyQuote : ev.start}`,
-      netPercent: `${formatForPeople(ev.netPercent, 4)} %`,
-      threshold: `${formatForPeople(ev.thresholdPercent, 2)} %`,
+      size: ev.size.toFixed(),
+      sizeAsset: ev.strategy === 'cross' ? ev.base : ev.start,
+      netProfit: ev.netProfit.toFixed(),
+      netProfitAsset: ev.strategy === 'cross' ? ev.buyQuote : ev.start,
+      netPercent: ev.netPercent.toFixed(),
+      thresholdPercent: ev.thresholdPercent.toFixed(),
       verdict: ev.rejection ? `${ev.rejection.code}: ${ev.rejection.message}` : 'above threshold',
       seenAt: at,
     }));
@@ -92,7 +75,7 @@ export class OpportunityTap {
   }
 
   private decide(ev: Evaluation, at: number, outcome: 'taken' | 'held'): void {
-    this.decisions.push({ at, route: routeOf(ev), netPercent: `${formatForPeople(ev.netPercent, 4)} %`, outcome, reason: ev.rejection ? `${ev.rejection.code}: ${ev.rejection.message}` : 'sent to the executor' });
+    this.decisions.push({ at, route: routeOf(ev), netPercent: ev.netPercent.toFixed(), outcome, reason: ev.rejection ? `${ev.rejection.code}: ${ev.rejection.message}` : 'sent to the executor' });
     if (this.decisions.length > 20) this.decisions.shift();
   }
 }

@@ -5,9 +5,8 @@ import type { AddressInfo } from 'node:net';
 import { listenOn } from '../adapters/net/listen';
 import type { Client } from '@temporalio/client';
 import type { Ledger } from '../ports/ledger';
-import type { HotpathProcess } from '../workers/hotpath';
+import type { HotpathSource } from './hotpath-source';
 import { handleAction } from './actions';
-import { OpportunityTap } from './opportunities';
 import { collectState, type DashboardState } from './state';
 import { isLoopback, tokenMatches } from './auth';
 import { hostAllowed, SECURITY_HEADERS } from './hardening';
@@ -19,8 +18,10 @@ export interface DashboardOptions {
   /** DASHBOARD_TOKEN: actions need it; without it every action is refused. */
   token: string | undefined;
   client: Client;
-  hotpath: HotpathProcess;
-  ledger: Ledger;
+  /** inProcessHotpath(hotpath) in one process; httpHotpaths({ urls, … }) in the dashboard worker. */
+  hotpath: HotpathSource;
+  /** The ledger, or how to get it now (the dashboard worker may start before the ledger file exists). */
+  ledger: Ledger | (() => Ledger);
   temporalUiUrl: string | undefined;
   namespace: string;
   tradingMode: string;
@@ -51,8 +52,7 @@ const STATIC: Record<string, { file: string; type: string }> = {
 
 /** The dashboard: a static page plus server-sent events carrying the state once a second. */
 export async function startDashboard(o: DashboardOptions): Promise<RunningDashboard> {
-  const tap = new OpportunityTap();
-  const sources = { ...o, tap };
+  const sources = o;
   const streams = new Set<http.ServerResponse>();
   let latest: DashboardState | undefined;
   let building: Promise<DashboardState> | undefined;
@@ -115,7 +115,6 @@ export async function startDashboard(o: DashboardOptions): Promise<RunningDashbo
     res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: false, error: 'not_found' }));
   }), { requestTimeoutMs: o.requestTimeoutMs ?? 10_000 });
   await listenOn(server, { part: 'dashboard', port: o.port, host: o.host, envVar: 'DASHBOARD_PORT' });
-  tap.attach(o.hotpath.qbot);
   // Only once listening: a failed start must leave no timer behind.
   const timer = setInterval(() => void push(), o.intervalMs ?? 1000);
   const { port } = server.address() as AddressInfo;

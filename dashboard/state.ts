@@ -2,11 +2,9 @@ import type { Client } from '@temporalio/client';
 import { Decimal } from '../domain/money/decimal';
 import { formatForPeople } from '../domain/money/format';
 import type { Ledger } from '../ports/ledger';
-import type { ExchangeId } from '../domain/market';
-import type { MarketContext } from '../domain/market-context/types';
 import { MODE_WORKFLOW_ID, modeQuery, type ModeView } from '../signals/defs';
-import type { HotpathProcess } from '../workers/hotpath';
-import type { OpportunityTap } from './opportunities';
+import type { HotpathStatus } from '../hotpath/status-schema';
+import type { HotpathReading, HotpathSource } from './hotpath-source';
 import { workflowPanels, type WorkflowPanels } from './workflows';
 import { botPanels, type BotPanels } from './bots';
 import { pnlChart, sweepAvailability, type PnlChart, type SweepAvailability } from './pnl';
@@ -20,11 +18,14 @@ export interface DashboardState {
   tradingMode: string;
   marketData: string;
   mode: { mode: string; split: string; changedAt: string; reason: string; lastFlip: string; link: string | null } | { error: string };
-  hotpath: { state: 'running' | 'paused' | 'stopped'; reason: string | null; killSwitch: string | null; evaluated: number; books: number; prefiltered: number };
+  /** The first hot path that answered (or why none did); the panels below show that one. */
+  hotpath: { state: 'running' | 'paused' | 'stopped' | 'down'; reason: string | null; killSwitch: string | null; evaluated: number; books: number; prefiltered: number };
+  /** Every hot path the dashboard reads, each up (running/paused, its mode and split) or down with the reason. */
+  hotpaths: Array<{ source: string; instance: string; state: 'running' | 'paused' | 'down'; detail: string }>;
   balances: Array<{ exchange: string; asset: string; amount: string; usd: string }>;
   venues: Array<{ exchange: string; usd: string; sharePercent: string; targetPercent: string; driftPercent: string; barWidth: string }>;
   totalUsd: string;
-  opportunities: Array<ReturnType<OpportunityTap['best']>[number] & { context: string }>;
+  opportunities: Array<{ route: string; strategy: string; markets: string[]; size: string; netProfit: string; netPercent: string; threshold: string; verdict: string; seenAt: number; context: string }>;
   /** Markets whose scanner context is not the calm default, most careful first. */
   contexts: Array<{ market: string; level: string; threshold: string; depth: string; reasons: string }>;
   decisions: Array<{ at: string; route: string; netPercent: string; outcome: string; reason: string }>;
@@ -38,9 +39,10 @@ export interface DashboardState {
 
 export interface StateSources {
   client: Client;
-  hotpath: HotpathProcess;
-  ledger: Ledger;
-  tap: OpportunityTap;
+  /** The hot path object in this process, or the hot paths' status endpoints (dashboard/hotpath-source.ts). */
+  hotpath: HotpathSource;
+  /** The ledger, or how to get it now (a dashboard process may start before the ledger file exists). */
+  ledger: Ledger | (() => Ledger);
   temporalUiUrl: string | undefined;
   namespace: string;
   tradingMode: string;
@@ -74,49 +76,48 @@ async function modePanel(s: StateSources): Promise<DashboardState['mode']> {
   }
 }
 
-function contextOf(s: StateSources, market: string): MarketContext | undefined {
-  const i = market.indexOf(':');
-  try {
-    return s.hotpath.scanner.contextFor(market.slice(0, i) as ExchangeId, market.slice(i + 1));
-  } catch {
-    return undefined;
-  }
-}
+type Context = HotpathStatus['contexts'][number];
 
-function contextText(s: StateSources, market: string): string {
-  const c = contextOf(s, market);
+function contextText(c: Context | undefined, market: string): string {
   return c ? `${market.split(':')[0]} ${c.level} ${formatForPeople(c.thresholdPercent, 2)} %${c.reasons.length ? ` (${c.reasons.join('; ')})` : ''}` : `${market}: no context`;
 }
 
 const LEVEL_ORDER: Record<string, number> = { careful: 0, aggressive: 1, normal: 2 };
 
-function contextRows(s: StateSources): DashboardState['contexts'] {
-  const rows: DashboardState['contexts'] = [];
-  for (const v of s.hotpath.venues) {
-    for (const h of v.marketData.health()) {
-      const market = `${h.exchange}:${h.symbol}`;
-      const c = contextOf(s, market);
-      if (!c) continue;
-      rows.push({ market, level: c.level, threshold: `${formatForPeople(c.thresholdPercent, 2)} %`, depth: `${formatForPeople(c.depthMultiple, 1)}x`, reasons: c.reasons.join('; ') || '—' });
-    }
-  }
+function contextRows(contexts: readonly Context[]): DashboardState['contexts'] {
   // Most careful first; then by symbol, so one market's venues sit side by side.
   const symbolOf = (m: string) => m.slice(m.indexOf(':') + 1);
-  rows.sort((a, b) => (LEVEL_ORDER[a.level] ?? 3) - (LEVEL_ORDER[b.level] ?? 3) || symbolOf(a.market).localeCompare(symbolOf(b.market)) || a.market.localeCompare(b.market));
-  return rows.slice(0, 12);
+  return [...contexts]
+    .sort((a, b) => (LEVEL_ORDER[a.level] ?? 3) - (LEVEL_ORDER[b.level] ?? 3) || symbolOf(a.market).localeCompare(symbolOf(b.market)) || a.market.localeCompare(b.market))
+    .slice(0, 12)
+    .map((c) => ({ market: c.market, level: c.level, threshold: `${formatForPeople(c.thresholdPercent, 2)} %`, depth: `${formatForPeople(c.depthMultiple, 1)}x`, reasons: c.reasons.join('; ') || '—' }));
 }
 
-export async function collectState(s: StateSources): Promise<DashboardState> {
-  const now = (s.now ?? Date.now)();
-  const q = s.hotpath.qbot;
-  const snap = s.hotpath.control.snapshot();
-  const kill = q.gates.kill.tripped;
+function hotpathRow(r: HotpathReading): DashboardState['hotpaths'][number] {
+  if (!r.ok) return { source: r.source, instance: '', state: 'down', detail: r.reason };
+  const c = r.status.control;
+  const split = c.allocationPercent ? `Q-bot ${c.allocationPercent.qbot.toFixed()} % · A-bot ${c.allocationPercent.abot.toFixed()} % · G-bot ${c.allocationPercent.gbot.toFixed()} %` : 'no allocation yet';
+  return {
+    source: r.source, instance: r.status.instance, state: c.paused ? 'paused' : 'running',
+    detail: `${c.mode ?? 'no mode yet'} · ${split}${c.paused && c.pausedReason ? ` · ${c.pausedReason}` : ''}`,
+  };
+}
 
+/** The panels that come from one hot path's status (or empty ones when no hot path answers). */
+function hotpathPanels(readings: HotpathReading[]): Pick<DashboardState, 'hotpath' | 'balances' | 'venues' | 'totalUsd' | 'opportunities' | 'contexts' | 'decisions' | 'health'> {
+  const first = readings.find((r): r is Extract<HotpathReading, { ok: true }> => r.ok);
+  if (!first) {
+    const reason = readings.length ? readings.map((r) => `${r.source}: ${r.ok ? 'up' : r.reason}`).join('; ') : 'no hot path configured';
+    return {
+      hotpath: { state: 'down', reason: `hot path down: ${reason}`, killSwitch: null, evaluated: 0, books: 0, prefiltered: 0 },
+      balances: [], venues: [], totalUsd: formatForPeople(ZERO, 2), opportunities: [], contexts: [], decisions: [], health: [],
+    };
+  }
+  const st = first.status;
   const balances: DashboardState['balances'] = [];
   const perVenue = new Map<string, Decimal>();
-  for (const b of q.balanceEntries().sort((a, c) => a.exchange.localeCompare(c.exchange) || a.asset.localeCompare(c.asset))) {
-    const price = q.usd(b.asset);
-    const usd = price ? b.amount.times(price) : undefined;
+  for (const b of [...st.balances].sort((a, c) => a.exchange.localeCompare(c.exchange) || a.asset.localeCompare(c.asset))) {
+    const usd = b.usdPrice ? b.amount.times(b.usdPrice) : undefined;
     if (usd) perVenue.set(b.exchange, (perVenue.get(b.exchange) ?? ZERO).plus(usd));
     balances.push({ exchange: b.exchange, asset: b.asset, amount: formatForPeople(b.amount, 8), usd: usd ? formatForPeople(usd, 2) : 'no price' });
   }
@@ -131,24 +132,45 @@ export async function collectState(s: StateSources): Promise<DashboardState> {
       driftPercent: `${drift.isNegative() ? '' : '+'}${formatForPeople(drift, 1)}`, barWidth: `${formatForPeople(Decimal.min(share, 100), 1)}%`,
     };
   });
-
-  const health = s.hotpath.venues.map((v) => {
-    const h = v.marketData.health();
-    const live = h.filter((x) => x.state === 'live').length;
-    const ages = h.map((x) => x.ageMs).filter((x): x is number => x !== null);
-    const worst = ages.length ? Math.max(...ages) : null;
-    const r = v.health().rateLimit;
+  const health = st.feeds.map((f) => {
+    const r = f.rateLimit;
     return {
-      exchange: v.exchange, live, total: h.length, worstAgeMs: worst === null ? 'no book yet' : `${worst} ms`,
-      reconnects: h.reduce((n, x) => n + x.reconnects, 0), state: live === h.length && h.length > 0 ? 'live' : live > 0 ? 'partly stale' : 'down',
+      exchange: f.exchange, live: f.live, total: f.total, worstAgeMs: f.worstAgeMs === null ? 'no book yet' : `${f.worstAgeMs} ms`,
+      reconnects: f.reconnects, state: f.live === f.total && f.total > 0 ? 'live' : f.live > 0 ? 'partly stale' : 'down',
       // Request tokens, not money: a count is fine as a number.
       rateBudget: `${r.rateLimited && r.backoffUntil ? `cooling down until ${new Date(r.backoffUntil).toISOString().slice(11, 19)}` : `${Math.floor(r.restTokens)} REST tokens left`} · 429s ${r.hits429} · 418s ${r.hits418}`,
       rateLimited: r.rateLimited,
     };
   });
+  const byMarket = new Map(st.contexts.map((c) => [c.market, c]));
+  const c = st.control;
+  return {
+    hotpath: {
+      state: c.paused ? 'paused' : 'running', reason: c.pausedReason, killSwitch: st.killSwitch,
+      evaluated: st.counters.evaluated, books: st.counters.books, prefiltered: st.counters.prefiltered,
+    },
+    balances,
+    venues,
+    totalUsd: formatForPeople(total, 2),
+    opportunities: st.opportunities.map((o) => ({
+      route: o.route, strategy: o.strategy, markets: o.markets, seenAt: o.seenAt, verdict: o.verdict,
+      size: `${formatForPeople(o.size, 6)} ${o.sizeAsset}`, netProfit: `${formatForPeople(o.netProfit, 6)} ${o.netProfitAsset}`,
+      netPercent: `${formatForPeople(o.netPercent, 4)} %`, threshold: `${formatForPeople(o.thresholdPercent, 2)} %`,
+      context: o.markets.map((m) => contextText(byMarket.get(m), m)).join(' | '),
+    })),
+    contexts: contextRows(st.contexts),
+    decisions: st.decisions.map((d) => ({ at: new Date(d.at).toISOString().slice(11, 19), route: d.route, netPercent: `${formatForPeople(d.netPercent, 4)} %`, outcome: d.outcome, reason: d.reason })),
+    health,
+  };
+}
+
+export async function collectState(s: StateSources): Promise<DashboardState> {
+  const now = (s.now ?? Date.now)();
+  const readings = await s.hotpath.read();
+  const ledger = typeof s.ledger === 'function' ? s.ledger() : s.ledger;
 
   const since = now - 3600_000;
-  const trades = s.ledger.entries({ since })
+  const trades = ledger.entries({ since })
     .filter((e) => e.kind === 'fill' || e.kind === 'order-rejected' || e.kind === 'fee' || e.kind === 'mode-flip')
     .slice(-15).reverse()
     .map((e) => ({
@@ -161,21 +183,15 @@ export async function collectState(s: StateSources): Promise<DashboardState> {
     tradingMode: s.tradingMode,
     marketData: s.marketData,
     mode: await modePanel(s),
-    hotpath: { state: snap.paused ? 'paused' : 'running', reason: snap.pausedReason, killSwitch: kill ? `${kill.reason.code}: ${kill.reason.message}` : null, evaluated: s.tap.evaluated, books: s.tap.books, prefiltered: s.tap.prefiltered },
-    balances,
-    venues,
-    totalUsd: formatForPeople(total, 2),
-    opportunities: s.tap.best().map((o) => ({ ...o, context: o.markets.map((m) => contextText(s, m)).join(' | ') })),
-    contexts: contextRows(s),
-    decisions: s.tap.recentDecisions().map((d) => ({ ...d, at: new Date(d.at).toISOString().slice(11, 19) })),
+    ...hotpathPanels(readings),
+    hotpaths: readings.map(hotpathRow),
     trades,
     pnl: {
-      realisedUsd: formatForPeople(s.ledger.realisedPnlUsd(), 2),
-      fees: s.ledger.feesPaid().map((f) => ({ exchange: f.exchange, asset: f.asset, amount: formatForPeople(f.amount, 8) })),
-      chart: pnlChart(s.ledger, now),
-      sweep: sweepAvailability(s.ledger, new Decimal(s.sweepProfitPercent ?? '15')),
+      realisedUsd: formatForPeople(ledger.realisedPnlUsd(), 2),
+      fees: ledger.feesPaid().map((f) => ({ exchange: f.exchange, asset: f.asset, amount: formatForPeople(f.amount, 8) })),
+      chart: pnlChart(ledger, now),
+      sweep: sweepAvailability(ledger, new Decimal(s.sweepProfitPercent ?? '15')),
     },
-    health,
     workflows: await workflowPanels(s),
     bots: await botPanels(s.client),
     temporalUiUrl: s.temporalUiUrl ?? null,

@@ -35,6 +35,10 @@ import { MarketScanner, ScannerMetrics, scannerConfigFromSettings, scannerThresh
 import { gateOnAllocation, HotpathLink } from './hotpath-link';
 import { listenOn } from '../adapters/net/listen';
 import { createHardenedServer, guardRequests } from '../adapters/http/request-guard';
+import { OpportunityTap } from '../dashboard/opportunities';
+import type { HotpathStatusWire } from '../hotpath/status-schema';
+import { answerStatus, buildHotpathStatus } from './hotpath-status';
+import { installProcessGuard } from './process-guard';
 
 export interface HotpathOptions {
   config?: AppConfig;
@@ -85,6 +89,8 @@ export interface HotpathProcess {
   /** Capital reservations: the Q-bot's orders reserve here; the orchestrator's guard opens the same store. */
   capital: CapitalStore;
   paper?: { trading: Map<ExchangeId, PaperTrading>; wallets: Map<ExchangeId, PaperBalances>; markets: Market[]; book: (exchange: ExchangeId, symbol: string) => OrderBook | undefined; state: StateStore };
+  /** The read-only status a dashboard shows (also GET /status beside /metrics): money as decimal strings. */
+  status(): HotpathStatusWire;
   close(): Promise<void>;
 }
 
@@ -165,6 +171,18 @@ export async function startHotpath(o: HotpathOptions = {}): Promise<HotpathProce
     clock, log, metrics, trading, ledger, accounts, control: o.temporal === false ? control : gateOnAllocation(control),
   });
   ref.qbot = q;
+  // What the dashboard shows of the evaluations: observed from the start when /status is served,
+  // else from the first status() call (the benchmark's hot path pays nothing for it).
+  const tap = new OpportunityTap();
+  let tapped = false;
+  const status = (): HotpathStatusWire => {
+    if (!tapped) {
+      tap.attach(q);
+      tapped = true;
+    }
+    return buildHotpathStatus({ qbot: q, control, venues, scanner, tap, gatedOnAllocation: o.temporal !== false }, clock.now());
+  };
+  if (o.metricsPort !== undefined) status();
   await q.refreshBalances();
   for (const v of venues) {
     const symbols = watchList(markets.filter((m) => m.exchange === v.exchange), config, o.maxSymbolsPerVenue ?? 300);
@@ -187,7 +205,7 @@ export async function startHotpath(o: HotpathOptions = {}): Promise<HotpathProce
     setInterval(() => void q.refreshBalances().catch((err: unknown) => log.warn({ err }, 'balance refresh failed')), 30_000),
     setInterval(() => (q.tri.refreshFees(), q.cross.refreshFees()), 60_000),
   ];
-  const server = o.metricsPort === undefined ? undefined : await serveMetrics(metrics, o.metricsPort);
+  const server = o.metricsPort === undefined ? undefined : await serveMetrics(metrics, o.metricsPort, { status, token: cfg.env.DASHBOARD_TOKEN });
   // Dials with back-off, reads the mode before the first trade, watches it, reconnects forever.
   const link = o.temporal === false ? undefined : new HotpathLink({
     control, namespace: cfg.env.TEMPORAL_NAMESPACE, log, taskQueue: HOTPATH_TASK_QUEUE,
@@ -197,7 +215,7 @@ export async function startHotpath(o: HotpathOptions = {}): Promise<HotpathProce
   link?.start();
   log.info({ venues: venues.map((v) => v.exchange), markets: markets.length, tradingMode: cfg.env.TRADING_MODE, latencyMode: config.latencyMode }, 'hot path running');
   return {
-    qbot: q, control, metrics, venues, scanner, capital, ...(server ? { metricsPort: (server.address() as { port: number }).port } : {}),
+    qbot: q, control, metrics, venues, scanner, capital, status, ...(server ? { metricsPort: (server.address() as { port: number }).port } : {}),
     ...(live ? {} : { paper: { trading: paperTrading, wallets: paperWallets, markets, book: (exchange: ExchangeId, symbol: string) => q.cache.get(exchange, symbol)?.book, state } }),
     async close() {
       for (const t of timers) clearInterval(t);
@@ -211,10 +229,16 @@ export async function startHotpath(o: HotpathOptions = {}): Promise<HotpathProce
   };
 }
 
-/** Prometheus /metrics on 127.0.0.1:port; a taken port fails naming QBOT_METRICS_PORT. */
-export async function serveMetrics(metrics: QbotMetrics, port: number): Promise<http.Server> {
+/**
+ * Prometheus /metrics on 127.0.0.1:port; a taken port fails naming QBOT_METRICS_PORT. With `status`,
+ * also the read-only GET /status the dashboard worker reads (token-protected when DASHBOARD_TOKEN is set).
+ */
+export async function serveMetrics(metrics: QbotMetrics, port: number, o: { status?: () => HotpathStatusWire; token?: string | undefined } = {}): Promise<http.Server> {
   // Guarded like every HTTP entry point: a bad request or a failing collector answers for itself only.
-  const server = createHardenedServer(guardRequests('metrics', async (_req, res, url) => {
+  const server = createHardenedServer(guardRequests('metrics', async (req, res, url) => {
+    if (req.method !== 'GET') return void res.writeHead(405, { allow: 'GET' }).end();
+    const { status } = o;
+    if (url.pathname === '/status' && status) return answerStatus(req, res, { token: o.token, status });
     if (url.pathname !== '/metrics') return void res.writeHead(404).end();
     const body = await metrics.registry.metrics();
     res.writeHead(200, { 'content-type': metrics.registry.contentType }).end(body);
@@ -240,6 +264,8 @@ function bookOpening(ledger: Ledger, exchange: ExchangeId, balances: Record<stri
 }
 
 async function main(): Promise<void> {
+  // A stray rejection from a feed or a library is logged; the hot path keeps trading (workers/process-guard.ts).
+  installProcessGuard(createLogger());
   const sim = process.argv.includes('--sim') ? await startSimulator({}) : undefined;
   const metricsPort = Number(process.env.QBOT_METRICS_PORT ?? '9464');
   const simUrl = process.env.SIM_URL || undefined;

@@ -22,6 +22,7 @@ import { CapitalStore } from '../adapters/persistence/capital-sqlite';
 import { consumerOfActivity, guardVenues, orchestratorGuard } from './capital';
 import { startHealthServer, exitWithParent } from './health';
 import { systemPorts } from './system-ports';
+import { installProcessGuard } from './process-guard';
 
 export interface OrchestratorDeps {
   connection: NativeConnection;
@@ -122,6 +123,8 @@ export async function runOrchestrator(env: NodeJS.ProcessEnv = effectiveEnv()): 
 }
 
 if (require.main === module) {
+  // Only the stand-alone process: a stray rejection (a failing connection) is logged, not fatal.
+  installProcessGuard(pino({ name: 'orchestrator' }));
   runOrchestrator().catch((err: unknown) => {
     console.error(`orchestrator failed: ${err instanceof Error ? err.message : String(err)}`);
     process.exit(1);

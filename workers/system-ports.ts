@@ -12,6 +12,8 @@ export interface SystemPorts {
   metrics: number;
   /** GET /health of a stand-alone orchestrator process (`qbot worker orchestrator`). */
   orchestratorHealth: number;
+  /** GET /health of a stand-alone dashboard process (`qbot worker dashboard`). */
+  dashboardHealth: number;
 }
 
 export const PORT_ENV = {
@@ -21,6 +23,7 @@ export const PORT_ENV = {
   dashboard: 'DASHBOARD_PORT',
   metrics: 'QBOT_METRICS_PORT',
   orchestratorHealth: 'ORCHESTRATOR_HEALTH_PORT',
+  dashboardHealth: 'DASHBOARD_HEALTH_PORT',
 } as const satisfies Record<keyof SystemPorts, string>;
 
 export function systemPorts(env: NodeJS.ProcessEnv, config: AppConfig): SystemPorts {
@@ -31,6 +34,7 @@ export function systemPorts(env: NodeJS.ProcessEnv, config: AppConfig): SystemPo
     dashboard: config.settings.dashboard.port,
     metrics: 9464,
     orchestratorHealth: 9465,
+    dashboardHealth: 9466,
   };
   const out = { ...defaults };
   const problems: string[] = [];

@@ -10,6 +10,7 @@ import { startWebhookServer, TemporalAlertSink, type RunningWebhook } from '../s
 import { modeWorkflowInput } from '../signals/mode-start';
 import { temporalBinaries } from '../scripts/temporal-binaries';
 import { startDashboard, type RunningDashboard } from '../dashboard/server';
+import { inProcessHotpath } from '../dashboard/hotpath-source';
 import { wireSweepAction } from '../dashboard/actions';
 import { startTemporalDevServer, type TemporalDevServer } from './temporal-dev-server';
 import { createOrchestratorWorker, ensureModeWorkflow } from './orchestrator';
@@ -168,7 +169,7 @@ export async function startSystem(o: SystemOptions): Promise<RunningSystem> {
     // The Monthly sweep button starts the sweep like `qbot sweep` does (same settings, same rules).
     wireSweepAction({ settings: config.settings });
     const dashboard = await progress.step('dashboard', () => startDashboard({
-      host: config.settings.dashboard.host, port: ports.dashboard, token: config.env.DASHBOARD_TOKEN, client, hotpath, ledger,
+      host: config.settings.dashboard.host, port: ports.dashboard, token: config.env.DASHBOARD_TOKEN, client, hotpath: inProcessHotpath(hotpath), ledger,
       temporalUiUrl, namespace: settings.namespace, tradingMode: config.env.TRADING_MODE, marketData: o.simulator ? 'simulator' : 'live',
       sweepProfitPercent: config.settings.sweep.profitPercent.toFixed(), allowedHosts: config.settings.dashboard.allowedHosts,
     }), (d) => d.url);

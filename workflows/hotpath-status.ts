@@ -1,5 +1,6 @@
 import { proxyActivities } from '@temporalio/workflow';
 import { HOTPATH_TASK_QUEUE, type HotpathControlActivities, type HotpathSnapshot } from '../signals/defs';
+import { boundedActivities } from './activity-policy';
 
 const { hotpathSnapshot } = proxyActivities<HotpathControlActivities>({
   taskQueue: HOTPATH_TASK_QUEUE,
@@ -11,4 +12,21 @@ const { hotpathSnapshot } = proxyActivities<HotpathControlActivities>({
 /** One snapshot of the hot path (for `qbot status`): fails when no hot path is reachable. */
 export async function hotpathStatusWorkflow(): Promise<HotpathSnapshot> {
   return hotpathSnapshot();
+}
+
+// Pause and resume are idempotent: a few quick tries, then the operator sees the failure.
+const control = proxyActivities<HotpathControlActivities>(boundedActivities({
+  taskQueue: HOTPATH_TASK_QUEUE, startToClose: '5 seconds', scheduleToClose: '15 seconds', initialInterval: '500 milliseconds', maximumInterval: '2 seconds',
+}));
+
+export type HotpathControlRequest = { action: 'pause'; reason: string } | { action: 'resume' };
+
+/**
+ * Pause or resume the hot path from another process (the dashboard worker): the hot path's own
+ * control activity on task queue `hotpath` does it, so the command is authenticated by Temporal and
+ * durable (the pause is written to the hot path's state before it is acknowledged).
+ */
+export async function hotpathControlWorkflow(req: HotpathControlRequest): Promise<HotpathSnapshot> {
+  if (req.action === 'pause') return control.pauseHotpath({ reason: req.reason });
+  return control.resumeHotpath();
 }

@@ -1,7 +1,7 @@
 // The workflow bundle's entry: every workflow the orchestrator worker runs.
 export { modeWorkflow } from './mode';
 export { abotInboxWorkflow } from './abot-inbox';
-export { hotpathStatusWorkflow } from './hotpath-status';
+export { hotpathStatusWorkflow, hotpathControlWorkflow } from './hotpath-status';
 export { rebalanceWorkflow } from './rebalance';
 export { moneyWorkflow } from './money';
 export { abotWorkflow } from './abot';

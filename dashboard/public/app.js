@@ -43,9 +43,15 @@ function render(s) {
     if (s.mode.link) $('mode-link').href = s.mode.link;
   }
   text('hotpath-state', s.hotpath.state);
-  $('hotpath-state').className = s.hotpath.state === 'running' ? 'good' : 'warn';
+  $('hotpath-state').className = s.hotpath.state === 'running' ? 'good' : s.hotpath.state === 'down' ? 'bad' : 'warn';
+  // Every hot path this dashboard reads (one in the demo; a list in split mode), each up or down.
+  rows('hotpaths', s.hotpaths || [], (h) => {
+    const st = document.createElement('span');
+    st.textContent = h.state; st.className = h.state === 'running' ? 'good' : h.state === 'down' ? 'bad' : 'warn';
+    return [h.source, st, h.detail];
+  });
   text('hotpath-reason', s.hotpath.reason || '');
-  text('kill-switch', s.hotpath.killSwitch ? `kill switch tripped: ${s.hotpath.killSwitch}` : 'kill switch: armed, not tripped');
+  text('kill-switch', s.hotpath.state === 'down' ? 'kill switch: unknown while the hot path is down' : s.hotpath.killSwitch ? `kill switch tripped: ${s.hotpath.killSwitch}` : 'kill switch: armed, not tripped');
   $('kill-switch').className = s.hotpath.killSwitch ? 'bad' : 'muted';
   text('evaluated', s.hotpath.evaluated);
   text('books', s.hotpath.books);

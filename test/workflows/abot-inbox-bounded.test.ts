@@ -31,7 +31,7 @@ test('a delivery that fails with a configuration error is not retried: the inbox
     await inbox.signal(abotAlertSignal, alert);
     const v = await eventually(async () => {
       const x = await inbox.query(abotInboxQuery);
-      if (x.deliveryFailures < 1) throw new Error(`no failed delivery recorded yet (${calls} attempts so far)`);
+      if ((x.deliveryFailures ?? 0) < 1) throw new Error(`no failed delivery recorded yet (${calls} attempts so far)`);
       return x;
     }, 30_000, 100, 'the inbox to record the failed delivery');
     expect(v.lastDeliveryError).toMatch(/not wired/);

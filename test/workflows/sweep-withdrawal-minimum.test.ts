@@ -9,7 +9,7 @@ import { startSweep } from '../../signals/cli/commands/sweep';
 import { PaperFunding } from '../../adapters/paper/paper-funding';
 import { handleAction, wireSweepAction } from '../../dashboard/actions';
 import { tokenMatches } from '../../dashboard/auth';
-import type { HotpathProcess } from '../../workers/hotpath';
+import type { HotpathSource } from '../../dashboard/hotpath-source';
 import { startDevServer } from '../helpers/temporal';
 import { botRig, botWorker, COLD, type BotRig } from '../helpers/bot-venues';
 
@@ -68,7 +68,7 @@ describe('the sweep checks the withdrawal minimum before it buys (real Temporal,
     const server = http.createServer((req, res) => {
       const url = new URL(req.url ?? '/', 'http://dashboard');
       const given = req.headers['x-dashboard-token'];
-      void handleAction({ req, res, url, authorised: tokenMatches(TOKEN, typeof given === 'string' ? given : undefined), tokenSet: true, client: env.client, hotpath: {} as HotpathProcess, after: () => undefined });
+      void handleAction({ req, res, url, authorised: tokenMatches(TOKEN, typeof given === 'string' ? given : undefined), tokenSet: true, client: env.client, hotpath: {} as HotpathSource, after: () => undefined });
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

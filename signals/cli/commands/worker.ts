@@ -7,6 +7,7 @@ export const WORKER_ENTRY: Record<string, string> = {
   orchestrator: 'workers/orchestrator.ts',
   hotpath: 'workers/hotpath.ts',
   receiver: 'workers/receiver.ts',
+  dashboard: 'workers/dashboard.ts',
 };
 
 const ROOT = path.resolve(__dirname, '../../..');
