@@ -19,7 +19,8 @@ export interface SimContext {
   /** Open sockets per venue, so a drop-sockets fault can close them. */
   sockets: Record<ExchangeId, Set<WebSocket>>;
   now(): number;
-  options: { coinbaseQuietDropMs: number };
+  /** seed: the simulator's seed, for the venues' own random choices (message sizes, ids). */
+  options: { coinbaseQuietDropMs: number; seed: number };
   httpBase(): string;
   wsBase(): string;
 }

@@ -55,6 +55,12 @@ export interface SimulatorOptions {
    * subscribed to heartbeats (the real venue does so after ~60-90 s). 0 (default) = never.
    */
   coinbaseQuietDropMs?: number;
+  /**
+   * Levels a side each model book can grow to (default 2000): what a Coinbase level2 snapshot (the
+   * full book) and a large Binance/Kraken REST depth carry. Books start with 60 levels and grow
+   * when a client asks for more. Replayed books keep their own depth.
+   */
+  bookDepth?: number;
 }
 
 export interface RunningSimulator {
@@ -93,11 +99,11 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Runni
     stats: perExchange(exchanges, (): VenueStats => ({ requests: 0, connections: 0, subscriptions: 0 })),
     sockets: perExchange(exchanges, () => new Set()),
     now,
-    options: { coinbaseQuietDropMs: opts.coinbaseQuietDropMs ?? 0 },
+    options: { coinbaseQuietDropMs: opts.coinbaseQuietDropMs ?? 0, seed: opts.seed ?? 1 },
     httpBase: () => `http://${host}:${port}`,
     wsBase: () => `ws://${host}:${port}`,
   };
-  const driver = replay ? new ReplayDriver(store, replay, opts.replaySpeed ?? 1) : new ModelDriver(store, opts.seed ?? 1, exchanges, opts.dislocationRate);
+  const driver = replay ? new ReplayDriver(store, replay, opts.replaySpeed ?? 1) : new ModelDriver(store, opts.seed ?? 1, exchanges, opts.dislocationRate, opts.bookDepth);
   if (driver instanceof ModelDriver) driver.step(1);
   const saved = opts.stateFile ? readSimState(opts.stateFile) : undefined;
   if (saved) {

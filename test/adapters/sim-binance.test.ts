@@ -58,10 +58,12 @@ describe('simulator speaks Binance spot to real ccxt', () => {
       ob = await ex.watchOrderBook('ETH/USDT');
     }
     // The diffs of the last step may still be in flight: read the cached book, do not wait for more.
-    await waitFor(() => sameBook(ex.orderbooks['ETH/USDT'], sim.control.book('binance', 'ETH/USDT')), 3000, 'book to converge');
+    // ccxt keeps the 1000 levels its REST snapshot asked for; the venue's book goes deeper, so the
+    // far end of the client's copy thins out as on the real venue: compare the top.
+    await waitFor(() => sameBook(ex.orderbooks['ETH/USDT'], sim.control.book('binance', 'ETH/USDT'), 500), 3000, 'book to converge');
     ob = ex.orderbooks['ETH/USDT'] as typeof ob;
     const book = sim.control.book('binance', 'ETH/USDT');
-    expect(side(ob.asks as Array<[number, number]>)).toEqual(norm(book.asks));
+    expect(side(ob.asks as Array<[number, number]>, 500)).toEqual(norm(book.asks, 500));
     expect(ob.nonce).toBeGreaterThan(before as number);
   });
 
@@ -96,6 +98,6 @@ describe('simulator speaks Binance spot to real ccxt', () => {
     // A new watch fetches a fresh snapshot and follows the diffs again.
     await ex.watchOrderBook('BTC/USDT');
     sim.control.step();
-    await waitFor(() => sameBook(ex.orderbooks['BTC/USDT'], sim.control.book('binance', 'BTC/USDT')), 3000, 'resync');
+    await waitFor(() => sameBook(ex.orderbooks['BTC/USDT'], sim.control.book('binance', 'BTC/USDT'), 500), 3000, 'resync');
   });
 });

@@ -35,9 +35,11 @@ describe('simulator speaks Coinbase Advanced Trade to real ccxt', () => {
   it('fetchOrderBook returns the simulator book; BTC/USDC is the BTC/USD book', async () => {
     const ex = await client();
     const ob = await ex.fetchOrderBook('BTC/USD', 50);
-    expect(sameBook(ob, sim.control.book('coinbase', 'BTC/USD'))).toBe(true);
+    // The book is deeper than 50 levels: the limit is what comes back, as on the real venue.
+    expect(ob.bids).toHaveLength(50);
+    expect(sameBook(ob, sim.control.book('coinbase', 'BTC/USD'), 50)).toBe(true);
     const usdc = await ex.fetchOrderBook('BTC/USDC', 50);
-    expect(sameBook(usdc, sim.control.book('coinbase', 'BTC/USD'))).toBe(true);
+    expect(sameBook(usdc, sim.control.book('coinbase', 'BTC/USD'), 50)).toBe(true);
   });
 
   it('watchOrderBook follows level2 snapshot and updates', async () => {

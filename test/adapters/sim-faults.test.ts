@@ -83,7 +83,7 @@ describe('injected faults as real ccxt clients see them', () => {
     await b.watchOrderBook('ETH/USDT');
     expect(sim.control.stats().binance.connections).toBe(before + 1);
     sim.control.step();
-    await waitFor(() => sameBook(b.orderbooks['ETH/USDT'], sim.control.book('binance', 'ETH/USDT')), 3000, 'resubscribed book');
+    await waitFor(() => sameBook(b.orderbooks['ETH/USDT'], sim.control.book('binance', 'ETH/USDT'), 500), 3000, 'resubscribed book');
   });
 
   it('silence holds the feed back for its duration, then delivers in order (sequence intact)', async () => {

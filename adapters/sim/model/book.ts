@@ -1,5 +1,6 @@
 import { Decimal } from '../../../domain/money/decimal';
 import { formatDecimal } from '../../../domain/money/format';
+import { gridFor, ladder } from './evolve';
 import type { SimMarket } from './markets';
 import type { Prng } from './prng';
 
@@ -9,45 +10,22 @@ export interface BookSides { bids: Level[]; asks: Level[] }
 export type LevelChange = [price: Decimal, amount: Decimal];
 export interface BookDiff { bids: LevelChange[]; asks: LevelChange[] }
 
-export const DEFAULT_DEPTH = 30;
+/**
+ * Levels a side a model book can grow to (the `bookDepth` option): a full-book snapshot (Coinbase
+ * level2) or a large REST depth (Binance `limit=1000`) carries thousands of levels, as a liquid
+ * market shows (real BTC-USD: ~19k bids / 27k asks). Books start with TOP_FILL levels and grow
+ * only when a client asks, so a simulator still starts in a few tens of milliseconds.
+ */
+export const DEFAULT_DEPTH = 2000;
 
 /**
  * Builds a book around a mid: spread from the market, levels a few bps apart, sizes growing with
  * depth. The arithmetic runs in whole ticks and steps (exact in a JS number far below 2^53) and
- * each level becomes a Decimal once: this runs for every book on every model step.
+ * each level becomes a Decimal once.
  */
 export function generateBook(market: SimMarket, mid: number, rng: Prng, depth = DEFAULT_DEPTH): BookSides {
-  const tick = market.tick.toNumber();
-  const pdp = dpOf(market.tick);
-  const sdp = dpOf(market.step);
-  const stepsPerBase = market.baseSize.div(market.step).toNumber();
-  const midTicks = mid / tick;
-  const halfTicks = (midTicks * market.spreadBps) / 2 / 10_000;
-  const gapTicks = Math.max(1, (midTicks * Math.max(market.spreadBps, 1) * 0.6) / 10_000);
-  let bid = Math.floor(midTicks - halfTicks);
-  let ask = Math.ceil(midTicks + halfTicks);
-  if (ask <= bid) ask = bid + 1;
-  const bids: Level[] = [];
-  const asks: Level[] = [];
-  for (let i = 0; i < depth && bid > 0; i++) {
-    bids.push([units(bid, pdp), units(sizeSteps(stepsPerBase, i, rng), sdp)]);
-    asks.push([units(ask, pdp), units(sizeSteps(stepsPerBase, i, rng), sdp)]);
-    const move = gapTicks * (0.5 + rng.next());
-    bid = Math.min(bid - 1, Math.floor(bid - move));
-    ask = Math.max(ask + 1, Math.ceil(ask + move));
-  }
-  return { bids, asks };
-}
-
-function sizeSteps(stepsPerBase: number, i: number, rng: Prng): number {
-  return Math.max(1, Math.floor(stepsPerBase * (1 + i * 0.35) * (0.6 + rng.next() * 0.8)));
-}
-
-/** An integer count of 10^-dp units as a Decimal, through a string (no float rounding). */
-function units(n: number, dp: number): Decimal {
-  if (dp < 0) throw new Error('negative decimal places');
-  const digits = Math.round(n).toString().padStart(dp + 1, '0');
-  return new Decimal(dp === 0 ? digits : `${digits.slice(0, -dp)}.${digits.slice(-dp)}`);
+  const g = gridFor(market, mid);
+  return { bids: ladder(g.bidTicks, -1, depth, 0, g, rng), asks: ladder(g.askTicks, 1, depth, 0, g, rng) };
 }
 
 /** Level-by-level difference; levels gone from `next` appear with amount 0. */

@@ -1,15 +1,32 @@
 import type { ExchangeId } from '../../../domain/market';
 import { Decimal } from '../../../domain/money/decimal';
-import { generateBook } from './book';
+import { DEFAULT_DEPTH } from './book';
+import { deepenBook, evolveBook, TOP_FILL } from './evolve';
 import { PriceModel } from './prices';
-import type { BookStore } from './store';
+import { Prng } from './prng';
+import type { BookStore, LiveBook } from './store';
 
-/** Moves every source book one model step and prints an occasional trade. */
+/**
+ * Moves every source book one model step and prints an occasional trade. Books start with
+ * TOP_FILL levels a side and grow to at most `maxDepth` when a client asks for more (a
+ * Coinbase full-book snapshot, a deep REST depth): a simulator nobody reads deeply stays cheap.
+ */
 export class ModelDriver {
   readonly prices: PriceModel;
+  /** One random stream per book for its far end, so depth requests never move the market. */
+  private readonly deepRngs = new Map<LiveBook, Prng>();
 
-  constructor(private readonly store: BookStore, seed: number, venues: ExchangeId[], dislocationRate?: number) {
+  constructor(private readonly store: BookStore, private readonly seed: number, venues: ExchangeId[], dislocationRate?: number, private readonly maxDepth = DEFAULT_DEPTH) {
+    if (!Number.isInteger(maxDepth) || maxDepth < 1) throw new Error(`bookDepth must be a positive whole number of levels, got ${maxDepth}`);
     this.prices = new PriceModel({ seed, venues, ...(dislocationRate !== undefined ? { dislocationRate } : {}) });
+    for (const lb of store.sourceBooks()) lb.depth = Math.min(TOP_FILL, maxDepth);
+    store.setDeepener((lb, levels) => {
+      const depth = Math.min(levels, this.maxDepth);
+      if (depth <= lb.depth) return undefined;
+      lb.depth = depth;
+      const m = lb.market;
+      return deepenBook(m, lb.book, this.prices.mid(m.exchange, m.base, m.quote), this.deepRng(lb), depth);
+    });
   }
 
   step(n = 1): void {
@@ -18,7 +35,8 @@ export class ModelDriver {
       for (const lb of this.store.sourceBooks()) {
         const m = lb.market;
         const mid = this.prices.mid(m.exchange, m.base, m.quote);
-        this.store.apply(m.exchange, m.symbol, generateBook(m, mid, this.prices.rng));
+        const { next, diff } = evolveBook(m, lb.book, mid, this.prices.rng, this.deepRng(lb), lb.depth);
+        this.store.applyKnown(m.exchange, m.symbol, next, diff);
         if (this.prices.rng.next() < 0.3) {
           const side = this.prices.rng.next() < 0.5 ? 'buy' : 'sell';
           const level = side === 'buy' ? lb.book.asks[0] : lb.book.bids[0];
@@ -29,5 +47,15 @@ export class ModelDriver {
         }
       }
     }
+  }
+
+  private deepRng(lb: LiveBook): Prng {
+    let r = this.deepRngs.get(lb);
+    if (!r) {
+      let h = this.seed >>> 0;
+      for (const c of `${lb.market.exchange}:${lb.market.symbol}`) h = Math.imul(h ^ c.charCodeAt(0), 0x01000193) >>> 0;
+      this.deepRngs.set(lb, (r = new Prng(h)));
+    }
+    return r;
   }
 }

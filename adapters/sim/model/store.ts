@@ -11,7 +11,12 @@ export interface LiveBook {
   seq: number;
   /** Time of the last change (ms). */
   timestamp: number;
+  /** Levels a side the model keeps for this book; grows when a client asks for a deeper book. */
+  depth: number;
 }
+
+/** Grows a book to at least `levels` a side (the model's far end), or says it cannot. */
+export type Deepener = (lb: LiveBook, levels: number) => { next: BookSides; diff: BookDiff } | undefined;
 
 export interface BookUpdate {
   exchange: ExchangeId;
@@ -23,6 +28,8 @@ export interface BookUpdate {
   timestamp: number;
   /** Set when the simulator skips sequence numbers on purpose (fault injection). */
   gap?: boolean;
+  /** Levels per side before this change (a venue splitting the diff keeps every side non-empty). */
+  before: { bids: number; asks: number };
 }
 
 export interface TradePrint { exchange: ExchangeId; symbols: string[]; id: number; price: Decimal; amount: Decimal; side: 'buy' | 'sell'; timestamp: number }
@@ -42,6 +49,7 @@ export class BookStore {
   private tradeId = 1;
   /** Symbols whose next update skips sequence numbers (fault injection). */
   private readonly pendingGaps = new Set<string>();
+  private deepener: Deepener | undefined;
 
   constructor(private readonly now: () => number) {}
 
@@ -50,7 +58,7 @@ export class BookStore {
     if (!byEx) this.markets.set(market.exchange, (byEx = new Map()));
     byEx.set(market.symbol, market);
     if (market.aliasOf) return;
-    this.books.set(key(market.exchange, market.symbol), { market, book: { bids: [], asks: [] }, seq: initialSeq, timestamp: this.now() });
+    this.books.set(key(market.exchange, market.symbol), { market, book: { bids: [], asks: [] }, seq: initialSeq, timestamp: this.now(), depth: 0 });
   }
 
   marketsOf(exchange: ExchangeId): SimMarket[] {
@@ -95,12 +103,43 @@ export class BookStore {
     if (lb) this.pendingGaps.add(key(exchange, lb.market.symbol));
   }
 
+  setDeepener(d: Deepener): void {
+    this.deepener = d;
+  }
+
+  /**
+   * Makes sure a book shows `levels` a side where its driver can grow it (a full-book snapshot, a
+   * large REST depth). The new far levels are published like any change, so every subscriber's
+   * copy stays whole. A replayed book keeps the depth it was recorded with.
+   */
+  ensureDepth(exchange: ExchangeId, symbol: string, levels: number): void {
+    const lb = this.live(exchange, symbol);
+    if (!lb || !this.deepener || lb.depth >= levels) return;
+    const grown = this.deepener(lb, levels);
+    if (grown) this.publish(lb, grown.next, grown.diff, lb.timestamp);
+  }
+
   /** Replaces a book and publishes the difference. */
   apply(exchange: ExchangeId, symbol: string, next: BookSides, timestamp = this.now()): void {
     const lb = this.live(exchange, symbol);
     if (!lb) throw new Error(`no market ${symbol} on ${exchange}`);
-    const diff = diffBooks(lb.book, next);
-    lb.book = { bids: next.bids.map(copyLevel), asks: next.asks.map(copyLevel) };
+    this.publish(lb, { bids: next.bids.map(copyLevel), asks: next.asks.map(copyLevel) }, diffBooks(lb.book, next), timestamp);
+  }
+
+  /**
+   * Replaces a book with one whose difference the caller already knows (the model's step): no
+   * level-by-level comparison of a deep book. `next` must not be changed afterwards.
+   */
+  applyKnown(exchange: ExchangeId, symbol: string, next: BookSides, diff: BookDiff, timestamp = this.now()): void {
+    const lb = this.live(exchange, symbol);
+    if (!lb) throw new Error(`no market ${symbol} on ${exchange}`);
+    this.publish(lb, next, diff, timestamp);
+  }
+
+  private publish(lb: LiveBook, next: BookSides, diff: BookDiff, timestamp: number): void {
+    const exchange = lb.market.exchange;
+    const before = { bids: lb.book.bids.length, asks: lb.book.asks.length };
+    lb.book = next;
     lb.timestamp = timestamp;
     const changes = diff.bids.length + diff.asks.length;
     if (changes === 0) return;
@@ -110,7 +149,7 @@ export class BookStore {
     if (gap) lb.seq += 7;
     const firstSeq = lb.seq + 1;
     lb.seq += changes;
-    const update: BookUpdate = { exchange, symbols: this.symbolsShowing(exchange, lb.market.symbol), diff, firstSeq, lastSeq: lb.seq, timestamp, ...(gap ? { gap } : {}) };
+    const update: BookUpdate = { exchange, symbols: this.symbolsShowing(exchange, lb.market.symbol), diff, firstSeq, lastSeq: lb.seq, timestamp, before, ...(gap ? { gap } : {}) };
     for (const l of this.listeners) l(update);
   }
 

@@ -1,6 +1,7 @@
 import type { WebSocket } from 'ws';
 import type { ExchangeId } from '../../../domain/market';
 import type { SimContext } from '../context';
+import { Prng } from '../model/prng';
 
 const held = new WeakMap<WebSocket, string[]>();
 
@@ -42,4 +43,11 @@ export class RawNumber {
 export function toWireJson(value: unknown): string {
   const s = JSON.stringify(value, (_k, v: unknown) => (v instanceof RawNumber ? `\u0000RAW:${v.text}` : v));
   return s.replace(/"\\u0000RAW:([-0-9.]+)"/g, '$1');
+}
+
+/** A random stream for one connection's wire choices (message sizes, ids): same seed, same stream. */
+export function connectionRng(ctx: SimContext, exchange: ExchangeId): Prng {
+  let h = (ctx.options.seed ^ ctx.stats[exchange].connections) >>> 0;
+  for (const c of exchange) h = Math.imul(h ^ c.charCodeAt(0), 0x01000193) >>> 0;
+  return new Prng(h);
 }

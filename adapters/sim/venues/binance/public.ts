@@ -1,6 +1,7 @@
 import type { HttpReply, HttpRequest, SimContext } from '../../context';
 import { json } from '../../context';
-import { fmtLevel, fmtNum } from '../../model/book';
+import { fmtNum } from '../../model/book';
+import { eightLevel } from '../wire-format';
 import type { SimMarket } from '../../model/markets';
 import { top, type Top } from '../tickers';
 
@@ -66,12 +67,14 @@ export function depth(req: HttpRequest, ctx: SimContext): HttpReply {
   if (!DEPTH_LIMITS.includes(limit) && !(Number.isInteger(limit) && limit > 0 && limit <= 5000)) {
     return binanceError(400, -1100, "Illegal characters found in parameter 'limit'; legal range is '^[0-9]{1,20}$'.");
   }
+  // A liquid pair has more levels than any limit: the answer carries as many as asked for.
+  ctx.store.ensureDepth('binance', market.symbol, limit);
   const lb = ctx.store.live('binance', market.symbol);
   if (!lb) return binanceError(400, -1121, 'Invalid symbol.');
   return json({
     lastUpdateId: lb.seq,
-    bids: lb.book.bids.slice(0, limit).map((l) => fmtLevel(l, market)),
-    asks: lb.book.asks.slice(0, limit).map((l) => fmtLevel(l, market)),
+    bids: lb.book.bids.slice(0, limit).map(eightLevel),
+    asks: lb.book.asks.slice(0, limit).map(eightLevel),
   });
 }
 

@@ -1,12 +1,12 @@
 import type { WebSocket } from 'ws';
 import type { SimContext } from '../../context';
-import { fmtLevel, fmtNum } from '../../model/book';
 import type { BookUpdate, TradePrint } from '../../model/store';
 import { sendWhenAudible } from '../wire';
+import { eight, eightLevel } from '../wire-format';
 
 /**
  * Binance raw streams (/ws/<n>): SUBSCRIBE/UNSUBSCRIBE by stream name, depthUpdate diffs with
- * U/u, trade prints. ccxt fetches the REST snapshot itself and stitches it to the diffs by U/u.
+ * U/u, trade prints; prices and quantities always as 8-decimal strings, as the venue sends them. ccxt fetches the REST snapshot itself and stitches it to the diffs by U/u.
  */
 export function handleBinanceWs(ws: WebSocket, ctx: SimContext): void {
   const streams = new Set<string>();
@@ -19,7 +19,7 @@ export function handleBinanceWs(ws: WebSocket, ctx: SimContext): void {
       if (!streams.has(`${lower}@depth`) && !streams.has(`${lower}@depth@100ms`)) continue;
       sendWhenAudible(ws, ctx, 'binance', {
         e: 'depthUpdate', E: u.timestamp, s: m.id, U: u.firstSeq, u: u.lastSeq,
-        b: u.diff.bids.map((l) => fmtLevel(l, m)), a: u.diff.asks.map((l) => fmtLevel(l, m)),
+        b: u.diff.bids.map(eightLevel), a: u.diff.asks.map(eightLevel),
       });
     }
   });
@@ -29,7 +29,7 @@ export function handleBinanceWs(ws: WebSocket, ctx: SimContext): void {
       const m = ctx.store.market('binance', symbol);
       if (!m || !streams.has(`${m.id.toLowerCase()}@trade`)) continue;
       sendWhenAudible(ws, ctx, 'binance', {
-        e: 'trade', E: t.timestamp, s: m.id, t: t.id, p: fmtNum(t.price, m.tick), q: fmtNum(t.amount, m.step),
+        e: 'trade', E: t.timestamp, s: m.id, t: t.id, p: eight(t.price), q: eight(t.amount),
         T: t.timestamp, m: t.side === 'sell', M: true,
       });
     }

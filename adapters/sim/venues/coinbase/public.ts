@@ -39,9 +39,10 @@ function product(m: SimMarket, ctx: SimContext): Record<string, unknown> {
 export function productBook(req: HttpRequest, ctx: SimContext): HttpReply {
   const id = String(req.query.product_id ?? '');
   const m = ctx.store.marketById('coinbase', id);
+  const limit = req.query.limit === undefined ? Number.MAX_SAFE_INTEGER : Math.max(1, Number(req.query.limit));
+  if (m) ctx.store.ensureDepth('coinbase', m.symbol, limit);
   const lb = m ? ctx.store.live('coinbase', m.symbol) : undefined;
   if (!m || !lb) return cbError(404, 'NOT_FOUND', 'ProductID is invalid');
-  const limit = req.query.limit === undefined ? lb.book.bids.length : Math.max(1, Number(req.query.limit));
   const lvl = ([p, a]: Level) => ({ price: fmtNum(p, m.tick), size: fmtNum(a, m.step) });
   return json({ pricebook: { product_id: m.id, bids: lb.book.bids.slice(0, limit).map(lvl), asks: lb.book.asks.slice(0, limit).map(lvl), time: iso(lb.timestamp) } });
 }
