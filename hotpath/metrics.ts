@@ -13,4 +13,5 @@ export class QbotMetrics {
   readonly rejections = new Counter({ name: 'qbot_rejections_total', help: 'Rejected candidates by gate code', labelNames: ['strategy', 'code'], registers: [this.registry] });
   readonly attempts = new Counter({ name: 'qbot_attempts_total', help: 'Finished attempts by status', labelNames: ['strategy', 'status'], registers: [this.registry] });
   readonly killSwitch = new Gauge({ name: 'qbot_kill_switch_tripped', help: '1 when the kill switch stopped trading', registers: [this.registry] });
+  readonly unansweredAtStart = new Counter({ name: 'qbot_unanswered_orders_at_start_total', help: 'Orders sent before a restart without an answer, by what the start-up lookup found (recovered, notAtExchange, unresolved)', labelNames: ['exchange', 'outcome'], registers: [this.registry] });
 }

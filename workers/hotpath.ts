@@ -14,6 +14,7 @@ import { PaperTrading } from '../adapters/paper/paper-trading';
 import { PaperBalances } from '../adapters/paper/paper-balances';
 import { SqliteLedger } from '../adapters/persistence/ledger-sqlite';
 import { StateStore } from '../adapters/persistence/state-sqlite';
+import { OrdersInFlight } from '../adapters/persistence/orders-in-flight';
 import { CapitalStore } from '../adapters/persistence/capital-sqlite';
 import { CapitalGuard } from '../adapters/capital/guard';
 import { guardSettings, qbotBudgets, qbotConsumerOf, qbotContinuesAttempt } from './capital';
@@ -138,7 +139,10 @@ export async function startHotpath(o: HotpathOptions = {}): Promise<HotpathProce
   for (const v of venues) {
     if (live) {
       // Every live fill and fee is booked from the exchange's answer, like paper fills are.
-      const booked = new LedgerBookedTrading({ trading: v.trading, ledger, clock, log, usdPrice: (asset) => ref.qbot?.usd(asset) });
+      const booked = new LedgerBookedTrading({ trading: v.trading, ledger, clock, log, usdPrice: (asset) => ref.qbot?.usd(asset), inFlight: new OrdersInFlight(state, v.exchange) });
+      // Orders sent before a crash whose answer never came: looked up and booked before the Q-bot trades again.
+      const unanswered = await booked.recoverUnanswered();
+      for (const [outcome, ids] of Object.entries(unanswered)) if (ids.length) metrics.unansweredAtStart.inc({ exchange: v.exchange, outcome }, ids.length);
       trading.set(v.exchange, guard.trading(booked, v.account, qbotConsumer, qbotContinuesAttempt));
       accounts.set(v.exchange, guard.spendable(v.account, 'qbot-cross'));
     } else {

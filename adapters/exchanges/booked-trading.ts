@@ -6,6 +6,7 @@ import { LedgerKeyConflictError, type Ledger, type LedgerEntry } from '../../por
 import type { Rejected } from '../../ports/outcomes';
 import type { OrderOutcome, OrderRequest, Trading } from '../../ports/trading';
 import { decision, orderAttempt, orderFilled, orderRejected } from '../persistence/ledger-entries';
+import type { OrdersInFlight } from '../persistence/orders-in-flight';
 
 export interface BookedTradingLog {
   info(obj: object, msg: string): void;
@@ -21,6 +22,21 @@ export interface BookedTradingDeps {
   log: BookedTradingLog;
   /** USD per unit of a quote currency, for the fill's USD value (PnL); unknown leaves it unset. */
   usdPrice?: (asset: string) => Decimal | undefined;
+  /**
+   * Orders sent and not yet answered (state.sqlite): recorded before each send, cleared once the
+   * outcome is booked; `recoverUnanswered()` looks the rest up at the venue on start.
+   */
+  inFlight?: OrdersInFlight;
+}
+
+/** What a start-up lookup of unanswered orders found, by client order id. */
+export interface UnansweredReport {
+  /** At the exchange: booked from its answer (filled or not). */
+  recovered: string[];
+  /** The exchange has no such order: it never arrived. */
+  notAtExchange: string[];
+  /** The lookup failed: kept, looked up again on the next start. */
+  unresolved: string[];
 }
 
 /**
@@ -38,7 +54,52 @@ export class LedgerBookedTrading implements Trading {
   }
 
   async placeOrder(req: OrderRequest): Promise<OrderOutcome> {
+    const cid = req.clientOrderId;
+    // Durable before the order leaves: a crash before its answer leaves a row to look up on start.
+    if (cid) this.deps.inFlight?.sent(cid, req, this.deps.clock.now());
     const out = await this.deps.trading.placeOrder(req);
+    this.book(req, out);
+    // An unknown outcome stays in flight: the next start asks the exchange again.
+    if (cid && !(out.status === 'rejected' && out.code === 'UNKNOWN_OUTCOME')) this.deps.inFlight?.answered(cid);
+    return out;
+  }
+
+  /**
+   * Looks every order sent without an answer (a crash, a lost answer) up at the venue by client
+   * order id and books what the exchange says: run on start, before trading. A recovered order is
+   * logged as a warning and marked with a decision line (`order-found-at-start`), the alert hook
+   * the dashboard and the logs already show.
+   */
+  async recoverUnanswered(): Promise<UnansweredReport> {
+    const report: UnansweredReport = { recovered: [], notAtExchange: [], unresolved: [] };
+    for (const o of this.deps.inFlight?.unanswered() ?? []) {
+      const found = await this.deps.trading.fetchOrderByClientId(o.request.symbol, o.clientOrderId);
+      const at = this.deps.clock.now();
+      const correlationId = o.request.correlationId ?? o.clientOrderId;
+      if (found.status === 'not-found') {
+        this.deps.log.warn({ exchange: this.exchange, clientOrderId: o.clientOrderId, sentAt: o.at }, 'unanswered order is not at the exchange: it never arrived');
+        this.append([decision({ at, exchange: this.exchange, correlationId, key: `order:${this.exchange}:${o.clientOrderId}:not-at-exchange`, details: { event: 'order-not-at-exchange-at-start', clientOrderId: o.clientOrderId } })]);
+        this.deps.inFlight?.answered(o.clientOrderId);
+        report.notAtExchange.push(o.clientOrderId);
+        continue;
+      }
+      if (found.status === 'rejected') {
+        this.deps.log.error({ exchange: this.exchange, clientOrderId: o.clientOrderId, reason: found.reason }, 'unanswered order could not be looked up: kept for the next start');
+        report.unresolved.push(o.clientOrderId);
+        continue;
+      }
+      this.deps.log.warn({ exchange: this.exchange, symbol: found.symbol, clientOrderId: o.clientOrderId, filled: formatDecimal(found.filled), orderStatus: found.orderStatus }, 'unanswered order found at the exchange: booked from its answer');
+      this.book(o.request, found, [decision({
+        at, exchange: this.exchange, correlationId, key: `order:${this.exchange}:${o.clientOrderId}:found-at-start`,
+        details: { event: 'order-found-at-start', orderId: found.orderId, clientOrderId: o.clientOrderId, filled: formatDecimal(found.filled), orderStatus: found.orderStatus },
+      })]);
+      this.deps.inFlight?.answered(o.clientOrderId);
+      report.recovered.push(o.clientOrderId);
+    }
+    return report;
+  }
+
+  private book(req: OrderRequest, out: OrderOutcome, extra: LedgerEntry[] = []): void {
     const at = this.deps.clock.now();
     const ref = { at, exchange: this.exchange, symbol: req.symbol, side: req.side, clientOrderId: out.clientOrderId, correlationId: req.correlationId ?? out.clientOrderId };
     const lines: LedgerEntry[] = [orderAttempt({ ...ref, type: req.type, amount: req.amount, price: req.price, mode: 'live' })];
@@ -58,6 +119,11 @@ export class LedgerBookedTrading implements Trading {
         }));
       }
     }
+    lines.push(...extra);
+    this.append(lines, out.clientOrderId);
+  }
+
+  private append(lines: LedgerEntry[], clientOrderId?: string): void {
     try {
       // A retry with the same client order id (after a retryable rejection) meets its earlier
       // attempt line: the ledger skips a batch holding any replayed key, so book the outcome alone
@@ -66,9 +132,8 @@ export class LedgerBookedTrading implements Trading {
     } catch (err) {
       // The trade happened whatever the ledger says: report it loudly, never hide the fill.
       if (!(err instanceof LedgerKeyConflictError)) throw err;
-      this.deps.log.error({ exchange: this.exchange, clientOrderId: out.clientOrderId, key: err.key, booked: err.booked, attempted: err.attempted }, err.message);
+      this.deps.log.error({ exchange: this.exchange, clientOrderId, key: err.key, booked: err.booked, attempted: err.attempted }, err.message);
     }
-    return out;
   }
 
   cancelOrder(symbol: Symbol, orderId: string): Promise<{ status: 'canceled' } | Rejected> {
