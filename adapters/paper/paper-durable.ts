@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import type { Decimal } from '../../domain/money/decimal';
 import { formatDecimal } from '../../domain/money/format';
 import { decimalString } from '../../domain/money/schemas';
 import type { ExchangeId } from '../../domain/market';
@@ -55,5 +54,3 @@ export const stakeOutcomeRow = z.discriminatedUnion('status', [
 export const transferRow = z.strictObject({
   txid: z.string(), to: z.string(), asset: z.string(), amount: decimalString, sentAt: z.number(), creditAt: z.number(), credited: z.boolean(),
 });
-
-export const dec = (d: Decimal): string => s(d);
