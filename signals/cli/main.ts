@@ -11,6 +11,7 @@ import { registerTopCommands } from './commands/top';
 import { registerWorkerCommands } from './commands/worker';
 import { registerReconcileCommands } from './commands/reconcile';
 import { registerRecordCommands } from './commands/record';
+import { registerBacktestCommands } from './commands/backtest';
 
 /** The `qbot` operator command. Each area registers its own subcommands. */
 export function buildProgram(): Command {
@@ -27,6 +28,7 @@ export function buildProgram(): Command {
   registerWorkerCommands(program);
   registerReconcileCommands(program);
   registerRecordCommands(program);
+  registerBacktestCommands(program);
   return program;
 }
 

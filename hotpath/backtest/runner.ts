@@ -1,0 +1,152 @@
+import { Decimal, ZERO } from '../../domain/money/decimal';
+import type { ExchangeId, Market } from '../../domain/market';
+import type { OrderBook } from '../../domain/orderbook';
+import type { FeeBook } from '../../domain/fees';
+import { baselineThresholdSource, type CrossEvaluation, type ThresholdSource, type TriEvaluation } from '../../domain/arbitrage';
+import { OpportunityTracker } from '../../domain/backtest/opportunities';
+import type { RunResult, TradeRecord } from '../../domain/backtest/report';
+import type { Ledger } from '../../ports/ledger';
+import type { Confirmed, OrderOutcome } from '../../ports/trading';
+import { PaperTrading } from '../../adapters/paper/paper-trading';
+import { createLogger } from '../logger';
+import { QbotMetrics } from '../metrics';
+import { Qbot } from '../qbot';
+import type { QbotConfig } from '../qbot-config';
+import { settle, VirtualTime } from './virtual-time';
+
+export interface BacktestOptions {
+  books: readonly OrderBook[];
+  markets: Market[];
+  config: QbotConfig;
+  feeBook: FeeBook;
+  /** Fixed threshold in percent; absent = the configured baseline. */
+  thresholdPercent?: Decimal;
+  /** Time between a decision and the book its orders fill against. */
+  latencyMs: number;
+  /** Paper balances per exchange and asset at the start. */
+  balances: Partial<Record<ExchangeId, Record<string, Decimal>>>;
+  /** Where the executor and paper trading book everything (a fresh SQLite ledger per run). */
+  ledger: Ledger;
+  onProgress?: (done: number, total: number) => void;
+}
+
+/** Gates that stop a candidate after it cleared the threshold: the opportunity was there. */
+const AFTER_THRESHOLD = new Set(['CYCLE_TIME', 'RATE_BUDGET', 'ASSET_LOCKED', 'KILL_SWITCH', 'PAUSED']);
+
+type Evaluation = CrossEvaluation | TriEvaluation;
+const keyOf = (ev: Evaluation): string => (ev.strategy === 'cross' ? `${ev.buyAt} -> ${ev.sellAt}` : `${ev.exchange}: ${ev.path}`);
+const marketsOf = (ev: Evaluation): string[] => (ev.strategy === 'cross' ? [ev.buyAt, ev.sellAt] : ev.legs.map((l) => `${l.exchange}:${l.symbol}`));
+
+/**
+ * The whole Q-bot over recorded books on the recording's clock: the same scanners, gates,
+ * executor, single-leg policy and kill switch as live, trading on paper accounts whose orders
+ * fill against the recorded book as it was `latencyMs` after the decision, with each venue's fees
+ * from the fee book. Nothing here decides: it feeds books and collects what the Q-bot did.
+ */
+export async function runBacktest(o: BacktestOptions): Promise<RunResult> {
+  const time = new VirtualTime();
+  const live = new Map<string, OrderBook>();
+  const exchanges = [...new Set(o.markets.map((m) => m.exchange))];
+  const paper = new Map<ExchangeId, PaperTrading>();
+  for (const ex of exchanges) {
+    paper.set(ex, new PaperTrading({
+      exchange: ex, markets: o.markets, books: (symbol) => live.get(`${ex}:${symbol}`), initialBalances: o.balances[ex] ?? {},
+      feeBook: o.feeBook, latencyMs: o.latencyMs, clock: { now: time.now }, sleep: time.sleep, ledger: o.ledger,
+    }));
+  }
+  const thresholds: ThresholdSource = o.thresholdPercent
+    ? { current: () => ({ thresholdPercent: o.thresholdPercent as Decimal, depthMultiple: o.config.depth.defaultMultiple, highVolatility: false, reason: 'backtest threshold' }) }
+    : baselineThresholdSource(o.config.threshold, o.config.depth);
+  let ids = 0;
+  const qbot = new Qbot({
+    config: o.config, markets: o.markets, fee: o.feeBook.takerFeeFn(time.now), thresholds, clock: { now: time.now },
+    log: createLogger('silent'), metrics: new QbotMetrics(), trading: paper, ledger: o.ledger, accounts: paper, balances: new Map(),
+    newId: () => `bt-${(ids += 1)}`,
+  });
+  await qbot.refreshBalances();
+
+  const decisions = new Map<string, { ev: Evaluation; at: number; expectedPnlUsd?: Decimal }>();
+  const trades = new Map<string, TradeRecord>();
+  const refused: Record<string, number> = {};
+  const tracker = new OpportunityTracker();
+  const openMarkets = new Map<string, string[]>();
+  let evaluated = 0;
+  const collect = (results: Awaited<ReturnType<Qbot['drain']>>): void => {
+    for (const r of results) {
+      const d = decisions.get(r.attemptId);
+      if (!d || trades.has(r.attemptId)) continue;
+      trades.set(r.attemptId, tradeRecord(d, r.status, r.realisedPnlUsd, r.outcomes, (a) => qbot.usd(a)));
+    }
+  };
+
+  const total = o.books.length;
+  let lastTick = -1;
+  for (let i = 0; i < total; i += 1) {
+    const book = o.books[i]!;
+    await time.advanceTo(book.receivedAt);
+    live.set(`${book.exchange}:${book.symbol}`, book);
+    for (const p of paper.values()) p.onBook(book);
+    const before = ids;
+    const out = qbot.onBook(book);
+    out.started.forEach((ev, k) => {
+      const unit = ev.strategy === 'cross' ? ev.buyQuote : ev.start;
+      const usd = qbot.usd(unit);
+      decisions.set(`bt-${before + k + 1}`, { ev, at: time.now(), ...(usd ? { expectedPnlUsd: ev.netProfit.times(usd) } : {}) });
+    });
+    // The float prefilter drops candidates whose upper bound cannot reach the threshold: refused too.
+    const pruned = out.cross.prefiltered + out.tri.prefiltered;
+    if (pruned) refused.PREFILTERED = (refused.PREFILTERED ?? 0) + pruned;
+    const passingNow = new Set<string>();
+    for (const ev of [...out.cross.evaluated, ...out.tri.evaluated]) {
+      evaluated += 1;
+      if (ev.rejection) refused[ev.rejection.code] = (refused[ev.rejection.code] ?? 0) + 1;
+      const passing = !ev.rejection || AFTER_THRESHOLD.has(ev.rejection.code);
+      const key = `${ev.strategy} ${keyOf(ev)}`;
+      if (passing) {
+        passingNow.add(key);
+        openMarkets.set(key, marketsOf(ev));
+      }
+      tracker.observe(book.receivedAt, key, passing);
+    }
+    // A candidate the prefilter no longer lets through is not evaluated: its market moved and it is gone.
+    const market = `${book.exchange}:${book.symbol}`;
+    for (const [key, ms] of openMarkets) {
+      if (!passingNow.has(key) && ms.includes(market)) {
+        tracker.observe(book.receivedAt, key, false);
+        openMarkets.delete(key);
+      }
+    }
+    if (out.started.length) void qbot.drain().then(collect);
+    await settle();
+    const tick = Math.floor(((i + 1) * 100) / total);
+    if (tick !== lastTick) {
+      lastTick = tick;
+      o.onProgress?.(i + 1, total);
+    }
+  }
+  await time.runOut();
+  collect(await qbot.drain());
+  await settle();
+  return {
+    thresholdPercent: o.thresholdPercent ?? null,
+    trades: [...trades.values()],
+    refusedByReason: refused,
+    evaluated,
+    opportunityDurationsMs: tracker.finish(o.books[total - 1]?.receivedAt ?? 0),
+  };
+}
+
+function tradeRecord(d: { ev: Evaluation; at: number; expectedPnlUsd?: Decimal }, status: TradeRecord['status'], pnlUsd: Decimal, outcomes: OrderOutcome[], usd: (a: string) => Decimal | undefined): TradeRecord {
+  let fees = ZERO;
+  for (const o of outcomes) {
+    if (o.status !== 'confirmed') continue;
+    for (const f of (o as Confirmed).fees) fees = fees.plus(f.amount.times(usd(f.currency) ?? ZERO));
+  }
+  const ev = d.ev;
+  return {
+    at: d.at, strategy: ev.strategy, route: keyOf(ev), venues: [...new Set(marketsOf(ev).map((m) => m.split(':')[0]!))],
+    status, pnlUsd, feesUsd: fees, ...(d.expectedPnlUsd ? { expectedPnlUsd: d.expectedPnlUsd } : {}),
+    decisionNetPercent: ev.netPercent, thresholdPercent: ev.thresholdPercent,
+  };
+}
+
