@@ -1,4 +1,4 @@
-import { Decimal } from '../../../domain/money/decimal';
+import { Decimal, ZERO } from '../../../domain/money/decimal';
 import type { BookDiff, BookSides, Level, LevelChange } from './book';
 import type { SimMarket } from './markets';
 import type { Prng } from './prng';
@@ -105,7 +105,7 @@ function evolveSide(prev: Level[], dir: 1 | -1, target: number, g: Grid, rng: Pr
   // Levels the new top price has passed are gone (taken or cancelled).
   let k = 0;
   while (k < prev.length && (dir < 0 ? ticksOf(prev[k]![0], g) > target : ticksOf(prev[k]![0], g) < target)) {
-    changes.push([prev[k]![0], new Decimal(0)]);
+    changes.push([prev[k]![0], ZERO]);
     k++;
   }
   const rest = prev.slice(k);
@@ -116,7 +116,7 @@ function evolveSide(prev: Level[], dir: 1 | -1, target: number, g: Grid, rng: Pr
   // The far end only moves when it has drifted past the slack, so most steps never touch it.
   const slack = Math.max(4, Math.floor(depth / 10));
   if (levels.length > depth + slack) {
-    for (const l of levels.slice(depth)) changes.push([l[0], new Decimal(0)]);
+    for (const l of levels.slice(depth)) changes.push([l[0], ZERO]);
     levels = levels.slice(0, depth);
   } else if (levels.length < depth - slack) {
     const tail = extend(levels, dir, target, g, deepRng, depth);
