@@ -145,7 +145,13 @@ export const settingsSchema = z
       /** Names the dashboard answers to besides its bound address and localhost ("name" or "name:port"); others get 421. */
       allowedHosts: z.array(z.string().regex(/^[A-Za-z0-9.-]+(:\d{1,5})?$/, 'must be a host name, optionally with :port')).default([]),
     }),
-    fees: z.strictObject({ binance: accountFees, kraken: accountFees, coinbase: accountFees }),
+    fees: z.strictObject({
+      binance: accountFees, kraken: accountFees, coinbase: accountFees,
+      /** Binance.US's own fallback tiers (used for the `binance` venue when BINANCE_VARIANT=binanceus). */
+      binanceus: accountFees.optional(),
+      /** How often each venue's own fee schedule (fetchTradingFees) is read again; a fill whose fee differs reads it at once. */
+      accountRefreshMs: z.number().int().min(60_000).optional(),
+    }),
     marketContext: marketContextSchema,
     exchanges: z.strictObject({
       enabled: z.array(exchangeIdSchema).min(1),

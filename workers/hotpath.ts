@@ -20,6 +20,8 @@ import { CapitalGuard } from '../adapters/capital/guard';
 import { guardSettings, qbotBudgets, qbotConsumerOf, qbotContinuesAttempt } from './capital';
 import { bookOpeningBalances } from '../adapters/persistence/ledger-entries';
 import { feeSchedulesFromSettings, hydrateFeeBookFromLedger } from '../adapters/persistence/fee-book-setup';
+import { AccountFeeSource, accountFeeVenues, type VenueFeeStatus } from '../adapters/exchanges/account-fees';
+import { DecisionFees, qbotDecisionContext } from '../hotpath/decision-fees';
 import { simulatorCcxtOptions, startSimulator, type RunningSimulator } from '../adapters/sim';
 import type { Account } from '../ports/account';
 import { systemClock } from '../ports/clock';
@@ -92,6 +94,10 @@ export interface HotpathProcess {
   paper?: { trading: Map<ExchangeId, PaperTrading>; wallets: Map<ExchangeId, PaperBalances>; markets: Market[]; book: (exchange: ExchangeId, symbol: string) => OrderBook | undefined; state: StateStore };
   /** The read-only status a dashboard shows (also GET /status beside /metrics): money as decimal strings. */
   status(): HotpathStatusWire;
+  /** Per venue: the fee schedule in force (account or config fallback) and its age. */
+  fees(): VenueFeeStatus[];
+  /** The account fee source (tests ask it to read again). */
+  accountFees: AccountFeeSource;
   close(): Promise<void>;
 }
 
@@ -105,7 +111,8 @@ export async function startHotpath(o: HotpathOptions = {}): Promise<HotpathProce
   const clock = systemClock;
   const metrics = new QbotMetrics();
   const ledger = o.ledger ?? SqliteLedger.open({ dataDir: cfg.env.QBOT_DATA_DIR });
-  const feeBook = new FeeBook(feeSchedulesFromSettings(cfg.settings.fees));
+  // Binance.US is priced with its own fallback tiers; the account's own schedule replaces them below.
+  const feeBook = new FeeBook(feeSchedulesFromSettings(cfg.settings.fees, cfg.env.BINANCE_VARIANT));
   hydrateFeeBookFromLedger(feeBook, ledger, clock.now());
   const state = o.state ?? StateStore.open(o.ledger ? { file: ':memory:' } : { dataDir: cfg.env.QBOT_DATA_DIR });
   const control = new HotpathControl(clock, state);
@@ -124,6 +131,8 @@ export async function startHotpath(o: HotpathOptions = {}): Promise<HotpathProce
   }
   // Against a simulator process the orders go to it for real, like the orchestrator's (no paper inventory).
   const live = cfg.env.TRADING_MODE === 'live' || o.simUrl !== undefined;
+  // The account's own fee schedule per venue (daily, and again when a fill's fee disagrees).
+  const accountFees = new AccountFeeSource({ book: feeBook, venues: accountFeeVenues(venues), clock, log, refreshMs: cfg.settings.fees.accountRefreshMs });
   // Paper venues read the Q-bot's cache, which exists only once the venues do.
   const ref: { qbot?: Qbot } = {};
   // Every Q-bot order reserves its spend first: never the A-bot's or G-bot's coins, never over its budget.
@@ -143,7 +152,7 @@ export async function startHotpath(o: HotpathOptions = {}): Promise<HotpathProce
       // Orders sent before a crash whose answer never came: looked up and booked before the Q-bot trades again.
       const unanswered = await booked.recoverUnanswered();
       for (const [outcome, ids] of Object.entries(unanswered)) if (ids.length) metrics.unansweredAtStart.inc({ exchange: v.exchange, outcome }, ids.length);
-      trading.set(v.exchange, guard.trading(booked, v.account, qbotConsumer, qbotContinuesAttempt));
+      trading.set(v.exchange, guard.trading(accountFees.watching(booked), v.account, qbotConsumer, qbotContinuesAttempt));
       accounts.set(v.exchange, guard.spendable(v.account, 'qbot-cross'));
     } else {
       const inventory = o.paperBalances?.[v.exchange] ?? Object.fromEntries(Object.entries(DEMO_INVENTORY).map(([a, x]) => [a, new Decimal(x)]));
@@ -169,12 +178,16 @@ export async function startHotpath(o: HotpathOptions = {}): Promise<HotpathProce
   });
   const crossMarkets = markets.filter((m) => config.arbitrageAssets.includes(m.base) && config.quoteCurrencies.includes(m.quote));
   const thresholds = o.baselineThreshold ? baselineThresholdSource(config.threshold, config.depth) : scannerThresholdSource(scanner, crossMarkets, scannerConfig.bounds);
+  // Every decision prices with the schedule in force (account or fallback), BNB discount and allowance included.
+  const decisionFees = new DecisionFees(feeBook, () => clock.now(), () => qbotDecisionContext(ref.qbot, (ex) => feeBook.discountAsset(ex)));
   const q = new Qbot({
-    config, markets, fee: feeBook.takerFeeFn(() => clock.now()), thresholds,
+    config, markets, fee: decisionFees.fee, thresholds,
     // Tied to Temporal, the Q-bot trades only once the mode's allocation is known (no guessed split).
     clock, log, metrics, trading, ledger, accounts, control: o.temporal === false ? control : gateOnAllocation(control),
   });
   ref.qbot = q;
+  // The float prefilters re-read the same snapshot the exact path reads, at every rebuild.
+  decisionFees.onRebuild(() => (q.tri.refreshFees(), q.cross.refreshFees()));
   // What the dashboard shows of the evaluations: observed from the start when /status is served,
   // else from the first status() call (the benchmark's hot path pays nothing for it).
   const tap = new OpportunityTap();
@@ -188,6 +201,8 @@ export async function startHotpath(o: HotpathOptions = {}): Promise<HotpathProce
   };
   if (o.metricsPort !== undefined) status();
   await q.refreshBalances();
+  await accountFees.start();
+  decisionFees.invalidate();
   for (const v of venues) {
     const symbols = watchList(markets.filter((m) => m.exchange === v.exchange), config, o.maxSymbolsPerVenue ?? 300);
     await v.marketData.watchBooks(symbols, (book) => {
@@ -206,7 +221,7 @@ export async function startHotpath(o: HotpathOptions = {}): Promise<HotpathProce
   scanner.start();
   const timers = [
     setInterval(() => { for (const v of venues) for (const h of v.marketData.health()) q.cache.setState(h.exchange, h.symbol, h.state); }, 250),
-    setInterval(() => void q.refreshBalances().catch((err: unknown) => log.warn({ err }, 'balance refresh failed')), 30_000),
+    setInterval(() => void q.refreshBalances().then(() => decisionFees.invalidate()).catch((err: unknown) => log.warn({ err }, 'balance refresh failed')), 30_000),
     setInterval(() => (q.tri.refreshFees(), q.cross.refreshFees()), 60_000),
   ];
   const server = o.metricsPort === undefined ? undefined : await serveMetrics(metrics, o.metricsPort, { status, token: cfg.env.DASHBOARD_TOKEN });
@@ -219,10 +234,11 @@ export async function startHotpath(o: HotpathOptions = {}): Promise<HotpathProce
   link?.start();
   log.info({ venues: venues.map((v) => v.exchange), markets: markets.length, tradingMode: cfg.env.TRADING_MODE, latencyMode: config.latencyMode }, 'hot path running');
   return {
-    qbot: q, control, metrics, venues, scanner, capital, status, ...(server ? { metricsPort: (server.address() as { port: number }).port } : {}),
+    qbot: q, control, metrics, venues, scanner, capital, status, fees: () => accountFees.status(), accountFees, ...(server ? { metricsPort: (server.address() as { port: number }).port } : {}),
     ...(live ? {} : { paper: { trading: paperTrading, wallets: paperWallets, markets, book: (exchange: ExchangeId, symbol: string) => q.cache.get(exchange, symbol)?.book, state } }),
     async close() {
       for (const t of timers) clearInterval(t);
+      await accountFees.stop();
       scanner.stop();
       await link?.stop();
       await q.drain().catch(() => undefined);

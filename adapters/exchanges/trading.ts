@@ -5,25 +5,19 @@ import { quantizeAmountDown, quantizePrice } from '../../domain/money/quantize';
 import type { Clock } from '../../ports/clock';
 import { rejected, type Rejected } from '../../ports/outcomes';
 import type { OrderOutcome, OrderRequest, Trading } from '../../ports/trading';
-import { dec, decOr, toMarket } from './convert';
+import { decOr, toMarket } from './convert';
 import { guarded, isRejected, mapCcxtError, rateLimitKind } from './errors';
 import { loadMarketsRecovering } from './load-markets';
 import type { Logger } from './log';
 import { toOutcome } from './order-outcome';
 import type { RateBudget } from './rate-budget';
 import type { VenueQuirks } from './venues/types';
-
-export interface FeeRates {
-  taker: Decimal;
-  maker: Decimal;
-  source: 'exchange' | 'markets';
-}
+import { tradingFeeFetcher, type RawFeeRates } from './venues/trading-fees';
 
 /** Orders through a ccxt instance of their own (never shared with market data). */
 export class CcxtTrading implements Trading {
   readonly exchange: ExchangeId;
   private marketsBySymbol: Map<Symbol, Market> | undefined;
-  private fees: Map<Symbol, FeeRates> | undefined;
 
   constructor(
     private readonly ex: Exchange,
@@ -35,6 +29,11 @@ export class CcxtTrading implements Trading {
     private readonly orderMaxWaitMs = 250,
   ) {
     this.exchange = quirks.exchange;
+  }
+
+  /** 'binanceus' for the Binance.US variant of the binance venue. */
+  get ccxtId(): string {
+    return this.quirks.ccxtId;
   }
 
   async market(symbol: Symbol): Promise<Market | undefined | Rejected> {
@@ -152,22 +151,16 @@ export class CcxtTrading implements Trading {
     return mine.length ? { ...order, trades: mine, fee: undefined as unknown as CcxtOrder['fee'], fees: [] } as CcxtOrder : order;
   }
 
-  /** Fee rates per symbol: the account's own (fetchTradingFees) where the venue tells, else the market's. */
-  async feeRates(symbol: Symbol): Promise<FeeRates | Rejected> {
-    if (!this.fees) {
-      const m = await this.market(symbol);
-      if (isRejected(m)) return m;
-      this.fees = new Map([...(this.marketsBySymbol ?? new Map<Symbol, Market>()).values()].map((x) => [x.symbol, { taker: x.takerFee, maker: x.makerFee, source: 'markets' as const }]));
-      if (this.quirks.hasTradingFees && this.ex.apiKey) {
-        const live = await guarded(this.budget, 'read', () => this.ex.fetchTradingFees());
-        if (isRejected(live)) this.log.warn({ exchange: this.exchange, reason: live.reason }, 'trading fees unavailable: using market defaults');
-        else {
-          for (const [s, f] of Object.entries(live)) {
-            if (f && f.taker !== undefined && f.maker !== undefined) this.fees.set(s, { taker: dec(f.taker), maker: dec(f.maker), source: 'exchange' });
-          }
-        }
-      }
-    }
-    return this.fees.get(symbol) ?? rejected('INVALID_ORDER', `${this.exchange} has no market ${symbol}`);
+  /**
+   * The account's own fee schedule per symbol, as the venue answers it (fractions, unvalidated: the
+   * account fee source validates it at its edge). Needs keys; a venue without a reader says so.
+   */
+  async fetchAccountFees(): Promise<Record<string, RawFeeRates> | Rejected> {
+    const fetcher = tradingFeeFetcher(this.quirks.ccxtId);
+    if (!fetcher) return rejected('NOT_SUPPORTED', `${this.quirks.ccxtId}: no account fee reader`);
+    if (!this.ex.apiKey) return rejected('AUTH_FAILED', `${this.quirks.ccxtId}: no API key, so no account fee schedule`);
+    const loaded = await guarded(this.budget, 'read', () => loadMarketsRecovering(this.ex));
+    if (isRejected(loaded)) return loaded;
+    return guarded(this.budget, 'read', () => fetcher(this.ex, Object.values(loaded)));
   }
 }

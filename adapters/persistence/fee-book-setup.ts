@@ -14,10 +14,20 @@ const rates = (r: { makerPercent: FeeRates['maker']; takerPercent: FeeRates['tak
   taker: percentToFraction(r.takerPercent),
 });
 
+/**
+ * The config's fallback tiers of the venue actually traded: the `binance` venue is Binance.US when
+ * BINANCE_VARIANT=binanceus, and Binance.US has its own schedule (never Binance.com's defaults).
+ */
+export function fallbackFeesOf(fees: FeeSettings, exchange: ExchangeId, binanceVariant: 'binance' | 'binanceus' = 'binance'): FeeSettings['binance'] {
+  if (exchange !== 'binance' || binanceVariant === 'binance') return fees[exchange];
+  if (!fees.binanceus) throw new Error('settings.json: fees.binanceus is missing: BINANCE_VARIANT=binanceus needs Binance.US\'s own fee tiers (Binance.com\'s would misprice every trade)');
+  return fees.binanceus;
+}
+
 /** Config (percent) -> schedules (fractions). A disabled allowance is simply absent. */
-export function feeSchedulesFromSettings(fees: FeeSettings): AccountFeeSchedule[] {
+export function feeSchedulesFromSettings(fees: FeeSettings, binanceVariant: 'binance' | 'binanceus' = 'binance'): AccountFeeSchedule[] {
   return EXCHANGE_IDS.map((exchange) => {
-    const f = fees[exchange];
+    const f = fallbackFeesOf(fees, exchange, binanceVariant);
     const schedule: AccountFeeSchedule = {
       exchange,
       defaults: rates(f),

@@ -6,6 +6,7 @@ import { formatDecimal } from '../../domain/money/format';
 import type { SimContext, VenueStats } from './context';
 import { emptyFaults, type Fault } from './faults';
 import { parseLevels } from './model/book';
+import { applyFeeTier, type SimFeeTier } from './accounts/fee-tiers';
 
 export type StringLevels = Array<[string, string]>;
 
@@ -35,6 +36,8 @@ export interface SimControl {
   /** Orders with status, client order id, fills; money as decimal strings. */
   orders(exchange: ExchangeId): SimOrderView[];
   stats(): Record<ExchangeId, VenueStats>;
+  /** Puts the account on a fee tier (percent; fills and fee endpoints); undefined restores the listing. */
+  setFeeTier(exchange: ExchangeId, tier: SimFeeTier | undefined): void;
 }
 
 export interface ControlDeps {
@@ -94,10 +97,13 @@ export function createControl(d: ControlDeps): SimControl {
           if (exchange !== 'binance') throw new Error('bnb-fees: only Binance pays fees in BNB');
           ctx.accounts.bnbFeePercentOff = new Decimal(fault.percentOff);
           break;
+        case 'fee-tier': applyFeeTier(ctx.store, exchange, { makerPercent: fault.makerPercent, takerPercent: fault.takerPercent }); break;
+        case 'garbage-fees': f.garbageFees = true; break;
       }
     },
     clearFaults() {
       for (const ex of d.exchanges) ctx.faults[ex] = emptyFaults();
+      for (const ex of d.exchanges) applyFeeTier(ctx.store, ex, undefined);
       ctx.accounts.bnbFeePercentOff = undefined;
     },
     balances(exchange) {
@@ -114,6 +120,9 @@ export function createControl(d: ControlDeps): SimControl {
     },
     stats() {
       return JSON.parse(JSON.stringify(ctx.stats)) as Record<ExchangeId, VenueStats>;
+    },
+    setFeeTier(exchange, tier) {
+      applyFeeTier(ctx.store, exchange, tier);
     },
   };
 }

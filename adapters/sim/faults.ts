@@ -1,5 +1,6 @@
 import type { ExchangeId } from '../../domain/market';
 import { EXCHANGE_IDS } from '../../domain/market';
+import { parseFeeTier } from './accounts/fee-tiers';
 
 export type Fault =
   | { type: 'drop-sockets' }
@@ -13,7 +14,11 @@ export type Fault =
   /** The venue executes the next COUNT orders but answers each with a gateway timeout (504). */
   | { type: 'order-timeout'; count: number }
   /** An account option more than a fault: Binance charges taker fees in BNB, PERCENT off, while BNB covers them. */
-  | { type: 'bnb-fees'; percentOff: number };
+  | { type: 'bnb-fees'; percentOff: number }
+  /** An account option: the account sits on this fee tier (percent), on fills and on the fee endpoints. */
+  | { type: 'fee-tier'; makerPercent: string; takerPercent: string }
+  /** The fee endpoints answer garbage (a negative taker, a non-number maker). */
+  | { type: 'garbage-fees' };
 
 /** Standing faults of one venue. One-shot faults (drop-sockets, sequence-gap) act at once instead. */
 export interface VenueFaults {
@@ -24,6 +29,7 @@ export interface VenueFaults {
   withdrawalFails: boolean;
   withdrawalStuck: boolean;
   orderTimeout?: { remaining: number };
+  garbageFees?: boolean;
 }
 
 export function emptyFaults(): VenueFaults {
@@ -34,7 +40,8 @@ export function emptyFaults(): VenueFaults {
  * Grammar of a fault spec (CLI `--faults`, option `faults`): a comma-separated list of
  * `exchange:fault[=value]`, where fault is one of
  *   drop-sockets | gap=SYMBOL | silence=MS | slow=MS | http-429=COUNT | http-418=COUNT |
- *   reject-orders=COUNT | withdrawal-fails | withdrawal-stuck | order-timeout=COUNT | bnb-fees=PERCENT_OFF
+ *   reject-orders=COUNT | withdrawal-fails | withdrawal-stuck | order-timeout=COUNT | bnb-fees=PERCENT_OFF |
+ *   fee-tier=MAKER/TAKER (percent) | garbage-fees
  * e.g. "binance:silence=5000,kraken:http-429=3,coinbase:reject-orders=2".
  */
 export function parseFaultSpec(spec: string): Array<{ exchange: ExchangeId; fault: Fault }> {
@@ -70,6 +77,8 @@ function parseOne(name: string, value: string | undefined, raw: string): Fault {
     case 'withdrawal-stuck': return { type: 'withdrawal-stuck' };
     case 'order-timeout': return { type: 'order-timeout', count: num() };
     case 'bnb-fees': return { type: 'bnb-fees', percentOff: num() };
+    case 'fee-tier': return { type: 'fee-tier', ...parseFeeTier(value, raw) };
+    case 'garbage-fees': return { type: 'garbage-fees' };
     default: throw new Error(`bad fault "${raw}": unknown fault "${name}"`);
   }
 }

@@ -1,7 +1,14 @@
 import { Decimal, ZERO, maxDecimal } from '../money/decimal';
 import type { ExchangeId, Symbol } from '../market';
-import { allowanceMonth, quoteFee } from './quote';
-import type { AccountFeeSchedule, FeeQuote, FeeQuoteContext, FeeRates } from './types';
+import { allowanceMonth, quoteFee, scheduleFor } from './quote';
+import type { AccountFeeSchedule, FeeQuote, FeeQuoteContext, FeeRates, FeeSource } from './types';
+
+function assertPlausible(exchange: ExchangeId, symbol: Symbol, rates: FeeRates): void {
+  const bad = (x: Decimal) => !x.isFinite() || x.isNegative() || x.gte(1);
+  if (bad(rates.maker) || bad(rates.taker)) {
+    throw new Error(`implausible fee rates for ${exchange} ${symbol}: maker ${rates.maker.toFixed()}, taker ${rates.taker.toFixed()}`);
+  }
+}
 
 export interface FeePaid {
   exchange: ExchangeId;
@@ -30,6 +37,8 @@ export class FeeBook {
   private readonly fromExchange = new Map<string, { rates: FeeRates; at: number }>();
   private readonly allowanceUsed = new Map<string, Decimal>();
   private readonly paid = new Map<string, { exchange: ExchangeId; currency: string; amount: Decimal }>();
+  private readonly accountRatesAt = new Map<ExchangeId, number>();
+  private readonly listeners = new Set<() => void>();
 
   constructor(accounts: AccountFeeSchedule[]) {
     for (const a of accounts) this.accounts.set(a.exchange, a);
@@ -47,12 +56,55 @@ export class FeeBook {
     return this.account(exchange).discount?.asset;
   }
 
+  /**
+   * Called whenever a rate a decision would read may have changed (account rates replaced, allowance
+   * used): whoever caches rates (the hot path's decision fees, its float prefilters) rebuilds then.
+   */
+  onChange(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private changed(): void {
+    for (const l of this.listeners) l();
+  }
+
   /** Rates the exchange reported for this account (fetchTradingFees): they win over config. */
   setExchangeRates(exchange: ExchangeId, symbol: Symbol, rates: FeeRates, at: number): void {
-    if (rates.maker.isNegative() || rates.taker.isNegative() || rates.taker.gte(1) || rates.maker.gte(1)) {
-      throw new Error(`implausible fee rates for ${exchange} ${symbol}: maker ${rates.maker.toFixed()}, taker ${rates.taker.toFixed()}`);
-    }
+    assertPlausible(exchange, symbol, rates);
     this.fromExchange.set(`${exchange}:${symbol}`, { rates, at });
+    this.changed();
+  }
+
+  /**
+   * The account's whole schedule as the exchange reported it, replacing the previous one (a tier
+   * change may raise or lower any market). All or nothing: one implausible rate refuses the lot and
+   * the schedule in force stays. Markets absent from the answer fall back to the config.
+   */
+  replaceExchangeRates(exchange: ExchangeId, rates: ReadonlyMap<Symbol, FeeRates>, at: number): { changed: boolean } {
+    this.account(exchange);
+    for (const [symbol, r] of rates) assertPlausible(exchange, symbol, r);
+    const prefix = `${exchange}:`;
+    const before = new Map([...this.fromExchange].filter(([k]) => k.startsWith(prefix)).map(([k, v]) => [k, v.rates]));
+    const same = before.size === rates.size && [...rates].every(([s, r]) => {
+      const old = before.get(`${prefix}${s}`);
+      return old !== undefined && old.maker.eq(r.maker) && old.taker.eq(r.taker);
+    });
+    for (const k of before.keys()) this.fromExchange.delete(k);
+    for (const [symbol, r] of rates) this.fromExchange.set(`${prefix}${symbol}`, { rates: r, at });
+    this.accountRatesAt.set(exchange, at);
+    if (!same) this.changed();
+    return { changed: !same };
+  }
+
+  /** When the account's own schedule was last applied (undefined: the config's tiers are in force). */
+  accountRatesAppliedAt(exchange: ExchangeId): number | undefined {
+    return this.accountRatesAt.get(exchange);
+  }
+
+  /** The schedule the book prices a market with before discounts (for views and fill checks). */
+  scheduleRates(exchange: ExchangeId, symbol: Symbol): { rates: FeeRates; source: FeeSource } {
+    return scheduleFor(this.account(exchange), symbol, this.fromExchange.get(`${exchange}:${symbol}`)?.rates);
   }
 
   effectiveTakerFee(exchange: ExchangeId, symbol: Symbol, notionalUsd: Decimal | undefined, at: number, ctx?: FeeQuoteContext): FeeQuote {
@@ -84,6 +136,7 @@ export class FeeBook {
     if (f.allowanceUsedUsd && f.allowanceUsedUsd.gt(ZERO)) {
       const mk = `${f.exchange}:${allowanceMonth(f.at)}`;
       this.allowanceUsed.set(mk, (this.allowanceUsed.get(mk) ?? ZERO).plus(f.allowanceUsedUsd));
+      this.changed();
     }
   }
 

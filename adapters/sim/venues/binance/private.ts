@@ -9,6 +9,7 @@ import { json } from '../../context';
 import { binanceError } from './public';
 import { parseOrderParams } from './orders';
 import { EARN_ROUTES } from './earn';
+import { binanceTradeFees } from '../trading-fees';
 
 const EX: ExchangeId = 'binance';
 const s = (d: Decimal): string => formatDecimal(d);
@@ -34,7 +35,9 @@ const ROUTES: Record<string, (p: Params, ctx: SimContext) => HttpReply> = {
     balances: ctx.accounts.balances(EX).map((b) => ({ asset: b.asset, free: b.free.toFixed(8), locked: b.used.toFixed(8) })),
   }),
   'GET /sapi/v1/capital/config/getall': () => json(fundedAssets().map(coinConfig)),
-  'GET /sapi/v1/asset/tradeFee': (p, ctx) => json(ctx.store.marketsOf(EX).filter((m) => !p.symbol || m.id === p.symbol).map((m) => ({ symbol: m.id, makerCommission: s(m.makerFee), takerCommission: s(m.takerFee) }))),
+  'GET /sapi/v1/asset/tradeFee': (p, ctx) => json(binanceTradeFees(ctx, p.symbol)),
+  // Binance.US's own endpoint for the same rows (it does not serve /sapi/v1/asset/tradeFee).
+  'GET /sapi/v1/asset/query/trading-fee': (p, ctx) => json(binanceTradeFees(ctx, p.symbol)),
   'POST /api/v3/order': (p, ctx) => placeOrder(p, ctx),
   'GET /api/v3/order': (p, ctx) => {
     const o = ctx.accounts.find(EX, ref(p));

@@ -9,6 +9,7 @@ import { json } from '../../context';
 import { fmtNum } from '../../model/book';
 import { accountId, assetName, iso, networkCode, networkName } from './ids';
 import { cbError } from './public';
+import { coinbaseTransactionSummary } from '../trading-fees';
 
 const EX: ExchangeId = 'coinbase';
 type Params = Record<string, unknown>;
@@ -27,7 +28,7 @@ export function coinbasePrivate(req: HttpRequest, ctx: SimContext): HttpReply | 
 function match(req: HttpRequest): ((ctx: SimContext) => HttpReply) | undefined {
   const p = req.params;
   const r = `${req.method} ${req.path}`;
-  if (r === 'GET /api/v3/brokerage/transaction_summary') return (ctx) => json({ total_volume: 0, total_fees: 0, fee_tier: { pricing_tier: 'Advanced 1', usd_from: '0', usd_to: '10000', taker_fee_rate: s(ctx.store.marketsOf(EX)[0]?.takerFee ?? new Decimal('0.006')), maker_fee_rate: s(ctx.store.marketsOf(EX)[0]?.makerFee ?? new Decimal('0.004')) } });
+  if (r === 'GET /api/v3/brokerage/transaction_summary') return (ctx) => json(coinbaseTransactionSummary(ctx));
   if (r === 'GET /api/v3/brokerage/accounts') return (ctx) => json({ accounts: ctx.accounts.balances(EX).map((b) => v3Account(b.asset, b.free, b.used)), has_next: false, cursor: '', size: ctx.accounts.balances(EX).length });
   if (r === 'GET /v2/accounts') return (ctx) => json({ pagination: { ending_before: null, starting_after: null, limit: 250, order: 'desc', previous_uri: null, next_uri: null }, data: ctx.accounts.balances(EX).map((b) => v2Account(b.asset, b.free.plus(b.used))) });
   if (r === 'POST /api/v3/brokerage/orders') return (ctx) => createOrder(p, ctx);

@@ -9,6 +9,7 @@ import { fmtNum } from '../../model/book';
 import { assetCode, assetId, methodName, pairAlt, pairKey, wsName } from './ids';
 import { krakenError, ok } from './public';
 import { EARN_ROUTES } from './earn';
+import { krakenTradeVolume } from '../trading-fees';
 
 const EX: ExchangeId = 'kraken';
 type Params = Record<string, unknown>;
@@ -31,8 +32,7 @@ const ROUTES: Record<string, (p: Params, ctx: SimContext) => HttpReply> = {
   TradeVolume: (p, ctx) => {
     const pairs = (str(p, 'pair') ?? '').split(',').filter(Boolean);
     const ms = ctx.store.marketsOf(EX).filter((m) => !pairs.length || pairs.includes(pairKey(m)) || pairs.includes(pairAlt(m)));
-    const fee = (f: Decimal) => ({ fee: f.times(100).toFixed(4), minfee: '0.1000', maxfee: f.times(100).toFixed(4), nextfee: null, nextvolume: null, tiervolume: '0.0000' });
-    return ok({ currency: 'ZUSD', volume: '0.0000', fees: Object.fromEntries(ms.map((m) => [pairKey(m), fee(m.takerFee)])), fees_maker: Object.fromEntries(ms.map((m) => [pairKey(m), fee(m.makerFee)])) });
+    return ok(krakenTradeVolume(ctx, ms, pairKey));
   },
   AddOrder: (p, ctx) => addOrder(p, ctx),
   QueryOrders: (p, ctx) => {
