@@ -37,6 +37,25 @@ describe('market model', () => {
     expect(c.control.book('kraken', 'ETH/USD')).not.toEqual(a.control.book('kraken', 'ETH/USD'));
   });
 
+  it('books grow to bookDepth when a client asks, and that never changes the market of a seed', async () => {
+    const [a, b] = await Promise.all([start(31), start(31, { bookDepth: 500 })]);
+    a.control.step(3);
+    b.control.step(3);
+    // A full-book request on one simulator only (Coinbase's product_book without a limit).
+    const res = await fetch(`${(b.urls.coinbase.api as { rest: string }).rest}/api/v3/brokerage/market/product_book?product_id=BTC-USD`);
+    expect(((await res.json()) as { pricebook: { bids: unknown[] } }).pricebook.bids).toHaveLength(500);
+    a.control.step(30);
+    b.control.step(30);
+    const top = (s: RunningSimulator, sym: string) => {
+      const book = s.control.book('coinbase', sym);
+      return { bids: book.bids.slice(0, 40), asks: book.asks.slice(0, 40) };
+    };
+    expect(top(b, 'BTC/USD')).toEqual(top(a, 'BTC/USD'));
+    expect(top(b, 'ETH/USD')).toEqual(top(a, 'ETH/USD'));
+    expect(b.control.book('coinbase', 'BTC/USD').bids.length).toBeGreaterThanOrEqual(450);
+    expect(a.control.book('coinbase', 'BTC/USD').bids.length).toBeLessThan(100);
+  });
+
   it('has realistic spreads, 20+ levels with sizes that grow, prices on the tick', async () => {
     const s = await start(7);
     s.control.step(5);
