@@ -275,20 +275,24 @@ export function createGbotActivities(deps: GbotActivityDeps) {
       const nets = await venue.funding.networks(gold);
       const net = Array.isArray(nets) ? nets.find((n) => n.network === deps.goldNetwork && n.withdrawEnabled) : undefined;
       if (!net) return reject(`${input.exchange} cannot withdraw ${gold} on ${deps.goldNetwork}`);
-      // The fee comes out of the kept amount: the exchange balance never goes below zero.
-      const send = amount.minus(net.withdrawFee);
-      if (send.lte(ZERO)) return reject(`${s(amount)} ${gold} does not cover the ${s(net.withdrawFee)} withdrawal fee`);
-      const sub = await venue.funding.withdraw({ asset: gold, network: net.network, amount: send, address: deps.coldWalletAddress, idempotencyKey: input.key });
+      // The fee comes out of the kept amount: the venue loses exactly `amount`, the cold wallet
+      // gets amount - fee. A real venue takes the fee out of what it is asked to send; the paper
+      // venue takes it on top, so it is asked for less. The ledger books what the venue does.
+      const fee = net.withdrawFee;
+      const arrives = amount.minus(fee);
+      if (arrives.lte(ZERO)) return reject(`${s(amount)} ${gold} does not cover the ${s(fee)} withdrawal fee`);
+      const ask = venue.funding.feeOnTop ? arrives : amount;
+      const sub = await venue.funding.withdraw({ asset: gold, network: net.network, amount: ask, address: deps.coldWalletAddress, idempotencyKey: input.key });
       if (sub.status === 'rejected') return reject(`${sub.code}: ${sub.reason}`);
       const st = await venue.funding.withdrawalStatus(sub.id);
       const txid = 'txid' in st && typeof st.txid === 'string' ? st.txid : `pending:${sub.id}`;
       const at = deps.clock.now();
       const mark = (e: LedgerEntry): LedgerEntry => ({ ...e, details: { ...e.details, purpose: input.purpose, paper: venue.paper } });
       const lines = [
-        ...transferOut({ at, from: input.exchange, to: 'cold-wallet', asset: gold, amount: send, fee: net.withdrawFee, network: net.network, withdrawalId: sub.id, correlationId: input.key }),
-        transferIn({ at, to: 'cold-wallet', from: input.exchange, asset: gold, amount: send, txid, correlationId: input.key }),
+        ...transferOut({ at, from: input.exchange, to: 'cold-wallet', asset: gold, amount: arrives, fee, network: net.network, withdrawalId: sub.id, correlationId: input.key }),
+        transferIn({ at, to: 'cold-wallet', from: input.exchange, asset: gold, amount: arrives, txid, correlationId: input.key }),
       ].map(mark);
-      const out: ColdResult = { status: 'confirmed', exchange: input.exchange, amount: s(send), fee: s(net.withdrawFee), txid, paper: venue.paper };
+      const out: ColdResult = { status: 'confirmed', exchange: input.exchange, amount: s(arrives), fee: s(fee), txid, paper: venue.paper };
       return bookOutcome(deps, input.key, 'gbot-cold', out, lines);
     },
 

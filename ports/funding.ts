@@ -62,6 +62,12 @@ export interface DepositStatus {
 
 export interface Funding {
   readonly exchange: ExchangeId;
+  /**
+   * How the network fee is charged. Unset (the real venues and the simulator): the amount asked
+   * is what leaves the balance and the fee comes out of it, so the destination receives
+   * amount - fee. `true` (the paper venue): the fee is taken on top and the amount arrives whole.
+   */
+  readonly feeOnTop?: boolean;
   networks(asset: string): Promise<NetworkInfo[] | Rejected>;
   depositAddress(asset: string, network: string): Promise<DepositAddress | Rejected>;
   withdraw(req: WithdrawalRequest): Promise<WithdrawalSubmitted | Rejected>;

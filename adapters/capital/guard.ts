@@ -66,6 +66,7 @@ export class CapitalGuard {
   funding(inner: Funding, account: Account, consumer: ConsumerOf<WithdrawalRequest>): Funding {
     return {
       exchange: inner.exchange,
+      ...(inner.feeOnTop ? { feeOnTop: true } : {}),
       networks: (asset) => inner.networks(asset),
       depositAddress: (asset, network) => inner.depositAddress(asset, network),
       withdraw: (req) => this.withdraw(inner, account, typeof consumer === 'function' ? consumer(req) : consumer, req),

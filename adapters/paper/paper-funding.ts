@@ -40,6 +40,8 @@ type StoredWithdrawalRow = z.input<typeof storedWithdrawalSchema>;
  */
 export class PaperFunding implements Funding {
   readonly exchange: ExchangeId;
+  /** The fee leaves the paper balance beside the amount (see the Funding port). */
+  readonly feeOnTop = true;
   private readonly byKey = new Map<string, WithdrawalSubmitted | Rejected>();
   private readonly withdrawals = new Map<string, WithdrawalStatus>();
   private readonly scope: string;
