@@ -56,6 +56,11 @@ describe('market model', () => {
     expect(a.control.book('coinbase', 'BTC/USD').bids.length).toBeLessThan(100);
   });
 
+  it('refuses a book depth that is not a positive whole number, before it listens', async () => {
+    await expect(startSimulator({ autoTick: false, bookDepth: 0 })).rejects.toThrow(/bookDepth must be a positive whole number of levels, got 0/);
+    await expect(startSimulator({ autoTick: false, bookDepth: 2.5 })).rejects.toThrow(/bookDepth/);
+  });
+
   it('has realistic spreads, 20+ levels with sizes that grow, prices on the tick', async () => {
     const s = await start(7);
     s.control.step(5);

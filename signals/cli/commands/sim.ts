@@ -3,7 +3,7 @@ import { EXCHANGE_IDS, type ExchangeId } from '../../../domain/market';
 import { startSimulator } from '../../../adapters/sim';
 import { serveRawReplay } from './sim-replay-raw';
 
-interface SimOpts { replayRaw?: string; state?: string; port?: string; host?: string; seed?: string; replay?: string; speed?: string; faults?: string; exchanges?: string; tick?: string; json?: boolean }
+interface SimOpts { replayRaw?: string; state?: string; port?: string; host?: string; seed?: string; replay?: string; speed?: string; faults?: string; exchanges?: string; tick?: string; bookDepth?: string; json?: boolean }
 
 /** `qbot sim`: the local exchange simulator, standalone, until Ctrl-C. */
 export function registerSimCommands(program: Command): void {
@@ -19,6 +19,7 @@ export function registerSimCommands(program: Command): void {
     .option('--faults <spec>', 'faults to inject, e.g. "binance:silence=5000,kraken:http-429=3"')
     .option('--exchanges <list>', 'comma-separated venues to run', EXCHANGE_IDS.join(','))
     .option('--tick <ms>', 'market model step in milliseconds', '250')
+    .option('--book-depth <n>', 'levels a side a model book can grow to (a Coinbase snapshot carries them all)', '2000')
     .option('--state <file>', 'keep the accounts (balances, orders, transfers, staking) in this JSON file: a restart continues them')
     .option('--json', 'print one JSON object: ccxt exchange id -> urls to deep-merge')
     .action(async (o: SimOpts) => {
@@ -30,7 +31,7 @@ export function registerSimCommands(program: Command): void {
         port: wholeNumber(o.port, '--port'), host: o.host ?? '127.0.0.1', seed: wholeNumber(o.seed, '--seed'), tickMs: wholeNumber(o.tick, '--tick'),
         replaySpeed: positiveNumber(o.speed, '--speed'), exchanges: exchanges as ExchangeId[],
         ...(o.replay ? { replayFile: o.replay } : {}), ...(o.faults ? { faults: o.faults } : {}),
-        ...(o.state ? { stateFile: o.state } : {}),
+        ...(o.state ? { stateFile: o.state } : {}), bookDepth: atLeastOne(wholeNumber(o.bookDepth, '--book-depth'), '--book-depth'),
       });
       if (o.json) console.log(JSON.stringify(sim.urls));
       else {
@@ -54,6 +55,11 @@ export function registerSimCommands(program: Command): void {
 function wholeNumber(v: string | undefined, flag: string): number {
   const n = Number(v);
   if (!Number.isInteger(n) || n < 0) throw new Error(`${flag} must be a whole number, got "${String(v)}"`);
+  return n;
+}
+
+function atLeastOne(n: number, flag: string): number {
+  if (n < 1) throw new Error(`${flag} must be at least 1, got ${n}`);
   return n;
 }
 
