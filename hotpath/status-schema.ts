@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { decimalString, percentageString } from '../domain/money/schemas';
+import { feeScheduleStatusSchema } from './fee-schedule-status';
 
 /**
  * The hot path's read-only status (GET /status on its metrics port): what a dashboard in another
@@ -59,6 +60,8 @@ export const hotpathStatusSchema = z.strictObject({
     seenAt: z.number().int(),
   })),
   decisions: z.array(z.strictObject({ at: z.number().int(), route: z.string(), netPercent: decimalString, outcome: z.enum(['taken', 'held']), reason: z.string() })),
+  /** Per venue: the fee schedule pricing decisions (account or config fallback) and its age. */
+  fees: feeScheduleStatusSchema.optional(),
 });
 
 /** What the hot path sends (decimal strings). */

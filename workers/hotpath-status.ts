@@ -9,6 +9,8 @@ import type { Qbot } from '../hotpath/qbot';
 import type { ExchangeAdapters } from '../adapters/exchanges/factory';
 import type { OpportunityTap } from '../dashboard/opportunities';
 import { tokenMatches } from '../dashboard/auth';
+import type { VenueFeeStatus } from '../adapters/exchanges/account-fees';
+import { feeScheduleStatusWire } from '../hotpath/fee-schedule-status';
 
 export interface StatusParts {
   qbot: Qbot;
@@ -18,6 +20,8 @@ export interface StatusParts {
   tap: OpportunityTap;
   /** Tied to Temporal: the Q-bot does not trade before the mode's allocation arrives (say so). */
   gatedOnAllocation: boolean;
+  /** The account fee source's view: which schedule prices each venue (adapters/exchanges/account-fees.ts). */
+  fees?: () => VenueFeeStatus[];
 }
 
 const LEVEL_ORDER: Record<string, number> = { careful: 0, aggressive: 1, normal: 2 };
@@ -75,6 +79,7 @@ export function buildHotpathStatus(p: StatusParts, now: number, instance = `${os
     contexts: [...contexts.values()],
     opportunities,
     decisions: p.tap.recentDecisions(),
+    ...(p.fees ? { fees: feeScheduleStatusWire(p.fees()) } : {}),
   };
   // A status the dashboard would refuse is a bug here: fail loudly in this process, not there.
   hotpathStatusSchema.parse(wire);

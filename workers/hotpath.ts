@@ -132,7 +132,11 @@ export async function startHotpath(o: HotpathOptions = {}): Promise<HotpathProce
   // Against a simulator process the orders go to it for real, like the orchestrator's (no paper inventory).
   const live = cfg.env.TRADING_MODE === 'live' || o.simUrl !== undefined;
   // The account's own fee schedule per venue (daily, and again when a fill's fee disagrees).
-  const accountFees = new AccountFeeSource({ book: feeBook, venues: accountFeeVenues(venues), clock, log, refreshMs: cfg.settings.fees.accountRefreshMs });
+  const accountFees = new AccountFeeSource({
+    book: feeBook, venues: accountFeeVenues(venues), clock, log, refreshMs: cfg.settings.fees.accountRefreshMs,
+    // The market the dashboard quotes per venue: its BTC/USD book, else BTC/USDT.
+    sampleSymbol: (ex) => ['BTC/USD', 'BTC/USDT'].find((s) => markets.some((m) => m.exchange === ex && m.symbol === s)),
+  });
   // Paper venues read the Q-bot's cache, which exists only once the venues do.
   const ref: { qbot?: Qbot } = {};
   // Every Q-bot order reserves its spend first: never the A-bot's or G-bot's coins, never over its budget.
@@ -197,7 +201,7 @@ export async function startHotpath(o: HotpathOptions = {}): Promise<HotpathProce
       tap.attach(q);
       tapped = true;
     }
-    return buildHotpathStatus({ qbot: q, control, venues, scanner, tap, gatedOnAllocation: o.temporal !== false }, clock.now());
+    return buildHotpathStatus({ qbot: q, control, venues, scanner, tap, gatedOnAllocation: o.temporal !== false, fees: () => accountFees.status() }, clock.now());
   };
   if (o.metricsPort !== undefined) status();
   await q.refreshBalances();

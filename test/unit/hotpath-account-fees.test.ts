@@ -6,6 +6,7 @@ import type { CrossEvaluation } from '../../domain/arbitrage';
 import { startSimulator, type RunningSimulator } from '../../adapters/sim';
 import { SqliteLedger } from '../../adapters/persistence/ledger-sqlite';
 import { startHotpath, type HotpathProcess } from '../../workers/hotpath';
+import { describeFeeSchedule } from '../../hotpath/fee-schedule-status';
 
 /**
  * Kraken and Coinbase with BTC/USD on both: config tiers 0.40 % + 0.60 % taker, account tiers (the
@@ -64,6 +65,10 @@ describe('the account fee schedule prices the hot path decisions (real ccxt agai
     expect(kraken).toMatchObject({ source: 'account', sample: { takerPercent: '0.1' } });
     expect(kraken!.ageMs).toBeGreaterThanOrEqual(0);
     expect(coinbase).toMatchObject({ source: 'fallback', markets: 0, lastError: expect.stringMatching(/invalid answer/) });
+    // The dashboard's view (GET /status `fees`), checked against its schema by status() itself.
+    const lines = hp.status().fees!.map(describeFeeSchedule);
+    expect(lines[0]).toMatch(/^kraken: account schedule, \d+ s old \(BTC\/USD taker 0\.1 %, maker 0\.05 %\)$/);
+    expect(lines[1]).toMatch(/^coinbase: config fallback tier \(BTC\/USD taker 0\.6 %, maker 0\.4 %\); last read refused: invalid answer/);
     await dislocate(50_000);
     // Kraken 0.10 % + Coinbase's config 0.60 %: 1.2 - 0.7 - 0.02 = 0.48 % < 0.5 %.
     expect(accepted()).toEqual([]);
