@@ -27,6 +27,11 @@ export interface PartSpec {
   readyTimeoutMs?: number;
   /** SIGTERM, then SIGKILL after this long (the orchestrator drains activities for up to 30 s). */
   stopGraceMs?: number;
+  /**
+   * Parts that must be ready before this one is forked (default: every part listed before it).
+   * Parts that do not need each other start side by side: a busy laptop waits for the slowest, not the sum.
+   */
+  after?: string[];
 }
 
 export interface SupervisorOptions {
@@ -89,19 +94,25 @@ export class Supervisor {
 
   /** Starts every part in order; a part that cannot start is named, what started is stopped, and this rejects. */
   async start(): Promise<void> {
-    for (const spec of this.o.parts) {
-      if (this.stopping) return;
-      try {
+    const ready = new Map<string, Promise<void>>();
+    this.o.parts.forEach((spec, i) => {
+      const deps = (spec.after ?? this.o.parts.slice(0, i).map((p) => p.name)).map((n) => ready.get(n));
+      ready.set(spec.name, Promise.all(deps).then(async () => {
+        if (this.stopping) return;
         await this.o.progress.step(spec.name, async () => {
           const r = await this.launch(spec);
           return `${r.detail} · pid ${r.pid}${r.extra.length ? ` (${r.extra.join(', ')})` : ''}`;
         }, (d) => d);
-      } catch (err) {
-        await this.stop();
-        throw err;
-      }
+      }));
+    });
+    try {
+      // The first failure is the cause; parts still starting are then stopped with the rest.
+      await Promise.all(ready.values());
+    } catch (err) {
+      await this.stop();
+      throw err;
     }
-    this.started = true;
+    if (!this.stopping) this.started = true;
   }
 
   states(): PartState[] {

@@ -38,6 +38,8 @@ export interface TemporalDevServerOptions {
   readyTimeoutMs?: number;
   /** The environment the child's allow-list is taken from (default process.env). */
   env?: NodeJS.ProcessEnv;
+  /** Told the server's pid as soon as it is spawned (a supervisor's shim kills it if it must). */
+  onSpawn?: (pid: number) => void;
 }
 
 export interface TemporalDevServer {
@@ -158,6 +160,7 @@ export async function startTemporalDevServer(opts: TemporalDevServerOptions = {}
 
   const capture = (opts.output ?? 'capture') === 'capture';
   const child = spawn(binary, args, { stdio: ['ignore', capture ? 'pipe' : 'inherit', capture ? 'pipe' : 'inherit'], env: devServerEnv(opts.env ?? process.env) });
+  if (child.pid !== undefined) opts.onSpawn?.(child.pid);
   const lines: string[] = [];
   const keep = (chunk: Buffer) => {
     lines.push(...chunk.toString('utf8').split('\n').filter(Boolean));

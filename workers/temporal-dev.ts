@@ -34,6 +34,7 @@ async function main(): Promise<void> {
     address: env.success ? env.data.TEMPORAL_ADDRESS : (vars.TEMPORAL_ADDRESS ?? '127.0.0.1:7233'),
     dataDir: env.success ? env.data.QBOT_DATA_DIR : (vars.QBOT_DATA_DIR ?? '.data'),
     output: 'inherit',
+    onSpawn: underSupervisor,
   });
   up.server = server;
   if (stopping) {
@@ -48,6 +49,23 @@ async function main(): Promise<void> {
     console.error(`temporal: the dev server exited unexpectedly (code ${code ?? 'null'})`);
     process.exit(1);
   }
+}
+
+/**
+ * Forked by the demo supervisor, this process is the Temporal server's shim: the server (a Go
+ * binary, no IPC) must not outlive it. Its pid goes to the supervisor, and whenever this process
+ * exits (a stop, the supervisor's death noticed by parent-watch.ts, a crash) the server is killed.
+ */
+function underSupervisor(pid: number): void {
+  if (!process.send) return;
+  process.send({ qbotChildPids: [pid] });
+  process.once('exit', () => {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // already stopped
+    }
+  });
 }
 
 main().catch((err: unknown) => {
