@@ -5,6 +5,7 @@ import { startSimulator, type RunningSimulator } from '../../adapters/sim';
 import { Recorder } from '../../adapters/record/recorder';
 import { readRecording } from '../../adapters/record/reader';
 import { waitUntil } from '../helpers/wait';
+import { buildProgram } from '../../signals/cli/main';
 
 describe('qbot record from the simulator: raw frames, REST metadata, connection ids', () => {
   let sim: RunningSimulator;
@@ -52,5 +53,35 @@ describe('qbot record from the simulator: raw frames, REST metadata, connection 
     expect(of('kraken', 'ws').some((f) => f.d.includes('"type":"snapshot"'))).toBe(true);
     expect(of('coinbase', 'ws').some((f) => f.d.includes('"type":"snapshot"'))).toBe(true);
     expect(of('binance', 'ws').some((f) => f.d.includes('"depthUpdate"'))).toBe(true);
+  });
+
+  it('qbot record --sim URL --duration S stops by itself and prints frames and bytes per venue', async () => {
+    const out = path.join(dir, 'cli');
+    const printed: string[] = [];
+    const log = jest.spyOn(console, 'log').mockImplementation((x: string) => void printed.push(x));
+    const err = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+    try {
+      await buildProgram().exitOverride().parseAsync(['node', 'qbot', 'record', '--sim', `http://127.0.0.1:${sim.port}`, '--exchanges', 'kraken', '--symbols', 'BTC/USD,ETH/USD', '--duration', '1', '--out', out]);
+    } finally {
+      log.mockRestore();
+      err.mockRestore();
+    }
+    expect(printed.join('\n')).toMatch(/^kraken \d+ frames \d+\.\d\d MB \(2 markets, 1 conn\) \| written \d+\.\d\d MB in 1 file\(s\)$/m);
+    const r = readRecording(out);
+    expect(r.meta.exchanges).toEqual(['kraken']);
+    expect(r.frames.some((f) => f.k === 'ws' && f.d.includes('"snapshot"'))).toBe(true);
+  });
+
+  it('refuses a bad --sim URL, venue or symbol before recording anything', async () => {
+    for (const [args, msg] of [
+      [['--sim', 'not a url'], /--sim must be a base URL/],
+      [['--exchanges', 'ftx'], /unknown exchange\(s\): ftx/],
+      [['--symbols', 'btcusd'], /not unified symbols like BTC\/USDT: btcusd/],
+      [['--duration', '-1'], /--duration must be a number of seconds > 0/],
+    ] as Array<[string[], RegExp]>) {
+      const out = path.join(dir, 'refused');
+      await expect(buildProgram().exitOverride().parseAsync(['node', 'qbot', 'record', '--out', out, ...args])).rejects.toThrow(msg);
+      expect(fs.existsSync(out)).toBe(false);
+    }
   });
 });
