@@ -167,7 +167,7 @@ export const settingsSchema = z
       balanceMaxAgeMs: z.number().int().min(0),
       /** A buy reserves at its worst limit price, a budget is split at mid: this much over a budget is tolerated. */
       budgetSlackPercent: percentageString,
-    }).prefault({ reservationTtlMs: 120_000, balanceMaxAgeMs: 0, budgetSlackPercent: '2' }),
+    }).prefault({ reservationTtlMs: 120_000, balanceMaxAgeMs: 5_000, budgetSlackPercent: '2' }),
     /** The periodic reconciliation of the ledger with each venue (workflows/reconcile.ts). */
     reconcile: z.strictObject({
       /** Time between two comparisons. */

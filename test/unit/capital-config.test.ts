@@ -10,8 +10,8 @@ afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 test('the shipped settings carry capital.* with their defaults; the guard takes them from there', () => {
   const cfg = loadConfig({ env: {} });
   const shown = (c: { reservationTtlMs: number; balanceMaxAgeMs: number; budgetSlackPercent: { toFixed(): string } }) => ({ ...c, budgetSlackPercent: c.budgetSlackPercent.toFixed() });
-  expect(shown(cfg.settings.capital)).toEqual({ reservationTtlMs: 120_000, balanceMaxAgeMs: 0, budgetSlackPercent: '2' });
-  expect(shown(guardSettings(cfg))).toEqual({ reservationTtlMs: 120_000, balanceMaxAgeMs: 0, budgetSlackPercent: '2' });
+  expect(shown(cfg.settings.capital)).toEqual({ reservationTtlMs: 120_000, balanceMaxAgeMs: 5_000, budgetSlackPercent: '2' });
+  expect(shown(guardSettings(cfg))).toEqual({ reservationTtlMs: 120_000, balanceMaxAgeMs: 5_000, budgetSlackPercent: '2' });
 });
 
 test.each([
@@ -35,5 +35,5 @@ test.each([
 test('settings without a capital section get the same defaults', () => {
   const file = writeVariant(dir, 'settings', 'no-capital.json', (s) => setPath(s, 'capital', undefined));
   const c = loadConfig({ files: { settings: file }, env: {} }).settings.capital;
-  expect({ ...c, budgetSlackPercent: c.budgetSlackPercent.toFixed() }).toEqual({ reservationTtlMs: 120_000, balanceMaxAgeMs: 0, budgetSlackPercent: '2' });
+  expect({ ...c, budgetSlackPercent: c.budgetSlackPercent.toFixed() }).toEqual({ reservationTtlMs: 120_000, balanceMaxAgeMs: 5_000, budgetSlackPercent: '2' });
 });

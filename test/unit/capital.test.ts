@@ -184,6 +184,31 @@ describe('the capital guard at the edge where orders and withdrawals leave (pape
     expect(v.ordersSent()).toBe(before);
   });
 
+  test('with the shipped balance age (5 s) guarded legs inside it do not re-read balances by REST, and a reservation still refuses over-spend', async () => {
+    const maxAge = settings.capital.balanceMaxAgeMs;
+    expect(maxAge).toBe(5_000);
+    const v = venue(dir, { USDT: '1000', SOL: '1' });
+    let reads = 0;
+    // The real paper account, counted: every read here is a REST call in live.
+    const account = { exchange: v.paper.exchange, balances: () => { reads += 1; return v.paper.balances(); } };
+    const qbot = v.guard({ balanceMaxAgeMs: maxAge }).trading(v.paper, account, 'qbot-cross');
+    expect(code(await qbot.placeOrder(ioc('SOL/USDT', 'buy', '1', '100', 'q-1-buy')))).toBe('confirmed');
+    v.advance(1_000);
+    expect(code(await qbot.placeOrder(ioc('SOL/USDT', 'buy', '2', '100', 'q-2-buy')))).toBe('confirmed');
+    v.advance(3_000);
+    expect(code(await qbot.placeOrder(ioc('SOL/USDT', 'sell', '1', '99', 'q-3-sell')))).toBe('confirmed');
+    expect(reads).toBe(1);
+    // Spent since the read (about 200 USDT of the 1000 read, net) is applied: 900 more is over-spend.
+    const before = v.ordersSent();
+    expect(code(await qbot.placeOrder(ioc('SOL/USDT', 'buy', '9', '100', 'q-4-buy')))).toBe('INSUFFICIENT_UNRESERVED');
+    expect(v.ordersSent()).toBe(before);
+    expect(reads).toBe(1);
+    // Past the age the next leg reads again.
+    v.advance(maxAge);
+    expect(code(await qbot.placeOrder(ioc('SOL/USDT', 'buy', '1', '100', 'q-5-buy')))).toBe('confirmed');
+    expect(reads).toBe(2);
+  });
+
   test('budgets follow the mode: the A-bot buys in BTC mode, is refused OVER_BUDGET in GOLD, and may still sell what it holds', async () => {
     const v = venue(dir, { USDT: '5000' });
     const abot = v.guard().trading(v.paper, v.paper, 'abot');
