@@ -3,7 +3,7 @@ import type { Client } from '@temporalio/client';
 import { ORCHESTRATOR_TASK_QUEUE, type HotpathSnapshot } from '../signals/defs';
 import { parseHotpathStatus, type HotpathStatus, type HotpathStatusWire } from '../hotpath/status-schema';
 import type { HotpathControl } from '../hotpath/control';
-import type { hotpathControlWorkflow } from '../workflows/hotpath-status';
+import type { hotpathControlWorkflow, HotpathControlRequest } from '../workflows/hotpath-status';
 
 /** One hot path as the dashboard last saw it: its status, or why there is none. */
 export type HotpathReading =
@@ -79,17 +79,22 @@ async function readOne(url: string, token: string | undefined, timeoutMs: number
  */
 export function httpHotpaths(o: HttpHotpathOptions): HotpathSource {
   const timeoutMs = o.timeoutMs ?? 2_000;
-  const command = async (req: { action: 'pause'; reason: string } | { action: 'resume' }): Promise<HotpathSnapshot> => {
+  const read = () => Promise.all(o.urls.map((url) => readOne(url, o.token, timeoutMs)));
+  const command = async (req: HotpathControlRequest): Promise<HotpathSnapshot> => {
     const client = await o.client();
-    return client.workflow.execute<typeof hotpathControlWorkflow>('hotpathControlWorkflow', {
+    // Every hot path that answers, each on its own queue; none answering: the shared queue.
+    const queues = (await read()).flatMap((r) => (r.ok && r.status.controlQueue ? [r.status.controlQueue] : []));
+    const send = (taskQueue?: string) => client.workflow.execute<typeof hotpathControlWorkflow>('hotpathControlWorkflow', {
       workflowId: `hotpath-${req.action}-${randomUUID()}`,
       taskQueue: o.taskQueue ?? ORCHESTRATOR_TASK_QUEUE,
-      args: [req],
+      args: [taskQueue ? { ...req, taskQueue } : req],
       workflowExecutionTimeout: '20 seconds',
     });
+    const snapshots = await Promise.all(queues.length ? queues.map(send) : [send()]);
+    return snapshots[0] as HotpathSnapshot;
   };
   return {
-    read: () => Promise.all(o.urls.map((url) => readOne(url, o.token, timeoutMs))),
+    read,
     pause: (reason) => command({ action: 'pause', reason }),
     resume: () => command({ action: 'resume' }),
   };

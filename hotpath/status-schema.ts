@@ -20,6 +20,8 @@ export const hotpathStatusSchema = z.strictObject({
   at: isoTime,
   /** Which hot path answered ("host:pid"): several may report to one dashboard. */
   instance: z.string().min(1),
+  /** The Temporal task queue only this hot path polls (null without Temporal): where a pause for it goes. */
+  controlQueue: z.string().min(1).nullable(),
   /** The control surface as Temporal sees it (hotpath/control.ts snapshot). */
   control: z.strictObject({
     mode: z.enum(['BTC', 'GOLD']).nullable(),

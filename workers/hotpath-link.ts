@@ -1,3 +1,4 @@
+import * as os from 'node:os';
 import { Worker, type NativeConnection } from '@temporalio/worker';
 import type { Client } from '@temporalio/client';
 import { HOTPATH_TASK_QUEUE, MODE_WORKFLOW_ID, modeQuery } from '../signals/defs';
@@ -22,6 +23,11 @@ export interface HotpathLinkOptions {
   client?: Client;
   modeWorkflowId?: string;
   taskQueue?: string;
+  /**
+   * This hot path's own queue (default `<taskQueue>-<host>-<pid>`), served beside the shared one:
+   * a command meant for every hot path (the dashboard's pause) is sent to each one's own queue.
+   */
+  controlQueue?: string;
   /** How often the mode is read again (default 2 s): the bound on how late a flip reaches this hot path. */
   watchEveryMs?: number;
   shutdownGraceTime?: '1 second' | '10 seconds';
@@ -42,6 +48,7 @@ export class HotpathLink {
   private stopped = false;
   private current: LinkState = 'connecting';
   private worker: Worker | undefined;
+  private ownWorker: Worker | undefined;
   private loop: Promise<void> | undefined;
   /** The flip this link last applied from a mode read (its own, not the push's: see applyFromMode). */
   private lastWatchedFlip: string | undefined;
@@ -55,6 +62,11 @@ export class HotpathLink {
     return this.current;
   }
 
+  /** The task queue only this hot path polls (its status says it, so a dashboard can reach each one). */
+  controlQueue(): string {
+    return this.o.controlQueue ?? `${this.o.taskQueue ?? HOTPATH_TASK_QUEUE}-${os.hostname()}-${process.pid}`;
+  }
+
   start(): void {
     this.loop ??= this.run();
   }
@@ -63,7 +75,7 @@ export class HotpathLink {
     this.stopped = true;
     this.current = 'stopped';
     this.wake?.();
-    if (this.worker?.getState() === 'RUNNING') this.worker.shutdown();
+    for (const w of [this.worker, this.ownWorker]) if (w?.getState() === 'RUNNING') w.shutdown();
     await this.loop;
   }
 
@@ -109,15 +121,29 @@ export class HotpathLink {
           connection, namespace: this.o.namespace, taskQueue: this.o.taskQueue ?? HOTPATH_TASK_QUEUE,
           activities: this.o.control.activities(), shutdownGraceTime: this.o.shutdownGraceTime ?? '10 seconds',
         });
+        this.ownWorker = await Worker.create({
+          connection, namespace: this.o.namespace, taskQueue: this.controlQueue(),
+          activities: this.o.control.activities(), shutdownGraceTime: this.o.shutdownGraceTime ?? '10 seconds',
+        });
         watch = setInterval(() => void read('mode watch: read failed; keeping the last allocation'), this.o.watchEveryMs ?? 2_000);
         this.current = 'running';
         pause = 500;
-        await this.worker.run();
+        // Both queues or neither: one worker failing shuts the other down, and the loop reconnects.
+        const workers = [this.worker, this.ownWorker];
+        const runs = await Promise.allSettled(workers.map((w) => w.run().catch((err: unknown) => {
+          for (const x of workers) if (x.getState() === 'RUNNING') x.shutdown();
+          throw err;
+        })));
+        const failed = runs.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+        if (failed) throw failed.reason;
       } catch (err) {
         if (!this.stopped) this.o.log.error({ error: err instanceof Error ? err.message : String(err) }, 'hot path Temporal worker failed; reconnecting');
       } finally {
         if (watch) clearInterval(watch);
+        // A worker created before a failure (the second one's creation failed) must not keep polling.
+        for (const w of [this.worker, this.ownWorker]) if (w?.getState() === 'RUNNING') w.shutdown();
         this.worker = undefined;
+        this.ownWorker = undefined;
         if (!handedConnection) await connection?.close().catch(() => undefined);
       }
       if (this.stopped) break;

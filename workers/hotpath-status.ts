@@ -18,6 +18,8 @@ export interface StatusParts {
   venues: ExchangeAdapters[];
   scanner: MarketScanner;
   tap: OpportunityTap;
+  /** This hot path's own Temporal task queue (HotpathLink), null without Temporal. */
+  controlQueue: () => string | null;
   /** Tied to Temporal: the Q-bot does not trade before the mode's allocation arrives (say so). */
   gatedOnAllocation: boolean;
   /** The account fee source's view: which schedule prices each venue (adapters/exchanges/account-fees.ts). */
@@ -62,6 +64,7 @@ export function buildHotpathStatus(p: StatusParts, now: number, instance = `${os
     version: HOTPATH_STATUS_VERSION,
     at: new Date(now).toISOString(),
     instance,
+    controlQueue: p.controlQueue(),
     control: waiting ? { ...snap, paused: true, pausedReason: snap.pausedReason ?? 'waiting for the allocation from the mode workflow' } : snap,
     killSwitch: kill ? `${kill.reason.code}: ${kill.reason.message}` : null,
     counters: { books: p.tap.books, prefiltered: p.tap.prefiltered, evaluated: p.tap.evaluated },

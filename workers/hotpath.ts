@@ -196,12 +196,14 @@ export async function startHotpath(o: HotpathOptions = {}): Promise<HotpathProce
   // else from the first status() call (the benchmark's hot path pays nothing for it).
   const tap = new OpportunityTap();
   let tapped = false;
+  // The Temporal link starts later; the status names its own queue once it exists.
+  const linked: { link?: HotpathLink } = {};
   const status = (): HotpathStatusWire => {
     if (!tapped) {
       tap.attach(q);
       tapped = true;
     }
-    return buildHotpathStatus({ qbot: q, control, venues, scanner, tap, gatedOnAllocation: o.temporal !== false, fees: () => accountFees.status() }, clock.now());
+    return buildHotpathStatus({ qbot: q, control, venues, scanner, tap, controlQueue: () => linked.link?.controlQueue() ?? null, gatedOnAllocation: o.temporal !== false, fees: () => accountFees.status() }, clock.now());
   };
   if (o.metricsPort !== undefined) status();
   await q.refreshBalances();
@@ -235,6 +237,7 @@ export async function startHotpath(o: HotpathOptions = {}): Promise<HotpathProce
     ...(o.temporalConnection ? { connection: o.temporalConnection } : {}), ...(o.temporalClient ? { client: o.temporalClient } : {}),
     ...(o.modeWatchMs ? { watchEveryMs: o.modeWatchMs } : {}),
   });
+  linked.link = link;
   link?.start();
   log.info({ venues: venues.map((v) => v.exchange), markets: markets.length, tradingMode: cfg.env.TRADING_MODE, latencyMode: config.latencyMode }, 'hot path running');
   return {

@@ -14,19 +14,22 @@ export async function hotpathStatusWorkflow(): Promise<HotpathSnapshot> {
   return hotpathSnapshot();
 }
 
-// Pause and resume are idempotent: a few quick tries, then the operator sees the failure.
-const control = proxyActivities<HotpathControlActivities>(boundedActivities({
-  taskQueue: HOTPATH_TASK_QUEUE, startToClose: '5 seconds', scheduleToClose: '15 seconds', initialInterval: '500 milliseconds', maximumInterval: '2 seconds',
-}));
-
-export type HotpathControlRequest = { action: 'pause'; reason: string } | { action: 'resume' };
+/**
+ * Which hot path: its own control queue (from its status; every hot path serves one), else the
+ * shared `hotpath` queue, where the task goes to one of the hot paths polling it.
+ */
+export type HotpathControlRequest = ({ action: 'pause'; reason: string } | { action: 'resume' }) & { taskQueue?: string };
 
 /**
- * Pause or resume the hot path from another process (the dashboard worker): the hot path's own
- * control activity on task queue `hotpath` does it, so the command is authenticated by Temporal and
- * durable (the pause is written to the hot path's state before it is acknowledged).
+ * Pause or resume a hot path from another process (the dashboard worker): the hot path's own
+ * control activity does it, so the command is authenticated by Temporal and durable (the pause is
+ * written to the hot path's state before it is acknowledged).
  */
 export async function hotpathControlWorkflow(req: HotpathControlRequest): Promise<HotpathSnapshot> {
+  // Pause and resume are idempotent: a few quick tries, then the operator sees the failure.
+  const control = proxyActivities<HotpathControlActivities>(boundedActivities({
+    taskQueue: req.taskQueue ?? HOTPATH_TASK_QUEUE, startToClose: '5 seconds', scheduleToClose: '15 seconds', initialInterval: '500 milliseconds', maximumInterval: '2 seconds',
+  }));
   if (req.action === 'pause') return control.pauseHotpath({ reason: req.reason });
   return control.resumeHotpath();
 }

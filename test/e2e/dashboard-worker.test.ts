@@ -108,8 +108,10 @@ test('pause from the page goes through Temporal to the hot path process (token n
   await pageWait(page, () => document.getElementById('hotpath-state')?.textContent === 'paused', undefined, 15_000);
   expect(await textOf('hotpath-reason')).toBe('paused from the dashboard');
   // The hot path itself says so on its own endpoint (the pause was not only the dashboard's idea).
-  const status = (await (await fetch(statusUrl, { headers: { 'x-dashboard-token': TOKEN } })).json()) as { control: { paused: boolean } };
+  const status = (await (await fetch(statusUrl, { headers: { 'x-dashboard-token': TOKEN } })).json()) as { controlQueue: string; control: { paused: boolean } };
   expect(status.control.paused).toBe(true);
+  // It went to this hot path's own queue (every hot path polls one beside the shared `hotpath`).
+  expect(status.controlQueue).toMatch(/^hotpath-.+-\d+$/);
   await page.click('#resume');
   await pageWait(page, () => document.getElementById('hotpath-state')?.textContent === 'running', undefined, 30_000);
 });

@@ -10,6 +10,7 @@ import { temporalConnectSettings } from '../../signals/connection';
 import { loadConfig } from '../../config';
 import { temporalBinaries } from '../../scripts/temporal-binaries';
 import { HotpathLink } from '../../workers/hotpath-link';
+import { hotpathControlWorkflow } from '../../workflows/hotpath-status';
 import { startDevServer } from '../helpers/temporal';
 import { eventually, hotpathWorker, orchestratorWorker } from '../helpers/mode-workers';
 import { freePort } from '../helpers/processes';
@@ -32,11 +33,13 @@ describe('hot paths and the mode workflow on one server', () => {
   let orchestrator: Worker;
   let pushTarget: Worker;
   let running: Promise<unknown>;
+  let orchestratorQueue: string;
   const modeWorkflowId = `mode-link-${Date.now()}`;
   beforeAll(async () => {
     env = await startDevServer();
     const o = await orchestratorWorker(env, ledger);
     orchestrator = o.worker;
+    orchestratorQueue = o.taskQueue;
     // One hot path takes the mode workflow's push; the ones under test get the flip by watching.
     pushTarget = (await hotpathWorker(env)).worker;
     running = Promise.all([orchestrator.run(), pushTarget.run()]);
@@ -82,6 +85,20 @@ describe('hot paths and the mode workflow on one server', () => {
     await eventually(() => expect([qbotPercent(a), qbotPercent(b)]).toEqual(['15', '15']), 20_000, 50);
     expect([a.allocation()?.mode, b.allocation()?.mode]).toEqual(['GOLD', 'GOLD']);
   }, 40_000);
+
+  it('each hot path also polls a queue of its own: a pause sent to each one\'s queue reaches each one (the dashboard worker\'s pause)', async () => {
+    const a = new HotpathControl(systemClock);
+    const b = new HotpathControl(systemClock);
+    const [la, lb] = [link(a), link(b)];
+    expect(la.controlQueue()).not.toBe(lb.controlQueue());
+    for (const l of [la, lb]) {
+      const snap = await env.client.workflow.execute(hotpathControlWorkflow, {
+        taskQueue: orchestratorQueue, workflowId: `pause-${l.controlQueue()}-${Date.now()}`, args: [{ action: 'pause', reason: 'every hot path', taskQueue: l.controlQueue() }],
+      });
+      expect(snap).toMatchObject({ paused: true, pausedReason: 'every hot path' });
+    }
+    expect([a.isPaused(), b.isPaused()]).toEqual([true, true]);
+  }, 60_000);
 });
 
 test('a hot path started before the Temporal server comes up becomes a worker once it is up', async () => {

@@ -7,6 +7,7 @@ function wire(): HotpathStatusWire {
     version: 1,
     at: '2026-01-01T00:00:00.000Z',
     instance: 'host:123',
+    controlQueue: 'hotpath-host-123',
     control: {
       mode: 'BTC', allocationPercent: { qbot: '85', abot: '15', gbot: '0' }, paused: false, pausedReason: null,
       lastFlipId: 'flip-1', allocationsApplied: 1, updatedAt: '2026-01-01T00:00:00.000Z', killSwitch: null,
