@@ -34,6 +34,8 @@ export interface BotVenue {
    * consumers' reservations and other bots' coins); without one, the account itself.
    */
   spendable?: Account;
+  /** The account's taker fee for a market (fee book: the venue's own schedule, else the config's tier); else the listing's. */
+  takerFee?: (symbol: Symbol) => Decimal;
 }
 
 export interface BotLogger {
@@ -149,7 +151,7 @@ export async function buyBest(deps: BotTradingDeps, req: { key: string; asset: s
       skipped.push(`${venue.exchange} ${market.symbol}: ${s(free)} ${market.quote} free`);
       continue;
     }
-    const q = buyQuote({ market, book, takerFee: market.takerFee, quoteUsd }, affordable);
+    const q = buyQuote({ market, book, takerFee: venue.takerFee?.(market.symbol) ?? market.takerFee, quoteUsd }, affordable);
     if (q) quotes.push({ q, venue, market });
     else skipped.push(`${venue.exchange} ${market.symbol}: book too thin`);
   }
@@ -166,7 +168,7 @@ export async function sellBest(deps: BotTradingDeps, req: { key: string; asset: 
   const quotes: Array<{ q: SellQuote; venue: BotVenue; market: Market }> = [];
   for (const { venue, market, book, quoteUsd } of venueInputs(deps, req.asset, req.exchange)) {
     const amount = quantizeAmountDown(req.amount, market.amountStep);
-    const q = sellQuote({ market, book, takerFee: market.takerFee, quoteUsd }, amount);
+    const q = sellQuote({ market, book, takerFee: venue.takerFee?.(market.symbol) ?? market.takerFee, quoteUsd }, amount);
     if (q && amount.gte(market.minAmount)) quotes.push({ q, venue, market });
   }
   const best = bestSell(quotes.map((x) => x.q));

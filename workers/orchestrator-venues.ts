@@ -11,6 +11,8 @@ import { PaperStaking } from '../adapters/paper/paper-staking';
 import { PaperFunding } from '../adapters/paper/paper-funding';
 import { PaperTransferNetwork } from '../adapters/paper/paper-transfers';
 import { feeSchedulesFromSettings } from '../adapters/persistence/fee-book-setup';
+import { AccountFeeSource, accountFeeVenues } from '../adapters/exchanges/account-fees';
+import { createExchangeLogger } from '../adapters/exchanges/log';
 import type { BotVenue } from '../activities/bot-trading';
 import type { Clock } from '../ports/clock';
 import type { Ledger } from '../ports/ledger';
@@ -51,7 +53,8 @@ export async function orchestratorVenues(o: { config: AppConfig; env: NodeJS.Pro
   const books = new Map<string, OrderBook>();
   const venues: BotVenue[] = [];
   const transfers = new PaperTransferNetwork(clock);
-  const feeBook = new FeeBook(feeSchedulesFromSettings(settings.fees));
+  // The venue actually traded: Binance.US has its own fallback tiers; the account's own schedule replaces them.
+  const feeBook = new FeeBook(feeSchedulesFromSettings(settings.fees, config.env.BINANCE_VARIANT));
   const cold = config.env.COLD_WALLET_ADDRESS;
   const bases = new Set<string>([...coins.abotUniverse, coins.goldAsset, ...coins.arbitrageAssets, ...Object.values(coins.feeDiscountAsset ?? {}), ...Object.keys(coins.stablecoins)]);
   const quotes = new Set<string>(coins.quoteCurrencies);
@@ -65,16 +68,18 @@ export async function orchestratorVenues(o: { config: AppConfig; env: NodeJS.Pro
       adapters.push(v);
       const markets: Market[] = (await v.marketData.markets()).filter((m) => bases.has(m.base) && quotes.has(m.quote));
       const bookOf = (symbol: string) => books.get(`${exchange}|${symbol}`);
+      // The bots' cost estimates price with the fee book's rate in force (no notional: no allowance, no discount).
+      const takerFee = (symbol: string) => feeBook.effectiveTakerFee(exchange, symbol, undefined, clock.now()).rate;
       await v.marketData.watchBooks(markets.map((m) => m.symbol), (b) => books.set(`${b.exchange}|${b.symbol}`, b));
       if (source !== 'paper') {
-        venues.push({ exchange, trading: v.trading, account: v.account, staking: v.staking, funding: v.funding, markets, books: bookOf, paper: false, booksFills: false });
+        venues.push({ exchange, trading: v.trading, account: v.account, staking: v.staking, funding: v.funding, markets, books: bookOf, paper: false, booksFills: false, takerFee });
         continue;
       }
       const wallet = new PaperBalances(Object.fromEntries(Object.entries(PAPER_INVENTORY).map(([a, x]) => [a, new Decimal(x)])));
       const trading = new PaperTrading({ exchange, markets, books: bookOf, ledger, feeBook, clock, wallet });
       transfers.register(exchange, wallet);
       venues.push({
-        exchange, trading, account: trading, markets, books: bookOf, paper: true, booksFills: true,
+        exchange, trading, account: trading, markets, books: bookOf, paper: true, booksFills: true, takerFee,
         staking: new PaperStaking({ exchange, wallet, table: coins.paperStaking ?? {}, clock }),
         funding: new PaperFunding({ exchange, wallet, networks: PAPER_NETWORKS, allowedAddresses: cold ? [cold] : [], transfers }),
       });
@@ -83,11 +88,15 @@ export async function orchestratorVenues(o: { config: AppConfig; env: NodeJS.Pro
     await Promise.all(adapters.map((a) => a.close().catch(() => undefined)));
     throw err;
   }
+  // The account's own fee schedule per venue (daily, refused answers leave the config's tier in force).
+  const accountFees = new AccountFeeSource({ book: feeBook, venues: accountFeeVenues(adapters), clock, log: createExchangeLogger(config.env.LOG_LEVEL), refreshMs: settings.fees.accountRefreshMs });
+  await accountFees.start();
   return {
     source,
     venues,
     marketData: new Map(adapters.map((a) => [a.exchange, a.marketData])),
     close: async () => {
+      await accountFees.stop();
       await Promise.all(adapters.map((a) => a.close()));
     },
   };

@@ -6,6 +6,10 @@ import { settingsSchema } from '../../config/schemas';
 import { fallbackFeesOf, feeSchedulesFromSettings } from '../../adapters/persistence/fee-book-setup';
 import { parseAccountFees } from '../../adapters/exchanges/account-fees';
 import { DecisionFees, qbotDecisionContext } from '../../hotpath/decision-fees';
+import type { ExchangeId } from '../../domain/market';
+import { buyBest } from '../../activities/bot-trading';
+import { systemClock } from '../../ports/clock';
+import { botRig } from '../helpers/bot-venues';
 
 const d = (s: string) => new Decimal(s);
 const f = formatDecimal;
@@ -111,5 +115,26 @@ describe('decision fees: one snapshot for the exact path and the prefilter', () 
     const fees = new DecisionFees(book, () => NOW, () => qbotDecisionContext(qbot(undefined, '1000'), () => undefined));
     // $1000 left over a $2000 largest trade: half the notional free -> 0.30 %, an upper bound for any smaller trade.
     expect(f(fees.fee('coinbase', 'BTC/USD', 'buy'))).toBe('0.003');
+  });
+});
+
+describe("the bots' cost estimates price with the venue's fee in force", () => {
+  test('buyBest picks the venue that is cheaper after the account fee, not after the listed one', async () => {
+    const rig = botRig({ balances: { binance: { USDT: '1000' }, kraken: { USD: '1000' } } as Record<ExchangeId, Record<string, string>>, staking: {} });
+    try {
+      const deps = { venues: rig.venues, ledger: rig.ledger, clock: systemClock, quoteCurrencies: ['USD', 'USDT', 'USDC'] };
+      // Listed: Binance 0.1 % beats Kraken 0.4 % (+0.05 % dearer book).
+      const listed = await buyBest(deps, { key: 'fee-listed', asset: 'ETH', budgetUsd: d('100') });
+      expect(listed).toMatchObject({ status: 'confirmed', exchange: 'binance' });
+      // The account's schedules say otherwise: Binance 0.6 %, Kraken 0.1 %.
+      const book = new FeeBook(feeSchedulesFromSettings(settings.fees));
+      book.replaceExchangeRates('binance', new Map([['ETH/USDT', { maker: d('0.004'), taker: d('0.006') }]]), NOW);
+      book.replaceExchangeRates('kraken', new Map([['ETH/USD', { maker: d('0.0005'), taker: d('0.001') }]]), NOW);
+      for (const v of rig.venues) v.takerFee = (symbol) => book.effectiveTakerFee(v.exchange, symbol, undefined, NOW).rate;
+      const account = await buyBest(deps, { key: 'fee-account', asset: 'ETH', budgetUsd: d('100') });
+      expect(account).toMatchObject({ status: 'confirmed', exchange: 'kraken' });
+    } finally {
+      rig.close();
+    }
   });
 });
