@@ -31,7 +31,9 @@ if (process.send) {
        try { process.kill(w.self, 'SIGTERM'); } catch {}
        setTimeout(() => { try { process.kill(w.self, 'SIGKILL'); } catch {} }, w.graceMs);
      }, 250);`,
-    { eval: true, workerData: { parent: process.ppid, self: process.pid, graceMs: GRACE_MS + 1_000 } },
+    // The supervisor says who it is: a child forked a moment before the supervisor died starts out
+    // already reparented, and process.ppid alone would look normal to it.
+    { eval: true, workerData: { parent: Number(process.env.QBOT_SUPERVISOR_PID) || process.ppid, self: process.pid, graceMs: GRACE_MS + 1_000 } },
   );
   watchdog.unref();
 }

@@ -156,7 +156,7 @@ export class Supervisor {
   /** Forks the part and waits until it is ready, or it exits, or its time runs out. */
   private async launch(spec: PartSpec): Promise<{ detail: string; pid: number; extra: number[] }> {
     const child = fork(path.resolve(ROOT, spec.entry), spec.args ?? [], {
-      cwd: ROOT, env: spec.env, execArgv: this.o.execArgv ?? defaultExecArgv(), stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+      cwd: ROOT, env: { ...spec.env, QBOT_SUPERVISOR_PID: String(process.pid) }, execArgv: this.o.execArgv ?? defaultExecArgv(), stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
       // Its own process group: a Ctrl-C at the terminal reaches the supervisor only, which stops the parts in order.
       detached: true,
     });

@@ -132,7 +132,11 @@ test('a second start continues the same mode workflow run; kill -9 of the superv
   demo.child.kill('SIGKILL');
   await demo.exit;
   const killedAt = Date.now();
-  await waitUntil('every process of the demo gone', () => pidsOf(demo.output()).every(processGone), 10_000, 100);
+  await waitUntil('every process of the demo gone', () => {
+    const left = pidsOf(demo.output()).filter((p) => !processGone(p));
+    if (left.length) throw new Error(`still there: ${left.map((p) => `${p} ${fs.existsSync(`/proc/${p}/cmdline`) ? fs.readFileSync(`/proc/${p}/cmdline`, 'utf8').replace(/\0/g, ' ').slice(-60) : ''}`).join('; ')}`);
+    return true;
+  }, 10_000, 100);
   expect(Date.now() - killedAt).toBeLessThan(Math.max(10_000, scaled(4_000)));
   expect(await portClosed(temporal)).toBe(true);
 }, scaled(120_000));
