@@ -68,15 +68,19 @@ function faultsFor(kind: FaultKind): Array<{ exchange: 'binance' | 'kraken'; fau
     case 'silence': return [{ exchange: 'binance', fault: { type: 'silence', ms: 4_000 } }];
     case 'drop-sockets': return [{ exchange: 'kraken', fault: { type: 'drop-sockets' } }, { exchange: 'binance', fault: { type: 'drop-sockets' } }];
     case 'gap': return [{ exchange: 'binance', fault: { type: 'sequence-gap', symbol: 'BTC/USDT' } }];
+    case 'silence-leg': return [{ exchange: 'kraken', fault: { type: 'silence', ms: 5_000 } }];
   }
 }
+
+/** The mover's own staleness bound (money-mover.ts: marketData.staleAfterMs) plus a margin for a busy machine. */
+const SILENT_TOO_LONG_MS = 1_500 + 1_000;
 
 interface Msg { pid?: number; at?: string; step?: number; event?: string; state?: unknown; outcomes?: TrialResult['outcomes']; message?: string }
 
 interface RunResult { killed: boolean; lastState: unknown; firstState: unknown; done?: Msg; error?: string; output: string }
 
 /** Runs the mover once; kills it at `crashAt` (first occurrence) when given. */
-function runMover(env: NodeJS.ProcessEnv, timeoutMs: number, hooks: { onPoint?: (at: string) => void; crashAt?: string }): Promise<RunResult> {
+function runMover(env: NodeJS.ProcessEnv, timeoutMs: number, hooks: { onPoint?: (at: string) => Promise<void> | void; crashAt?: string }): Promise<RunResult> {
   return new Promise((resolve) => {
     // node itself with tsx's require hook: the `tsx` binary would run the mover in a child of its
     // own, and a SIGKILL to the wrapper would leave the money mover alive.
@@ -100,13 +104,15 @@ function runMover(env: NodeJS.ProcessEnv, timeoutMs: number, hooks: { onPoint?: 
       if (m.event === 'done') res.done = m;
       if (m.event === 'error') res.error = m.message;
       if (m.at === undefined) return;
-      hooks.onPoint?.(m.at);
+      const held = hooks.onPoint?.(m.at);
       if (hooks.crashAt !== undefined && m.at === hooks.crashAt && !res.killed) {
         res.killed = true;
         child.kill('SIGKILL');
         return;
       }
-      child.stdin.write('go\n');
+      // The driver may hold the mover at a point until the exchange is in the state the trial needs.
+      if (held) void held.then(() => child.stdin.write('go\n'));
+      else child.stdin.write('go\n');
     });
     child.once('exit', () => {
       clearTimeout(timer);
@@ -133,14 +139,19 @@ export async function runTrial(spec: TrialSpec, opts: { timeScale?: number; keep
   let outcomes: TrialResult['outcomes'] = [];
   let crashed = false;
   let injected = false;
+  const silences: Array<{ exchange: 'binance' | 'kraken'; start: number; end: number }> = [];
   try {
     // Rate limits and rejections aimed at an order are injected just before the second leg (the
     // venue's markets are loaded by then); the other faults as soon as the mover is ready.
-    const injectAt = spec.fault === 'http-429' || spec.fault === 'reject-orders' ? 'between-legs' : 'ready';
-    const onPoint = (at: string) => {
+    const injectAt = spec.fault === 'http-429' || spec.fault === 'reject-orders' || spec.fault === 'silence-leg' ? 'between-legs' : 'ready';
+    const onPoint = (at: string): Promise<void> | void => {
       if (injected || at !== injectAt) return;
       injected = true;
+      const now = Date.now();
       faults.forEach((f) => sim.control.injectFault(f.exchange, f.fault));
+      for (const f of faults) if (f.fault.type === 'silence') silences.push({ exchange: f.exchange, start: now, end: now + f.fault.ms });
+      // A silenced leg goes on only once the feed is silent for longer than the mover may trade on.
+      if (spec.fault === 'silence-leg') return new Promise((r) => setTimeout(r, Math.max(0, now + SILENT_TOO_LONG_MS + 200 - Date.now())));
     };
     const first = await runMover(env, 120_000 * scale, { crashAt: spec.crashAt, onPoint });
     crashed = first.killed;
@@ -185,6 +196,11 @@ export async function runTrial(spec: TrialSpec, opts: { timeScale?: number; keep
           const refunds = entries.filter((e) => e.kind === 'transfer-failed' && e.details?.withdrawalId === w.id);
           check(refunds.length === (w.status === 'failed' ? 1 : 0), `withdrawal ${key} is ${w.status} at the exchange, refund booked ${refunds.length} times`);
         }
+      }
+      // No order on a venue whose feeds were silent for longer than the mover's staleness bound.
+      for (const s of silences) {
+        const during = sim.control.orders(s.exchange).filter((o) => o.created > s.start + SILENT_TOO_LONG_MS && o.created < s.end);
+        check(during.length === 0, `${during.length} order(s) on ${s.exchange} while its feeds were silent beyond ${SILENT_TOO_LONG_MS} ms: ${during.map((o) => `${o.clientOrderId ?? o.id} at +${o.created - s.start} ms`).join(', ')}`);
       }
       const venues = ['binance', 'kraken'] as const;
       const exchangeSide = venues.flatMap((ex) => Object.entries(sim.control.balances(ex)).map(([asset, b]) => ({ exchange: ex, asset, amount: new Decimal(b.total) })));

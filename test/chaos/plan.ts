@@ -19,8 +19,11 @@ export const CRASH_POINTS = [
 ] as const;
 export type CrashPoint = (typeof CRASH_POINTS)[number];
 
-/** Exchange faults the driver injects into the simulator once the mover is ready. */
-export const FAULTS = ['none', 'http-429', 'http-418', 'order-timeout', 'reject-orders', 'withdrawal-fails', 'withdrawal-stuck', 'silence', 'drop-sockets', 'gap'] as const;
+/**
+ * Exchange faults the driver injects into the simulator once the mover is ready (`silence-leg`:
+ * Kraken's feeds fall silent just before a trade's Kraken leg, which must wait for them).
+ */
+export const FAULTS = ['none', 'http-429', 'http-418', 'order-timeout', 'reject-orders', 'withdrawal-fails', 'withdrawal-stuck', 'silence', 'drop-sockets', 'gap', 'silence-leg'] as const;
 export type FaultKind = (typeof FAULTS)[number];
 
 export type Step =
