@@ -44,6 +44,9 @@ describe('market model', () => {
     // A full-book request on one simulator only (Coinbase's product_book without a limit).
     const res = await fetch(`${(b.urls.coinbase.api as { rest: string }).rest}/api/v3/brokerage/market/product_book?product_id=BTC-USD`);
     expect(((await res.json()) as { pricebook: { bids: unknown[] } }).pricebook.bids).toHaveLength(500);
+    // A thinner market grows to a quarter of it.
+    const paxg = await fetch(`${(b.urls.coinbase.api as { rest: string }).rest}/api/v3/brokerage/market/product_book?product_id=PAXG-USD`);
+    expect(((await paxg.json()) as { pricebook: { bids: unknown[] } }).pricebook.bids).toHaveLength(125);
     a.control.step(30);
     b.control.step(30);
     const top = (s: RunningSimulator, sym: string) => {

@@ -13,8 +13,9 @@ export interface BookDiff { bids: LevelChange[]; asks: LevelChange[] }
 /**
  * Levels a side a model book can grow to (the `bookDepth` option): a full-book snapshot (Coinbase
  * level2) or a large REST depth (Binance `limit=1000`) carries thousands of levels, as a liquid
- * market shows (real BTC-USD: ~19k bids / 27k asks). Books start with TOP_FILL levels and grow
- * only when a client asks, so a simulator still starts in a few tens of milliseconds.
+ * market shows (real BTC-USD: ~19k bids / 27k asks); other than BTC and ETH against dollars a
+ * quarter of it (`depthCap`). Books start with TOP_FILL levels and grow only when a client asks, so
+ * a simulator still starts in a few tens of milliseconds.
  */
 export const DEFAULT_DEPTH = 2000;
 

@@ -21,7 +21,7 @@ export class ModelDriver {
     this.prices = new PriceModel({ seed, venues, ...(dislocationRate !== undefined ? { dislocationRate } : {}) });
     for (const lb of store.sourceBooks()) lb.depth = Math.min(TOP_FILL, maxDepth);
     store.setDeepener((lb, levels) => {
-      const depth = Math.min(levels, this.maxDepth);
+      const depth = Math.min(levels, depthCap(lb.market.base, lb.market.quote, this.maxDepth));
       if (depth <= lb.depth) return undefined;
       lb.depth = depth;
       const m = lb.market;
@@ -58,4 +58,16 @@ export class ModelDriver {
     }
     return r;
   }
+}
+
+const MAJORS = new Set(['BTC', 'ETH']);
+const DOLLARS = new Set(['USD', 'USDT', 'USDC']);
+
+/**
+ * How deep a book can grow: the full `bookDepth` for BTC and ETH against dollars (real BTC-USD
+ * shows tens of thousands of levels), a quarter of it elsewhere (thinner real books, and fewer
+ * levels for every client to parse).
+ */
+export function depthCap(base: string, quote: string, maxDepth: number): number {
+  return MAJORS.has(base) && DOLLARS.has(quote) ? maxDepth : Math.max(Math.min(TOP_FILL, maxDepth), Math.floor(maxDepth / 4));
 }
