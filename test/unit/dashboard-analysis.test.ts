@@ -30,7 +30,7 @@ describe('dashboard analysis panel: per-strategy performance from the ledger, of
     const sum = (f: (t: (typeof run.trades)[number]) => Decimal) => run.trades.reduce((acc, t) => acc.plus(f(t)), d('0'));
     expect(a.byStrategy.cross).toEqual({
       attempts: run.trades.length, completed: run.trades.filter((t) => t.status === 'completed').length, wins: run.trades.filter((t) => t.pnlUsd.gt(0)).length,
-      winRate: d(run.trades.filter((t) => t.pnlUsd.gt(0)).length).div(run.trades.length).toFixed(), netPnlUsd: sum((t) => t.pnlUsd).toFixed(), feesUsd: sum((t) => t.feesUsd).toFixed(),
+      winRate: new Decimal(run.trades.filter((t) => t.pnlUsd.gt(0)).length).div(run.trades.length).toFixed(), netPnlUsd: sum((t) => t.pnlUsd).toFixed(), feesUsd: sum((t) => t.feesUsd).toFixed(),
       averageNetPercent: sum((t) => t.decisionNetPercent).div(run.trades.length).toDecimalPlaces(6).toFixed(),
     });
     expect(d(a.byStrategy.cross!.feesUsd).gt(0)).toBe(true);
