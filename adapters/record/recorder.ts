@@ -50,6 +50,11 @@ export class Recorder {
   /** Loads every venue's metadata and opens its socket; resolves once all are subscribed or failed. */
   async start(): Promise<void> {
     await Promise.all(this.venues.map((v) => v.start()));
+    // Recording nothing for hours is worse than stopping now with the reason.
+    if (this.venues.every((v) => v.progress.markets === 0)) {
+      await this.stop();
+      throw new Error(`record: no venue lists any of ${this.o.symbols.join(', ')} (or their market metadata could not be read)`);
+    }
   }
 
   stats(): RecordStats {

@@ -72,16 +72,18 @@ describe('qbot record from the simulator: raw frames, REST metadata, connection 
     expect(r.frames.some((f) => f.k === 'ws' && f.d.includes('"snapshot"'))).toBe(true);
   });
 
-  it('refuses a bad --sim URL, venue or symbol before recording anything', async () => {
+  it('refuses a bad --sim URL, venue or symbol, or symbols no venue lists, before recording anything', async () => {
     for (const [args, msg] of [
       [['--sim', 'not a url'], /--sim must be a base URL/],
       [['--exchanges', 'ftx'], /unknown exchange\(s\): ftx/],
       [['--symbols', 'btcusd'], /not unified symbols like BTC\/USDT: btcusd/],
       [['--duration', '-1'], /--duration must be a number of seconds > 0/],
+      [['--sim', `http://127.0.0.1:${sim.port}`, '--symbols', 'DOGE/EUR', '--duration', '5'], /no venue lists any of DOGE\/EUR/],
     ] as Array<[string[], RegExp]>) {
       const out = path.join(dir, 'refused');
       await expect(buildProgram().exitOverride().parseAsync(['node', 'qbot', 'record', '--out', out, ...args])).rejects.toThrow(msg);
-      expect(fs.existsSync(out)).toBe(false);
+      // No socket was opened: at most the market metadata that was read to find out.
+      expect(fs.existsSync(out) ? readRecording(out).frames.filter((f) => f.k !== 'rest') : []).toEqual([]);
     }
   });
 });
