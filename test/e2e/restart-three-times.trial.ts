@@ -36,7 +36,7 @@ const fills = (dataDir: string): number => {
 };
 
 /**
- * Not part of `npm test` (about 8 minutes on a loaded 2-core machine: four full system starts):
+ * Not part of `npm test` (8-10 minutes on a loaded 2-core machine: four full system starts, each bundling the workflows):
  * run it with `npm run trial:restart`.
  *
  * The whole system (workers/system.ts, in-process, paper trading over the simulator's books) on one
