@@ -10,6 +10,8 @@ import type { ExchangeId } from '../../domain/market';
 import { buyBest } from '../../activities/bot-trading';
 import { systemClock } from '../../ports/clock';
 import { botRig } from '../helpers/bot-venues';
+import { Command } from 'commander';
+import { registerLedgerCommands } from '../../signals/cli/commands/ledger';
 
 const d = (s: string) => new Decimal(s);
 const f = formatDecimal;
@@ -135,6 +137,33 @@ describe("the bots' cost estimates price with the venue's fee in force", () => {
       expect(account).toMatchObject({ status: 'confirmed', exchange: 'kraken' });
     } finally {
       rig.close();
+    }
+  });
+});
+
+describe('qbot fees quote follows the Binance variant', () => {
+  test('BINANCE_VARIANT=binanceus quotes Binance.US\'s fallback tier, not Binance.com\'s', async () => {
+    const quote = async () => {
+      const program = new Command('qbot').exitOverride();
+      registerLedgerCommands(program);
+      const out: string[] = [];
+      const spy = jest.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void out.push(a.join(' ')));
+      try {
+        await program.parseAsync(['node', 'qbot', 'fees', 'quote', 'binance', 'BTC/USDT', '1000', '--file', ':memory:', '--json']);
+      } finally {
+        spy.mockRestore();
+      }
+      return (JSON.parse(out.join('\n')) as { rate: string }).rate;
+    };
+    const before = process.env.BINANCE_VARIANT;
+    try {
+      process.env.BINANCE_VARIANT = 'binanceus';
+      expect(await quote()).toBe('0.006');
+      process.env.BINANCE_VARIANT = 'binance';
+      expect(await quote()).toBe('0.001');
+    } finally {
+      if (before === undefined) delete process.env.BINANCE_VARIANT;
+      else process.env.BINANCE_VARIANT = before;
     }
   });
 });

@@ -86,7 +86,9 @@ export function registerLedgerCommands(program: Command): void {
     .option('--json', 'print JSON')
     .action((exchange: string, symbol: string, notional: string, o: Common & { discountAssetUsd?: string }) => {
       if (!(EXCHANGE_IDS as readonly string[]).includes(exchange)) throw new Error(`exchange must be one of ${EXCHANGE_IDS.join(', ')}`);
-      const book = new FeeBook(feeSchedulesFromSettings(loadConfig({ env: effectiveEnv() }).settings.fees));
+      const cfg = loadConfig({ env: effectiveEnv() });
+      // The venue the adapters trade: Binance.US quotes its own fallback tiers.
+      const book = new FeeBook(feeSchedulesFromSettings(cfg.settings.fees, cfg.env.BINANCE_VARIANT));
       const now = Date.now();
       try {
         const l = SqliteLedger.open({ file: ledgerFile(o), readOnly: true });
