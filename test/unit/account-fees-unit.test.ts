@@ -11,6 +11,7 @@ import { buyBest } from '../../activities/bot-trading';
 import { systemClock } from '../../ports/clock';
 import { botRig } from '../helpers/bot-venues';
 import { Command } from 'commander';
+import { parseFaultSpec } from '../../adapters/sim';
 import { registerLedgerCommands } from '../../signals/cli/commands/ledger';
 
 const d = (s: string) => new Decimal(s);
@@ -165,5 +166,16 @@ describe('qbot fees quote follows the Binance variant', () => {
       if (before === undefined) delete process.env.BINANCE_VARIANT;
       else process.env.BINANCE_VARIANT = before;
     }
+  });
+});
+
+describe('simulator account fee options (fault spec)', () => {
+  test('fee-tier=MAKER/TAKER and garbage-fees parse; a bad tier is refused with the grammar', () => {
+    expect(parseFaultSpec('kraken:fee-tier=0.02/0.04,coinbase:garbage-fees')).toEqual([
+      { exchange: 'kraken', fault: { type: 'fee-tier', makerPercent: '0.02', takerPercent: '0.04' } },
+      { exchange: 'coinbase', fault: { type: 'garbage-fees' } },
+    ]);
+    expect(() => parseFaultSpec('kraken:fee-tier=0.04')).toThrow(/fee-tier needs MAKER\/TAKER in percent/);
+    expect(() => parseFaultSpec('kraken:fee-tier=-1/0.04')).toThrow(/fee-tier needs MAKER\/TAKER/);
   });
 });
