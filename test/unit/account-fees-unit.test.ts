@@ -6,7 +6,6 @@ import { settingsSchema } from '../../config/schemas';
 import { fallbackFeesOf, feeSchedulesFromSettings } from '../../adapters/persistence/fee-book-setup';
 import { parseAccountFees } from '../../adapters/exchanges/account-fees';
 import { DecisionFees, qbotDecisionContext } from '../../hotpath/decision-fees';
-import type { ExchangeId } from '../../domain/market';
 import { buyBest } from '../../activities/bot-trading';
 import { systemClock } from '../../ports/clock';
 import { botRig } from '../helpers/bot-venues';
@@ -123,7 +122,7 @@ describe('decision fees: one snapshot for the exact path and the prefilter', () 
 
 describe("the bots' cost estimates price with the venue's fee in force", () => {
   test('buyBest picks the venue that is cheaper after the account fee, not after the listed one', async () => {
-    const rig = botRig({ balances: { binance: { USDT: '1000' }, kraken: { USD: '1000' } } as Record<ExchangeId, Record<string, string>>, staking: {} });
+    const rig = botRig({ balances: { binance: { USDT: '1000' }, kraken: { USD: '1000' }, coinbase: {} }, staking: {} });
     try {
       const deps = { venues: rig.venues, ledger: rig.ledger, clock: systemClock, quoteCurrencies: ['USD', 'USDT', 'USDC'] };
       // Listed: Binance 0.1 % beats Kraken 0.4 % (+0.05 % dearer book).
