@@ -58,9 +58,7 @@ export async function startSimProxy(target: string, rule: HoldRule = passAll): P
       const verdict = current({ method, path, body });
       // Held before: never forwarded, never answered (the socket stays open until the worker dies).
       if (verdict === 'hold-before') return hold({ kind: 'hold-before', method, path, body });
-      // A fresh connection per request (agent: false): a pooled keep-alive socket the simulator has
-      // already closed would fail the worker's request with ECONNRESET, a fault of the proxy's own.
-      const out = http.request({ host: upstream.hostname, port: upstreamPort, method, path, headers: { ...req.headers, host: upstream.host }, agent: false }, (up) => {
+      const out = http.request({ host: upstream.hostname, port: upstreamPort, method, path, headers: { ...req.headers, host: upstream.host } }, (up) => {
         const answer: Buffer[] = [];
         up.on('data', (c: Buffer) => answer.push(c));
         up.on('end', () => {

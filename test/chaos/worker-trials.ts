@@ -237,7 +237,7 @@ export async function hotpathTradeTrial(rig: Rig, hot: WorkerProcess, seed: numb
   hot.proxy.setRule((r) => (isOrder(r) ? 'hold-after' : 'pass'));
   let killed = 0;
   try {
-    dislocate(rig, '2', seed % 2 === 0 ? 'binance' : 'kraken');
+    dislocate(rig, '2');
     await until(`${hot.name} to send an order`, () => hot.proxy.held.length > heldBefore, 60_000, rig.scale);
     await hot.kill9();
     killed = 1;
@@ -248,7 +248,7 @@ export async function hotpathTradeTrial(rig: Rig, hot: WorkerProcess, seed: numb
     await hot.ready(rig.scale);
     await until(`the restarted ${hot.name} to apply BTC's split`, () => appliedBtc(hot), 60_000, rig.scale);
     // A fresh dislocation (the killed run's orders took some of the first one's liquidity).
-    dislocate(rig, String(2 + (seed % 3)), seed % 2 === 0 ? 'kraken' : 'binance');
+    dislocate(rig, String(2 + (seed % 3)));
     const traded = await until(`the restarted ${hot.name} to trade`, () => {
       const fresh = simOrders(rig).filter((o) => !before.has(`${o.exchange}:${o.cid}`) && !killedRun.has(`${o.exchange}:${o.cid}`));
       return fresh.length ? fresh : undefined;
