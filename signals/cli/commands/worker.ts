@@ -1,5 +1,6 @@
 import * as path from 'node:path';
-import { spawn } from 'node:child_process';
+import { fork } from 'node:child_process';
+import { defaultExecArgv } from '../../../workers/supervisor';
 import type { Command } from 'commander';
 
 /** The worker processes an operator starts against a cluster, and the file each one runs. */
@@ -26,7 +27,12 @@ export function registerWorkerCommands(program: Command): void {
     .action(async (role: string, args: string[]) => {
       const entry = WORKER_ENTRY[role];
       if (!entry) throw new Error(`unknown worker "${role}": use ${Object.keys(WORKER_ENTRY).join(', ')}`);
-      const child = spawn(path.join(ROOT, 'node_modules/.bin/tsx'), [path.join(ROOT, entry), ...args], { cwd: ROOT, stdio: 'inherit' });
+      // node itself (tsx as a require hook, not tsx's CLI, which would add a process of its own)
+      // with the supervisor's parent watch: a process manager's `kill -9` of this command must not
+      // leave the worker running, holding its ports and task queues.
+      const child = fork(path.join(ROOT, entry), args, {
+        cwd: ROOT, execArgv: defaultExecArgv(), env: { ...process.env, QBOT_SUPERVISOR_PID: String(process.pid) }, stdio: ['inherit', 'inherit', 'inherit', 'ipc'],
+      });
       const relay = (signal: NodeJS.Signals) => child.kill(signal);
       process.on('SIGINT', relay);
       process.on('SIGTERM', relay);
