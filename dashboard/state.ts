@@ -2,8 +2,10 @@ import type { Client } from '@temporalio/client';
 import { Decimal } from '../domain/money/decimal';
 import { formatForPeople } from '../domain/money/format';
 import type { Ledger } from '../ports/ledger';
-import { MODE_WORKFLOW_ID, modeQuery, type ModeView } from '../signals/defs';
+import { MODE_WORKFLOW_ID, modeQuery, reconcileQuery, type ModeView } from '../signals/defs';
+import { describeFeeSchedule } from '../hotpath/fee-schedule-status';
 import type { HotpathStatus } from '../hotpath/status-schema';
+import { RECONCILE_WORKFLOW_ID } from '../workers/reconcile';
 import type { HotpathReading, HotpathSource } from './hotpath-source';
 import { workflowPanels, type WorkflowPanels } from './workflows';
 import { botPanels, type BotPanels } from './bots';
@@ -34,6 +36,10 @@ export interface DashboardState {
   health: Array<{ exchange: string; live: number; total: number; worstAgeMs: string; reconnects: number; state: string; rateBudget: string; rateLimited: boolean }>;
   bots: BotPanels;
   workflows: WorkflowPanels;
+  /** Which fee schedule prices each venue's decisions (the account's own or the config's fallback tier). */
+  feeSchedules: Array<{ exchange: string; source: 'account' | 'fallback'; detail: string }>;
+  /** The periodic reconciliation: ledger against every venue, each difference listed (never corrected). */
+  reconcile: { state: 'agrees' | 'differs' | 'not checked yet' | 'not running'; summary: string; differences: Array<{ exchange: string; asset: string; ledger: string; exchange_: string; difference: string }>; link: string | null };
   temporalUiUrl: string | null;
 }
 
@@ -91,6 +97,31 @@ function contextRows(contexts: readonly Context[]): DashboardState['contexts'] {
     .sort((a, b) => (LEVEL_ORDER[a.level] ?? 3) - (LEVEL_ORDER[b.level] ?? 3) || symbolOf(a.market).localeCompare(symbolOf(b.market)) || a.market.localeCompare(b.market))
     .slice(0, 12)
     .map((c) => ({ market: c.market, level: c.level, threshold: `${formatForPeople(c.thresholdPercent, 2)} %`, depth: `${formatForPeople(c.depthMultiple, 1)}x`, reasons: c.reasons.join('; ') || '—' }));
+}
+
+/** The reconcile workflow's last comparison, as the page shows it; a workflow that is not running says so. */
+async function reconcilePanel(s: StateSources): Promise<DashboardState['reconcile']> {
+  const link = workflowLink(s, RECONCILE_WORKFLOW_ID);
+  try {
+    const v = await s.client.workflow.getHandle(RECONCILE_WORKFLOW_ID).query(reconcileQuery);
+    if (!v.last) return { state: 'not checked yet', summary: v.lastError ? `last round failed: ${v.lastError}` : 'no comparison yet', differences: [], link };
+    const unavailable = v.last.unavailable.length ? `; not read: ${v.last.unavailable.join(', ')}` : '';
+    const differences = v.last.differences.map((d) => ({
+      exchange: d.exchange, asset: d.asset, ledger: d.ledgerAmount, exchange_: d.exchangeAmount, difference: d.difference,
+    }));
+    return {
+      state: differences.length ? 'differs' : 'agrees',
+      summary: `${v.checks} checks, last at ${v.last.at}${v.differingSince ? `; differing since ${v.differingSince}` : ''}${unavailable}${v.lastError ? `; last error: ${v.lastError}` : ''}`,
+      differences, link,
+    };
+  } catch (err) {
+    return { state: 'not running', summary: `reconcile workflow not answering: ${(err as Error).message}`, differences: [], link: null };
+  }
+}
+
+function feeScheduleRows(readings: HotpathReading[]): DashboardState['feeSchedules'] {
+  const first = readings.find((r): r is Extract<HotpathReading, { ok: true }> => r.ok);
+  return (first?.status.fees ?? []).map((f) => ({ exchange: f.exchange, source: f.source, detail: describeFeeSchedule(f) }));
 }
 
 function hotpathRow(r: HotpathReading): DashboardState['hotpaths'][number] {
@@ -194,6 +225,8 @@ export async function collectState(s: StateSources): Promise<DashboardState> {
     },
     workflows: await workflowPanels(s),
     bots: await botPanels(s.client),
+    feeSchedules: feeScheduleRows(readings),
+    reconcile: await reconcilePanel(s),
     temporalUiUrl: s.temporalUiUrl ?? null,
   };
 }

@@ -86,6 +86,10 @@ function render(s) {
   rows('decisions', s.decisions.length ? s.decisions : [{ at: '', route: 'no opportunity above threshold yet' }], (d) => [d.at, d.outcome, d.route, d.netPercent, d.reason]);
   rows('trades', s.trades.length ? s.trades : [{ at: '', kind: 'no trades in the last hour' }], (t) => [t.at, t.kind, t.exchange, t.asset, t.delta, t.note]);
   rows('entities', s.workflows.entities, (e) => [e.name, e.status, link(e.status === 'running' ? e.link : null, 'open in Temporal')]);
+  text('reconcile-state', s.reconcile.state);
+  text('reconcile-summary', s.reconcile.summary);
+  rows('reconcile-differences', s.reconcile.differences, (d) => [d.exchange, d.asset, d.ledger, d.exchange_, d.difference]);
+  rows('fee-schedules', s.feeSchedules.length ? s.feeSchedules : [{ exchange: 'no hot path reports its fees', source: '', detail: '' }], (f) => [f.exchange, f.source, f.detail]);
   text('rebalance-error', s.workflows.rebalanceError || (s.workflows.rebalances.length ? '' : 'none pending'));
   rows('rebalances', s.workflows.rebalances, (r) => [r.workflowId, r.state, r.summary,
     button('Approve', () => act(`/api/rebalances/${encodeURIComponent(r.workflowId)}/approve`, {}), !r.awaitingApproval),

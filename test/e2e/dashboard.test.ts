@@ -60,7 +60,8 @@ test('the page loads and live values change without a reload', async () => {
   // The feed table carries each venue's book age, which moves with every simulator tick.
   await pageWait(page, ([u, h]) => document.getElementById('updated')?.textContent !== u && document.getElementById('health')?.innerText !== h, [firstUpdate, firstHealth], 15_000);
   // Every figure is a decimal string from the server: the balances show grouped, fixed decimals.
-  expect(await textOf('balances')).toMatch(/USDT\s+1,000\.00000000/);
+  // (The bots trade, so the amounts themselves move: only their form is fixed.)
+  expect(await textOf('balances')).toMatch(/binance\s+USDT\s+\d{1,3}(,\d{3})*\.\d{8}\s+\d{1,3}(,\d{3})*\.\d{2}/);
   expect(await textOf('total-usd')).toMatch(/^\d{1,3}(,\d{3})*\.\d{2}$/);
   expect(await page.evaluate(() => (globalThis as { noReload?: boolean }).noReload)).toBe(true);
 });
@@ -91,6 +92,16 @@ test('PnL chart: an SVG polyline from server-scaled points, the sweep share and 
   expect(state.pnl.sweep.percent).toBe('15');
   expect(await textOf('sweep-available')).toMatch(/^-?\d{1,3}(,\d{3})*\.\d{2}$/);
   expect(await textOf('health')).toMatch(/binance\s+live.*(REST tokens left|cooling down)/);
+});
+
+test('the fee schedule in force per venue and the reconciliation are on the page (#13)', async () => {
+  // Each venue's decisions are priced by the account's own schedule (read from the simulator) or the config's fallback tier.
+  await pageWait(page, () => /binance\s+(account|fallback)\s+binance: (account schedule, .+ old|config fallback tier)/.test(document.getElementById('fee-schedules')?.innerText ?? ''), undefined, 20_000);
+  expect(await textOf('fee-schedules')).toMatch(/kraken\s+(account|fallback)/);
+  // The system starts the reconcile workflow; its verdict (or that it has not compared yet) is shown, never a blank.
+  await pageWait(page, () => /^(agrees|differs|not checked yet)$/.test(document.getElementById('reconcile-state')?.textContent ?? ''), undefined, 20_000);
+  const state = (await (await fetch(new URL('/api/state', system.dashboard.url))).json()) as { reconcile: { state: string; differences: unknown[] } };
+  expect(state.reconcile.state === 'differs').toBe(state.reconcile.differences.length > 0);
 });
 
 test('a mode flip sent through the webhook appears on the page', async () => {
