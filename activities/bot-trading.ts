@@ -10,7 +10,7 @@ import type { Funding } from '../ports/funding';
 import { ApplicationFailure } from '@temporalio/activity';
 import { LedgerKeyConflictError, type Ledger, type LedgerEntry } from '../ports/ledger';
 import type { Staking } from '../ports/staking';
-import type { Confirmed, Trading } from '../ports/trading';
+import type { Confirmed, OrderOutcome, OrderRequest, Trading } from '../ports/trading';
 import { decision, orderFilled } from '../adapters/persistence/ledger-entries';
 import { configError } from './failures';
 
@@ -117,24 +117,71 @@ function venueInputs(deps: BotTradingDeps, asset: string, exchange?: ExchangeId)
   return out;
 }
 
-async function execute(deps: BotTradingDeps, venue: BotVenue, q: BuyQuote | SellQuote, side: 'buy' | 'sell', amount: Decimal, key: string, correlationId = key): Promise<TradeResult> {
-  const outcome = await venue.trading.placeOrder({ exchange: venue.exchange, symbol: q.symbol, side, type: 'ioc', amount, price: q.limitPrice, clientOrderId: key, correlationId });
-  if (outcome.status === 'rejected') return { status: 'rejected', code: outcome.code, reason: `${venue.exchange} ${q.symbol}: ${outcome.reason}` };
-  if (outcome.filled.isZero()) return { status: 'rejected', code: 'NO_FILL', reason: `${venue.exchange} ${q.symbol}: nothing filled` };
-  if (!venue.booksFills) {
-    deps.ledger.append(orderFilled({
-      at: deps.clock.now(), exchange: venue.exchange, symbol: q.symbol, side, clientOrderId: key, correlationId, orderId: outcome.orderId,
-      filled: outcome.filled, cost: outcome.cost, fees: outcome.fees.map((f) => ({ currency: f.currency, amount: f.amount })), quoteUsd: usdPrice(deps, q.quote),
-    }));
+interface SentIntent { exchange: ExchangeId; symbol: string; clientOrderId: string }
+
+/** The bots' live orders sent under a client order id (ledger decision lines written before each send). */
+function intentsOf(deps: BotTradingDeps, correlationId: string, clientOrderId: string): SentIntent[] {
+  return deps.ledger.entries({ kind: 'decision', correlationId })
+    .map((e) => e.details as Partial<SentIntent> & { event?: string })
+    .filter((d): d is SentIntent & { event: string } => d.event === 'bot-order-sent' && d.clientOrderId === clientOrderId && !!d.exchange && !!d.symbol);
+}
+
+/**
+ * A bot's order placed at most once per client order id, across crashes and activity retries, as
+ * the hot path's orders in flight are: on a live venue a ledger line records the intent before the
+ * order leaves; a retry that finds one asks the exchange for that client order id first and takes
+ * its answer (an order sent before a crash and answered after), and only an order the exchange
+ * does not have is sent (again). A failed lookup is retried, never guessed. The fill is booked from
+ * the exchange's answer (idempotent keys: a retry books nothing twice). Paper venues keep their own
+ * client order ids and book their own fills.
+ */
+export async function placeBotOrder(deps: BotTradingDeps, venue: BotVenue, req: OrderRequest): Promise<{ venue: BotVenue; outcome: OrderOutcome }> {
+  if (venue.booksFills) return { venue, outcome: await venue.trading.placeOrder(req) };
+  const cid = req.clientOrderId ?? '';
+  const correlationId = req.correlationId ?? cid;
+  const intents = intentsOf(deps, correlationId, cid);
+  for (const i of intents) {
+    const at = deps.venues.find((v) => v.exchange === i.exchange);
+    if (!at) continue;
+    const found = await at.trading.fetchOrderByClientId(i.symbol, cid);
+    if (found.status === 'rejected') throw ApplicationFailure.retryable(`cannot check order ${cid} on ${i.exchange}: ${found.reason}`, found.code);
+    if (found.status === 'not-found') continue;
+    deps.logger?.warn({ exchange: i.exchange, symbol: i.symbol, clientOrderId: cid, filled: found.status === 'confirmed' ? s(found.filled) : undefined }, 'bot order sent before a restart found at the exchange: booked from its answer');
+    return { venue: at, outcome: bookBotFill(deps, at, req, found) };
   }
+  if (!intents.some((i) => i.exchange === venue.exchange && i.symbol === req.symbol)) {
+    deps.ledger.append([decision({
+      at: deps.clock.now(), exchange: venue.exchange, correlationId, key: `bot-order:${venue.exchange}:${req.symbol}:${cid}:sent`,
+      details: { event: 'bot-order-sent', exchange: venue.exchange, symbol: req.symbol, clientOrderId: cid },
+    })]);
+  }
+  return { venue, outcome: bookBotFill(deps, venue, req, await venue.trading.placeOrder(req)) };
+}
+
+function bookBotFill(deps: BotTradingDeps, venue: BotVenue, req: OrderRequest, outcome: OrderOutcome): OrderOutcome {
+  if (outcome.status !== 'confirmed' || outcome.filled.isZero()) return outcome;
+  deps.ledger.append(orderFilled({
+    at: deps.clock.now(), exchange: venue.exchange, symbol: outcome.symbol, side: outcome.side, clientOrderId: outcome.clientOrderId, correlationId: req.correlationId ?? outcome.clientOrderId,
+    orderId: outcome.orderId, filled: outcome.filled, cost: outcome.cost, fees: outcome.fees.map((f) => ({ currency: f.currency, amount: f.amount })), quoteUsd: usdPrice(deps, outcome.symbol.split('/')[1] ?? ''),
+  }));
+  return outcome;
+}
+
+async function execute(deps: BotTradingDeps, venue: BotVenue, q: BuyQuote | SellQuote, side: 'buy' | 'sell', amount: Decimal, key: string, correlationId = key): Promise<TradeResult> {
+  const placed = await placeBotOrder(deps, venue, { exchange: venue.exchange, symbol: q.symbol, side, type: 'ioc', amount, price: q.limitPrice, clientOrderId: key, correlationId });
+  const { outcome } = placed;
+  if (outcome.status === 'rejected') return { status: 'rejected', code: outcome.code, reason: `${placed.venue.exchange} ${q.symbol}: ${outcome.reason}` };
+  if (outcome.filled.isZero()) return { status: 'rejected', code: 'NO_FILL', reason: `${placed.venue.exchange} ${outcome.symbol}: nothing filled` };
+  // A retry may have found the order the crashed attempt sent on another venue or market than it would pick now.
+  const [base, quote] = outcome.symbol.split('/') as [string, string];
   const fees = feesUsd(deps, outcome);
-  const gross = outcome.cost.times(usdPrice(deps, q.quote) ?? ZERO);
+  const gross = outcome.cost.times(usdPrice(deps, quote) ?? ZERO);
   // Buys: what the coins cost with fees; sells: what came in after fees.
   const usd = side === 'buy' ? gross.plus(fees) : gross.minus(fees);
   // A fee taken in the bought coin reduces what we hold.
-  const baseFee = outcome.fees.filter((f) => f.currency === q.symbol.split('/')[0]).reduce((a, f) => a.plus(f.amount), ZERO);
+  const baseFee = outcome.fees.filter((f) => f.currency === base).reduce((a, f) => a.plus(f.amount), ZERO);
   const filled = side === 'buy' ? outcome.filled.minus(baseFee) : outcome.filled;
-  return { status: 'confirmed', exchange: venue.exchange, symbol: q.symbol, clientOrderId: key, filled: s(filled), averagePrice: s(outcome.averagePrice), usd: s(usd), feesUsd: s(fees) };
+  return { status: 'confirmed', exchange: placed.venue.exchange, symbol: outcome.symbol, clientOrderId: key, filled: s(filled), averagePrice: s(outcome.averagePrice), usd: s(usd), feesUsd: s(fees) };
 }
 
 /** Buys `asset` for `budgetUsd` on the venue and quote with the best net price, paying with quote held there. */

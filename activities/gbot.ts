@@ -7,7 +7,7 @@ import { splitGoldBudget } from '../domain/gbot/split';
 import type { OrderBook } from '../domain/orderbook';
 import { transferIn, transferOut } from '../adapters/persistence/ledger-entries';
 import type { LedgerEntry } from '../ports/ledger';
-import { bookedOutcome, bookOutcome, buyBest, portfolioUsd, sellBest, usdPrice, venueOf, type BotTradingDeps, type BotVenue, type TradeResult } from './bot-trading';
+import { bookedOutcome, bookOutcome, buyBest, placeBotOrder, portfolioUsd, sellBest, usdPrice, venueOf, type BotTradingDeps, type BotVenue, type TradeResult } from './bot-trading';
 
 /**
  * The G-bot's activities: buy PAXG where it is cheapest net (converting the quote held into the
@@ -53,7 +53,8 @@ export function createGbotActivities(deps: GbotActivityDeps) {
     const r = findCheapestConversion({ markets: venue.markets, books: booksOf(venue), from: source, to: quote, amount, toUsdPrice: usdPrice(deps, quote) ?? new Decimal(1), parRate: new Decimal(1) });
     if (!r.ok) return `${venue.exchange}: ${source} -> ${quote}: ${r.reason}`;
     for (const [i, leg] of r.best.legs.entries()) {
-      const o = await venue.trading.placeOrder({ exchange: venue.exchange, symbol: leg.symbol, side: leg.side, type: 'ioc', amount: leg.orderAmount, price: leg.worstPrice, clientOrderId: `${orderKey}:${i}`, correlationId });
+      // Booked like the bots' other orders: a live venue's conversion moves coins the ledger must see.
+      const { outcome: o } = await placeBotOrder(deps, venue, { exchange: venue.exchange, symbol: leg.symbol, side: leg.side, type: 'ioc', amount: leg.orderAmount, price: leg.worstPrice, clientOrderId: `${orderKey}:${i}`, correlationId });
       if (o.status === 'rejected') return `${venue.exchange}: conversion leg ${leg.symbol} rejected: ${o.reason}`;
     }
     return null;

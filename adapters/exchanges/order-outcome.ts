@@ -39,7 +39,11 @@ export function toOutcome(exchange: ExchangeId, market: Market, order: CcxtOrder
   if ((status === 'canceled' || status === 'expired') && filled.isZero()) {
     return { ...rejected('NO_FILL', `${exchange} ${order.type ?? ''} order ${order.id} ended ${status} with nothing filled`, true), clientOrderId: cid };
   }
-  const cost = order.cost !== undefined && order.cost !== null ? dec(order.cost) : fills.reduce((a, f) => a.plus(f.price.times(f.amount)), ZERO);
+  // The exchange's own trades, when they add up to the filled amount, are what it moved; ccxt's
+  // order `cost` may be average x filled from a rounded average (Kraken).
+  const fillsCost = fills.reduce((a, f) => a.plus(f.price.times(f.amount)), ZERO);
+  const fillsComplete = fills.length > 0 && fills.reduce((a, f) => a.plus(f.amount), ZERO).eq(filled);
+  const cost = fillsComplete || order.cost === undefined || order.cost === null ? fillsCost : dec(order.cost);
   const average = order.average !== undefined && order.average !== null ? dec(order.average) : filled.isZero() ? ZERO : cost.div(filled);
   const fees = new Map<string, Decimal>();
   // ccxt fills `fees` on parsed orders although its Order type only declares `fee`.

@@ -141,7 +141,10 @@ export class CcxtTrading implements Trading {
    */
   private async withTrades(order: CcxtOrder, symbol: Symbol): Promise<CcxtOrder> {
     const hasFees = (order.trades ?? []).some((t) => t.fee?.currency !== undefined) || (order as CcxtOrder & { fees?: unknown[] }).fees?.length || order.fee?.currency !== undefined;
-    if (hasFees || !order.filled || !this.ex.has.fetchMyTrades) return order;
+    // Kraken lists an order's trades as ids only, and ccxt then derives `cost` from the rounded
+    // average price: the trades themselves carry what the exchange moved.
+    const tradesAsIds = (order.trades ?? []).length > 0 && (order.trades ?? []).every((t) => t.price === undefined || t.amount === undefined);
+    if ((hasFees && !tradesAsIds) || !order.filled || !this.ex.has.fetchMyTrades) return order;
     const trades = await guarded(this.budget, 'read', () => this.ex.fetchMyTrades(symbol, undefined, undefined, { orderId: String(order.id) }));
     if (isRejected(trades)) {
       this.log.warn({ exchange: this.exchange, orderId: order.id, reason: trades.reason }, 'trades of the order unavailable: fee estimated from the market rate');

@@ -41,6 +41,20 @@ const ROUTES: Record<string, (p: Params, ctx: SimContext) => HttpReply> = {
     const found = ctx.accounts.ordersOf(EX).filter((o) => ids.includes(o.id) || (cid !== undefined && o.clientOrderId === cid));
     return ok(Object.fromEntries(found.map((o) => [o.id, orderJson(o, ctx)])));
   },
+  // The account's trades (ccxt fetchMyTrades): each fill with what it moved, as the ledger books it.
+  TradesHistory: (_p, ctx) => {
+    const trades: Record<string, unknown> = {};
+    for (const o of ctx.accounts.ordersOf(EX)) {
+      const m = ctx.store.market(EX, o.symbol);
+      for (const f of o.fills) {
+        trades[`T${f.tradeId.toString().padStart(5, '0')}-SIM-TRADE`] = {
+          ordertxid: o.id, postxid: 'SIM', pair: m ? pairAlt(m) : o.symbol, time: f.timestamp / 1000, type: o.side, ordertype: o.type,
+          price: s(f.price), cost: s(f.cost), fee: s(f.fee), vol: f.amount.toFixed(8), margin: '0', misc: '',
+        };
+      }
+    }
+    return ok({ trades, count: Object.keys(trades).length });
+  },
   OpenOrders: (_p, ctx) => ok({ open: Object.fromEntries(ctx.accounts.ordersOf(EX).filter((o) => o.status === 'open').map((o) => [o.id, orderJson(o, ctx)])) }),
   ClosedOrders: (_p, ctx) => {
     const closed = ctx.accounts.ordersOf(EX).filter((o) => o.status !== 'open');
