@@ -1,7 +1,7 @@
 import { Decimal, ONE, ZERO, maxDecimal } from '../../domain/money/decimal';
 import { formatDecimal } from '../../domain/money/format';
 import { splitSymbol, type ExchangeId, type Market, type Symbol } from '../../domain/market';
-import type { OrderBook } from '../../domain/orderbook';
+import type { BookLevel, OrderBook } from '../../domain/orderbook';
 import type { FeeBook } from '../../domain/fees';
 import type { Account, Balances } from '../../ports/account';
 import { systemClock, type Clock } from '../../ports/clock';
@@ -45,6 +45,11 @@ export interface PaperTradingOptions {
    * resting at a restart is canceled then (its reservation was not kept).
    */
   store?: StateStore;
+  /**
+   * Told of each taker fill's levels (price, amount taken) as it settles, before anything else
+   * can read the book: a backtest removes them from its recorded books (hotpath/backtest/consumed-liquidity.ts).
+   */
+  onTakerFills?: (symbol: Symbol, side: 'buy' | 'sell', fills: readonly BookLevel[]) => void;
 }
 
 const s = formatDecimal;
@@ -167,6 +172,7 @@ export class PaperTrading implements Trading, Account {
     if (!walk.filled.isZero()) {
       const r = settle(this.settleContext(), o, fills, 'taker');
       if ('status' in r) return reject(r);
+      this.opts.onTakerFills?.(symbol, side, fills);
     }
     if (walk.complete) o.status = 'closed';
     else if (o.type !== 'limit') o.status = 'canceled';

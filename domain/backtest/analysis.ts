@@ -30,6 +30,16 @@ export interface TradingAnalysis {
   unpricedFees: number;
 }
 
+/**
+ * Counts one book's refusals the way the backtest report does (and the dashboard, so the two read
+ * alike): each evaluated candidate by its gate code, and the candidates the float prefilter dropped
+ * before any Decimal evaluation as PREFILTERED.
+ */
+export function countRefusals(into: Record<string, number>, prefiltered: number, evaluated: Iterable<{ rejection?: { code: string } | undefined }>): void {
+  if (prefiltered) into.PREFILTERED = (into.PREFILTERED ?? 0) + prefiltered;
+  for (const ev of evaluated) if (ev.rejection) into[ev.rejection.code] = (into[ev.rejection.code] ?? 0) + 1;
+}
+
 const str = (x: unknown): string | undefined => (typeof x === 'string' ? x : undefined);
 
 /**

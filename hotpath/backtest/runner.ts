@@ -4,6 +4,7 @@ import type { OrderBook } from '../../domain/orderbook';
 import type { FeeBook } from '../../domain/fees';
 import { baselineThresholdSource, type CrossEvaluation, type ThresholdSource, type TriEvaluation } from '../../domain/arbitrage';
 import { OpportunityTracker } from '../../domain/backtest/opportunities';
+import { countRefusals } from '../../domain/backtest/analysis';
 import type { RunResult, TradeRecord } from '../../domain/backtest/report';
 import type { Ledger } from '../../ports/ledger';
 import type { Confirmed, OrderOutcome } from '../../ports/trading';
@@ -13,6 +14,7 @@ import { QbotMetrics } from '../metrics';
 import { Qbot } from '../qbot';
 import type { QbotConfig } from '../qbot-config';
 import { settle, VirtualTime } from './virtual-time';
+import { ConsumedLiquidity } from './consumed-liquidity';
 
 export interface BacktestOptions {
   books: readonly OrderBook[];
@@ -45,12 +47,14 @@ const marketsOf = (ev: Evaluation): string[] => (ev.strategy === 'cross' ? [ev.b
  */
 export async function runBacktest(o: BacktestOptions): Promise<RunResult> {
   const time = new VirtualTime();
-  const live = new Map<string, OrderBook>();
+  // Paper fills see the recorded books less what earlier fills took (until the venue's next update of the level).
+  const liquidity = new ConsumedLiquidity();
   const exchanges = [...new Set(o.markets.map((m) => m.exchange))];
   const paper = new Map<ExchangeId, PaperTrading>();
   for (const ex of exchanges) {
     paper.set(ex, new PaperTrading({
-      exchange: ex, markets: o.markets, books: (symbol) => live.get(`${ex}:${symbol}`), initialBalances: o.balances[ex] ?? {},
+      exchange: ex, markets: o.markets, books: (symbol) => liquidity.view(`${ex}:${symbol}`), initialBalances: o.balances[ex] ?? {},
+      onTakerFills: (symbol, side, fills) => liquidity.take(`${ex}:${symbol}`, side, fills),
       feeBook: o.feeBook, latencyMs: o.latencyMs, clock: { now: time.now }, sleep: time.sleep, ledger: o.ledger,
     }));
   }
@@ -84,7 +88,7 @@ export async function runBacktest(o: BacktestOptions): Promise<RunResult> {
   for (let i = 0; i < total; i += 1) {
     const book = o.books[i]!;
     await time.advanceTo(book.receivedAt);
-    live.set(`${book.exchange}:${book.symbol}`, book);
+    liquidity.onRecorded(book);
     for (const p of paper.values()) p.onBook(book);
     const before = ids;
     const out = qbot.onBook(book);
@@ -94,12 +98,11 @@ export async function runBacktest(o: BacktestOptions): Promise<RunResult> {
       decisions.set(`bt-${before + k + 1}`, { ev, at: time.now(), ...(usd ? { expectedPnlUsd: ev.netProfit.times(usd) } : {}) });
     });
     // The float prefilter drops candidates whose upper bound cannot reach the threshold: refused too.
-    const pruned = out.cross.prefiltered + out.tri.prefiltered;
-    if (pruned) refused.PREFILTERED = (refused.PREFILTERED ?? 0) + pruned;
+    const evs = [...out.cross.evaluated, ...out.tri.evaluated];
+    countRefusals(refused, out.cross.prefiltered + out.tri.prefiltered, evs);
     const passingNow = new Set<string>();
-    for (const ev of [...out.cross.evaluated, ...out.tri.evaluated]) {
+    for (const ev of evs) {
       evaluated += 1;
-      if (ev.rejection) refused[ev.rejection.code] = (refused[ev.rejection.code] ?? 0) + 1;
       const passing = !ev.rejection || AFTER_THRESHOLD.has(ev.rejection.code);
       const key = `${ev.strategy} ${keyOf(ev)}`;
       if (passing) {
