@@ -1,6 +1,7 @@
 import type { CrossEvaluation, TriEvaluation } from '../domain/arbitrage';
 import type { BookOutcome, Qbot } from '../hotpath/qbot';
 import type { HotpathStatusWire } from '../hotpath/status-schema';
+import { countRefusals } from '../domain/backtest/analysis';
 
 type Evaluation = CrossEvaluation | TriEvaluation;
 
@@ -25,6 +26,8 @@ export class OpportunityTap {
   books = 0;
   /** Candidates the float prefilter dropped before any Decimal evaluation (far from profitable). */
   prefiltered = 0;
+  /** Refusals by gate code since start, counted as the backtest counts them (GET /api/analysis). */
+  private readonly refused: Record<string, number> = {};
 
   constructor(private readonly now: () => number = Date.now, private readonly freshMs = 60_000) {}
 
@@ -42,6 +45,8 @@ export class OpportunityTap {
     const at = this.now();
     this.books += 1;
     this.prefiltered += out.cross.prefiltered + out.tri.prefiltered;
+    countRefusals(this.refused, out.cross.prefiltered + out.tri.prefiltered, out.cross.evaluated);
+    countRefusals(this.refused, 0, out.tri.evaluated);
     for (const ev of [...out.cross.evaluated, ...out.tri.evaluated]) {
       this.evaluated += 1;
       this.latest.set(routeOf(ev), { ev, at });
@@ -68,6 +73,10 @@ export class OpportunityTap {
       verdict: ev.rejection ? `${ev.rejection.code}: ${ev.rejection.message}` : 'above threshold',
       seenAt: at,
     }));
+  }
+
+  refusedByReason(): Record<string, number> {
+    return { ...this.refused };
   }
 
   recentDecisions(): DecisionRow[] {

@@ -11,6 +11,7 @@ import { collectState, type DashboardState } from './state';
 import { isLoopback, tokenMatches } from './auth';
 import { hostAllowed, SECURITY_HEADERS } from './hardening';
 import { createHardenedServer, guardRequests } from '../adapters/http/request-guard';
+import { dashboardAnalysis, parseSince } from './analysis-panel';
 
 export interface DashboardOptions {
   host: string;
@@ -73,6 +74,9 @@ export async function startDashboard(o: DashboardOptions): Promise<RunningDashbo
     for (const res of streams) res.write(frame);
   };
 
+  // Trading analysis for live and paper alike, computed here from the ledger (cached), never by the hot path.
+  const analysis = dashboardAnalysis(o.ledger, o.hotpath);
+
   const server = createHardenedServer(guardRequests('dashboard', (req, res, url) => {
     for (const [k, v] of Object.entries(SECURITY_HEADERS)) res.setHeader(k, v);
     res.setHeader('cache-control', 'no-store');
@@ -101,6 +105,15 @@ export async function startDashboard(o: DashboardOptions): Promise<RunningDashbo
       void refresh().then(
         (s) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(s)),
         (err: Error) => res.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: false, error: 'state_failed', message: err.message })),
+      );
+      return;
+    }
+    if (url.pathname === '/api/analysis') {
+      const since = parseSince(url.searchParams.get('since'));
+      if (!since.ok) return void res.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: false, error: 'bad_since', message: since.message }));
+      void analysis.answer(since.since).then(
+        (a) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(a)),
+        (err: Error) => res.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: false, error: 'analysis_failed', message: err.message })),
       );
       return;
     }

@@ -64,6 +64,8 @@ export const hotpathStatusSchema = z.strictObject({
   decisions: z.array(z.strictObject({ at: z.number().int(), route: z.string(), netPercent: decimalString, outcome: z.enum(['taken', 'held']), reason: z.string() })),
   /** Per venue: the fee schedule pricing decisions (account or config fallback) and its age. */
   fees: feeScheduleStatusSchema.optional(),
+  /** Candidates refused since this hot path started, by gate code (PREFILTERED: dropped by the float prefilter). */
+  refusedByReason: z.record(z.string(), count).optional(),
 });
 
 /** What the hot path sends (decimal strings). */

@@ -82,6 +82,7 @@ export function buildHotpathStatus(p: StatusParts, now: number, instance = `${os
     contexts: [...contexts.values()],
     opportunities,
     decisions: p.tap.recentDecisions(),
+    refusedByReason: p.tap.refusedByReason(),
     ...(p.fees ? { fees: feeScheduleStatusWire(p.fees()) } : {}),
   };
   // A status the dashboard would refuse is a bug here: fail loudly in this process, not there.

@@ -1,4 +1,4 @@
-/* global document, Node, prompt, confirm, sessionStorage, fetch, EventSource */
+/* global document, Node, prompt, confirm, sessionStorage, fetch, EventSource, setInterval */
 // The dashboard page: renders the server's state (already formatted decimal strings) and sends
 // actions with the token. It does no arithmetic on money: every figure arrives as text.
 'use strict';
@@ -166,6 +166,26 @@ $('sweep').addEventListener('click', async () => {
     text('action-result', `failed: ${err.message}`);
   }
 });
+
+// The trading analysis is computed by the server from the ledger (cached there for a few seconds);
+// the page asks for it on its own, slower than the live state.
+async function loadAnalysis() {
+  try {
+    const token = $('token').value;
+    const r = await fetch('/api/analysis', { headers: token ? { 'x-dashboard-token': token } : {} });
+    const a = await r.json();
+    if (!r.ok) { text('analysis-from', `analysis unavailable (${r.status}): ${a.message || a.error}`); return; }
+    rows('analysis-strategies', a.rows.length ? a.rows : [{ strategy: 'no attempt in the ledger yet' }], (x) => [x.strategy, x.attempts, x.completed, x.wins, x.winRate, x.netPnlUsd, x.feesUsd, x.averageNetPercent]);
+    const refused = Object.entries(a.refusedByReason);
+    rows('analysis-refusals', refused.length ? refused : [['nothing refused yet', '']], ([reason, n]) => [reason, n]);
+    text('analysis-from', `refusals ${a.refusalsFrom}${a.unpricedFees ? ` · ${a.unpricedFees} fee lines without a USD price` : ''}`);
+    text('analysis-at', `computed ${a.at.slice(11, 19)} UTC`);
+  } catch (err) {
+    text('analysis-from', `analysis unavailable: ${err.message}`);
+  }
+}
+void loadAnalysis();
+setInterval(() => void loadAnalysis(), 5000);
 
 const events = new EventSource('/events');
 events.onopen = () => { text('conn', 'live'); $('conn').className = 'pill good'; };
