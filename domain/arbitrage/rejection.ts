@@ -38,9 +38,19 @@ export interface GateRejection {
   message: string;
 }
 
-export type Figure = string | number | Decimal;
+/**
+ * A figure worked out only when the rejection is first read (kept lazy, see `reject`): an exact
+ * evaluator's figure as a Decimal, a formatted percentage. A class, not a closure: a scan builds
+ * hundreds of rejections that nobody reads.
+ */
+export abstract class LazyFigure {
+  abstract value(): string | number | Decimal;
+}
+
+export type Figure = string | number | Decimal | LazyFigure;
 
 function figureText(v: Figure): string {
+  if (v instanceof LazyFigure) return figureText(v.value());
   if (typeof v === 'string') return v;
   if (typeof v === 'number') return String(v);
   return formatDecimal(v);

@@ -7,6 +7,7 @@ import { pct, reject, type GateRejection } from './rejection';
 import type { MarketBook } from './stablecoins';
 import type { TriCycle } from './tri-graph';
 import type { DecisionContext } from './threshold';
+import { evaluateCycleFixed } from './tri-eval-fixed';
 
 export interface TriParams {
   thresholdPercent: Decimal;
@@ -151,7 +152,17 @@ function depthRatio(i: TriInput, legs: TriLegResult[]): { ratio: Decimal; where:
 
 const SHRINK_SAFETY = new Decimal('0.999');
 
+/**
+ * One triangle, exactly: the scaled-integer evaluation (tri-eval-fixed.ts, the same figures to
+ * the last unit, about ten times faster), or the decimal.js one below for inputs it cannot take
+ * (a NaN or infinite figure, a zero divisor).
+ */
 export function evaluateCycle(i: TriInput): TriEvaluation {
+  return evaluateCycleFixed(i) ?? evaluateCycleDecimal(i);
+}
+
+/** The evaluation in decimal.js: the reference the scaled-integer one is held to (property test). */
+export function evaluateCycleDecimal(i: TriInput): TriEvaluation {
   const exchange = i.books[0].market.exchange;
   const out: TriEvaluation = {
     strategy: 'triangular', exchange, path: i.cycle.path, start: i.cycle.start, legs: [], size: ZERO,

@@ -1,0 +1,343 @@
+import { isDecimal, ZERO, type Decimal } from '../money/decimal';
+import * as scaled from '../fixed/scaled-decimal';
+import type { Scaled } from '../fixed/scaled-decimal';
+import type { BookLevel } from '../orderbook';
+import { LazyFigure, pct, reject, type GateRejection } from './rejection';
+import type { TriEvaluation, TriInput, TriLegResult } from './tri-eval';
+
+/**
+ * The triangular evaluation of tri-eval.ts, operation for operation, on scaled BigInts
+ * (../fixed/scaled-decimal.ts) instead of decimal.js: every +, -, x and / rounds exactly as
+ * Decimal does, so each figure is the Decimal path's to the last unit (the property test
+ * test/unit/tri-eval-fixed.property.test.ts holds it to `evaluateCycleDecimal`), about ten times
+ * faster. Figures leave as Decimal, made on first read: a scan reads few of them.
+ * Undefined when an input is not a finite number (the Decimal path then decides).
+ */
+export function evaluateCycleFixed(i: TriInput): TriEvaluation | undefined {
+  try {
+    return evaluate(i);
+  } catch (e) {
+    if (e === NOT_FIXED) return undefined;
+    throw e;
+  }
+}
+
+// Local references, read once: run under tsx, an imported function is a getter on the module's
+// export object, and reading it on every call cost more than the BigInt arithmetic it calls.
+const { add, cmp, div, fromDecimal, lt, lte, mul, powerOfTenPlaces, quantizeDown, S_ONE, S_ZERO, sub, toDecimal } = scaled;
+
+/** Thrown (and caught above) when an input has no exact scaled form: NaN, an infinity, a zero divisor. */
+const NOT_FIXED = new Error('not representable as a scaled integer');
+
+function num(d: Decimal): Scaled {
+  const v = fromDecimal(d);
+  if (!v) throw NOT_FIXED;
+  return v;
+}
+
+function divide(a: Scaled, b: Scaled): Scaled {
+  if (b.n === 0n) throw NOT_FIXED;
+  return div(a, b);
+}
+
+const HUNDRED: Scaled = { n: 100n, s: 0 };
+/** tri-eval.ts's SHRINK_SAFETY (0.999). */
+const SHRINK: Scaled = { n: 999n, s: 3 };
+
+/** One leg's book side and rules, scaled once per evaluation (levels as the walks reach them). */
+interface LegRules {
+  levels: readonly BookLevel[];
+  prices: Scaled[];
+  amounts: Scaled[];
+  step: Scaled;
+  places: number | undefined;
+  minAmount: Scaled;
+  minNotional: Scaled;
+}
+
+interface FixedLeg {
+  amount: Scaled;
+  worstPrice: Decimal;
+  spent: Scaled;
+  received: Scaled;
+  fee: Scaled;
+  /** The base walk's figures (for the VWAP). */
+  quote: Scaled;
+  filled: Scaled;
+}
+
+interface FixedWalk {
+  legs: FixedLeg[];
+  spent: Scaled;
+  final: Scaled;
+  problem?: GateRejection;
+}
+
+const priceAt = (r: LegRules, k: number): Scaled => (r.prices[k] ??= num(r.levels[k]!.price));
+const amountAt = (r: LegRules, k: number): Scaled => (r.amounts[k] ??= num(r.levels[k]!.amount));
+
+/** A figure of the evaluation as a Decimal, made when a rejection is read. */
+class DecimalFigure extends LazyFigure {
+  constructor(private readonly v: Scaled) {
+    super();
+  }
+
+  value(): Decimal {
+    return toDecimal(this.v);
+  }
+}
+
+/** A percentage figure ("0.3100%"), formatted when a rejection is read. */
+class PercentFigure extends LazyFigure {
+  constructor(private readonly v: Scaled | Decimal, private readonly dp: number) {
+    super();
+  }
+
+  value(): string {
+    return pct(isDecimal(this.v) ? this.v : toDecimal(this.v), this.dp);
+  }
+}
+
+const where = (i: TriInput, k: number): string => `${i.books[k]!.market.exchange}:${i.books[k]!.market.symbol}`;
+
+/** walkBookForQuote's filled amount: all the walk of a buy sized in quote is used for. */
+function filledForQuote(r: LegRules, budget: Scaled): Scaled {
+  let remaining = budget;
+  let filled = S_ZERO;
+  for (let k = 0; k < r.levels.length; k += 1) {
+    if (remaining.n <= 0n) break;
+    const amount = amountAt(r, k);
+    const price = priceAt(r, k);
+    const levelCost = mul(amount, price);
+    const whole = lte(levelCost, remaining);
+    const take = whole ? amount : divide(remaining, price);
+    if (take.n <= 0n) continue;
+    filled = add(filled, take);
+    remaining = whole ? sub(remaining, levelCost) : S_ZERO;
+  }
+  return filled;
+}
+
+/** walkBookForBase: the walk's figures land in `baseWalk` (one object reused, not one per walk). */
+const baseWalk = { filled: S_ZERO, quote: S_ZERO, worstPrice: ZERO, complete: false };
+
+function walkForBase(r: LegRules, amount: Scaled): void {
+  let remaining = amount;
+  let quote = S_ZERO;
+  let worstPrice = ZERO;
+  for (let k = 0; k < r.levels.length; k += 1) {
+    if (remaining.n <= 0n) break;
+    const available = amountAt(r, k);
+    const take = lte(remaining, available) ? remaining : available;
+    if (take.n <= 0n) continue;
+    quote = add(quote, mul(take, priceAt(r, k)));
+    remaining = sub(remaining, take);
+    worstPrice = r.levels[k]!.price;
+  }
+  baseWalk.filled = sub(amount, remaining);
+  baseWalk.quote = quote;
+  baseWalk.worstPrice = worstPrice;
+  baseWalk.complete = remaining.n <= 0n;
+}
+
+/** Each leg's fee read once for the whole evaluation (and only when a walk reaches that leg). */
+function feeOf(i: TriInput, known: Scaled[], k: number): Scaled {
+  const m = i.books[k]!.market;
+  return (known[k] ??= num(i.fee(m.exchange, m.symbol, i.cycle.legs[k]!.side)));
+}
+
+/** `fees` undefined: the walk without fees (the gross edge). */
+function walkCycle(i: TriInput, rules: readonly LegRules[], amount: Scaled, fees: Scaled[] | undefined): FixedWalk {
+  const legs: FixedLeg[] = [];
+  let have = amount;
+  let spentFirst = S_ZERO;
+  for (let k = 0; k < 3; k += 1) {
+    const side = i.cycle.legs[k]!.side;
+    const r = rules[k]!;
+    const f = fees ? feeOf(i, fees, k) : S_ZERO;
+    let orderAmount: Scaled;
+    let spent: Scaled;
+    let gross: Scaled;
+    if (side === 'buy') {
+      orderAmount = quantizeDown(filledForQuote(r, have), r.step, r.places);
+      walkForBase(r, orderAmount);
+      spent = baseWalk.quote;
+      gross = orderAmount;
+    } else {
+      orderAmount = quantizeDown(have, r.step, r.places);
+      walkForBase(r, orderAmount);
+      spent = orderAmount;
+      gross = baseWalk.quote;
+    }
+    const { quote, filled, complete, worstPrice } = baseWalk;
+    const { market } = i.books[k]!;
+    if (!complete || orderAmount.n === 0n) {
+      return { legs, spent: spentFirst, final: S_ZERO, problem: reject('DEPTH_INSUFFICIENT', { market: where(i, k), wanted: new DecimalFigure(orderAmount), visible: new DecimalFigure(filled) }) };
+    }
+    if (lt(orderAmount, r.minAmount)) return { legs, spent: spentFirst, final: S_ZERO, problem: reject('BELOW_MIN_AMOUNT', { market: where(i, k), amount: new DecimalFigure(orderAmount), minAmount: market.minAmount }) };
+    if (lt(quote, r.minNotional)) return { legs, spent: spentFirst, final: S_ZERO, problem: reject('BELOW_MIN_NOTIONAL', { market: where(i, k), notional: new DecimalFigure(quote), minNotional: market.minNotional }) };
+    const fee = mul(gross, f);
+    const received = sub(gross, fee);
+    legs.push({ amount: orderAmount, worstPrice, spent, received, fee, quote, filled });
+    if (k === 0) spentFirst = spent;
+    have = received;
+  }
+  return { legs, spent: spentFirst, final: have };
+}
+
+/** Base volume of a side's first `count` levels, summed as depthOfTopLevels does. */
+function depthOf(r: LegRules, count: number): Scaled {
+  let total = S_ZERO;
+  for (let k = 0; k < Math.min(count, r.levels.length); k += 1) total = add(total, amountAt(r, k));
+  return total;
+}
+
+/**
+ * True when every leg's top levels hold `multiple` x its amount, compared exactly (an unrounded
+ * product): then the Decimal path's rounded ratios are all >= 1 too (rounding is monotonic, 1 and
+ * the amount are representable), so it would not shrink either.
+ */
+function depthSurelyCovered(i: TriInput, rules: readonly LegRules[], legs: FixedLeg[], multiple: Scaled): boolean {
+  for (let k = 0; k < legs.length; k += 1) {
+    const a = legs[k]!.amount;
+    if (cmp(depthOf(rules[k]!, i.params.depthLevels), { n: a.n * multiple.n, s: a.s + multiple.s }) < 0) return false;
+  }
+  return true;
+}
+
+interface DepthRatio {
+  ratio: Scaled | undefined;
+  where: string;
+  depth: Scaled;
+  amount: Scaled;
+}
+
+/** tri-eval.ts's depthRatio: the smallest (top levels / multiple) / amount over the legs. */
+function depthRatio(i: TriInput, rules: readonly LegRules[], legs: FixedLeg[], multiple: Scaled): DepthRatio {
+  let worst: DepthRatio = { ratio: undefined, where: '', depth: S_ZERO, amount: S_ZERO };
+  for (let k = 0; k < legs.length; k += 1) {
+    const l = legs[k]!;
+    const depth = depthOf(rules[k]!, i.params.depthLevels);
+    const ratio = divide(divide(depth, multiple), l.amount);
+    if (worst.ratio === undefined || lt(ratio, worst.ratio)) worst = { ratio, where: where(i, k), depth, amount: l.amount };
+  }
+  return worst;
+}
+
+/** A leg as the evaluation reports it (built when the evaluation's legs are first read). */
+function legResult(i: TriInput, k: number, l: FixedLeg): TriLegResult {
+  const { market } = i.books[k]!;
+  let vwap: Decimal | undefined;
+  return {
+    exchange: market.exchange, symbol: market.symbol, side: i.cycle.legs[k]!.side, amount: toDecimal(l.amount), worstPrice: l.worstPrice,
+    spent: toDecimal(l.spent), received: toDecimal(l.received), fee: toDecimal(l.fee),
+    // The VWAP (a division) only if someone reads this leg's, as walkBookForBase does.
+    get vwap() {
+      return (vwap ??= l.filled.n === 0n ? ZERO : toDecimal(div(l.quote, l.filled)));
+    },
+  };
+}
+
+interface Figures {
+  size: Scaled;
+  grossProfit: Scaled;
+  grossPercent: Scaled;
+  netProfit: Scaled;
+  netPercent: Scaled;
+}
+
+/**
+ * The evaluation with its legs and figures as Decimals made on first read (own enumerable
+ * getters, so spread, JSON and logs see plain fields): a scan reads few of most evaluations'.
+ */
+function evaluation(i: TriInput, walked: readonly FixedLeg[], f: Figures, rejection: GateRejection | undefined): TriEvaluation {
+  let legs: TriLegResult[] | undefined;
+  let size: Decimal | undefined;
+  let grossProfit: Decimal | undefined;
+  let grossPercent: Decimal | undefined;
+  let netProfit: Decimal | undefined;
+  let netPercent: Decimal | undefined;
+  const ev: TriEvaluation = {
+    strategy: 'triangular', exchange: i.books[0].market.exchange, path: i.cycle.path, start: i.cycle.start,
+    get legs() {
+      return (legs ??= walked.map((l, k) => legResult(i, k, l)));
+    },
+    get size() {
+      return (size ??= toDecimal(f.size));
+    },
+    get grossProfit() {
+      return (grossProfit ??= toDecimal(f.grossProfit));
+    },
+    get grossPercent() {
+      return (grossPercent ??= toDecimal(f.grossPercent));
+    },
+    get netProfit() {
+      return (netProfit ??= toDecimal(f.netProfit));
+    },
+    get netPercent() {
+      return (netPercent ??= toDecimal(f.netPercent));
+    },
+    thresholdPercent: i.params.thresholdPercent,
+  };
+  if (rejection) ev.rejection = rejection;
+  return ev;
+}
+
+const NONE: Figures = { size: S_ZERO, grossProfit: S_ZERO, grossPercent: S_ZERO, netProfit: S_ZERO, netPercent: S_ZERO };
+
+function rulesOf(i: TriInput, k: number): LegRules {
+  const { market, book } = i.books[k]!;
+  const step = num(market.amountStep);
+  if (step.n <= 0n) throw NOT_FIXED;
+  const levels = i.cycle.legs[k]!.side === 'buy' ? book.asks : book.bids;
+  return { levels, prices: [], amounts: [], step, places: powerOfTenPlaces(step), minAmount: num(market.minAmount), minNotional: num(market.minNotional) };
+}
+
+function evaluate(i: TriInput): TriEvaluation | undefined {
+  const capital = divide(num(i.capitalUsd), num(i.usdPerStart));
+  if (capital.n <= 0n) return evaluation(i, [], NONE, reject('NO_CAPITAL', { capitalUsd: i.capitalUsd }));
+  const startFree = num(i.startFree);
+  if (startFree.n <= 0n) return evaluation(i, [], NONE, reject('INSUFFICIENT_BALANCE', { asset: i.cycle.start, free: i.startFree }));
+  let amount = lte(capital, startFree) ? capital : startFree;
+  const rules = [rulesOf(i, 0), rulesOf(i, 1), rulesOf(i, 2)];
+  const fees: Scaled[] = [];
+  const multiple = num(i.params.depthMultiple);
+  let walked = walkCycle(i, rules, amount, fees);
+  if (!walked.problem && !depthSurelyCovered(i, rules, walked.legs, multiple)) {
+    // Depth check: shrink once so every leg's top levels cover `multiple` x its amount.
+    const d = depthRatio(i, rules, walked.legs, multiple);
+    if (d.ratio && lt(d.ratio, S_ONE)) {
+      // 0.999: a smaller first leg gets a better average price, so later legs shrink slightly less.
+      amount = mul(mul(amount, d.ratio), SHRINK);
+      walked = walkCycle(i, rules, amount, fees);
+      const again = walked.problem ? undefined : depthRatio(i, rules, walked.legs, multiple);
+      if (walked.problem || (again?.ratio && lt(again.ratio, S_ONE))) {
+        walked.problem = reject('DEPTH_INSUFFICIENT', { market: d.where, top: new DecimalFigure(d.depth), multiple: i.params.depthMultiple, wanted: new DecimalFigure(d.amount), cause: walked.problem?.code ?? 'still too deep' });
+      }
+    }
+  }
+  if (walked.problem) return evaluation(i, walked.legs, { ...NONE, size: walked.spent }, walked.problem);
+  const gross = walkCycle(i, rules, amount, undefined);
+  const size = walked.spent;
+  const netProfit = sub(walked.final, size);
+  const grossProfit = sub(gross.final, gross.spent);
+  const f: Figures = {
+    size, netProfit, netPercent: mul(divide(netProfit, size), HUNDRED),
+    grossProfit, grossPercent: gross.spent.n === 0n ? S_ZERO : mul(divide(grossProfit, gross.spent), HUNDRED),
+  };
+  const sizeUsd = mul(size, num(i.usdPerStart));
+  if (lt(sizeUsd, num(i.params.minTradeUsd))) {
+    const binding = lt(startFree, capital) ? 'INSUFFICIENT_BALANCE' : 'BELOW_MIN_TRADE';
+    return evaluation(i, walked.legs, f, reject(binding, { sizeUsd: new DecimalFigure(sizeUsd), minTradeUsd: i.params.minTradeUsd, free: i.startFree }));
+  }
+  const plausible = i.params.maxPlausibleGrossPercent;
+  if (plausible && lt(num(plausible), f.grossPercent)) {
+    return evaluation(i, walked.legs, f, reject('IMPLAUSIBLE_PROFIT', { gross: new PercentFigure(f.grossPercent, 4), max: new PercentFigure(plausible, 2), path: i.cycle.path }));
+  }
+  if (lt(f.netPercent, num(i.params.thresholdPercent))) {
+    return evaluation(i, walked.legs, f, reject('NET_BELOW_THRESHOLD', {
+      net: new PercentFigure(f.netPercent, 4), threshold: new PercentFigure(i.params.thresholdPercent, 2), gross: new PercentFigure(f.grossPercent, 4), netProfit: new DecimalFigure(netProfit),
+    }));
+  }
+  return evaluation(i, walked.legs, f, undefined);
+}

@@ -1,0 +1,167 @@
+import fc from 'fast-check';
+import { Decimal } from '../../domain/money/decimal';
+import { add, div, fromDecimal, mul, quantizeDown, powerOfTenPlaces, sub, toDecimal, cmp, type Scaled } from '../../domain/fixed/scaled-decimal';
+import { quantizeAmountDown } from '../../domain/money/quantize';
+import { buildTriGraph, evaluateCycleDecimal, LazyFigure, reject, type MarketBook, type TriInput } from '../../domain/arbitrage';
+import { evaluateCycleFixed } from '../../domain/arbitrage/tri-eval-fixed';
+import type { BookLevel } from '../../domain/orderbook';
+import { market } from './arbitrage-fixtures';
+
+/**
+ * The scaled-integer evaluation (#17) must give the decimal.js evaluation's result to the last
+ * unit: every operation rounds as Decimal does (40 digits, half-even), held here on random
+ * operands, then the whole triangle (amounts, fees, profits, rejections and their figures) on
+ * random books, with dust, long amounts, many levels, odd steps and fees on either side.
+ */
+
+// Nines are frequent: long runs of them are where rounding carries; fives make half-way ties.
+const digits = (min: number, max: number) => fc.array(fc.constantFrom(...'0123456789999955'), { minLength: min, maxLength: max }).map((a) => a.join(''));
+const decimalArb = fc.record({ neg: fc.boolean(), int: digits(1, 30), frac: digits(0, 30), exp: fc.integer({ min: -20, max: 20 }) })
+  .map(({ neg, int, frac, exp }) => new Decimal(`${neg ? '-' : ''}${int}${frac ? `.${frac}` : ''}e${exp}`));
+const S = (d: Decimal): Scaled => fromDecimal(d)!;
+const same = (got: Scaled, want: Decimal) => expect(toDecimal(got).toString()).toBe(want.toString());
+
+describe('scaled decimals round as decimal.js does', () => {
+  it('+, -, x and / give the same 40-digit result for operands of up to 60 digits', () => {
+    fc.assert(fc.property(decimalArb, decimalArb, (a, b) => {
+      same(add(S(a), S(b)), a.plus(b));
+      same(sub(S(a), S(b)), a.minus(b));
+      same(mul(S(a), S(b)), a.times(b));
+      if (!b.isZero()) same(div(S(a), S(b)), a.div(b));
+      expect(cmp(S(a), S(b))).toBe(a.comparedTo(b));
+    }), { numRuns: 2000 });
+  });
+
+  it('breaks exact half-way ties to even, on both signs', () => {
+    // 41 digits ending in 5: the 40th digit decides (even stays, odd goes up), as in decimal.js.
+    for (const s of [`1${'0'.repeat(38)}25`, `1${'0'.repeat(38)}35`, `-1${'0'.repeat(38)}25`, `-${'9'.repeat(40)}5`]) {
+      const a = new Decimal(s);
+      same(add(S(a), S(new Decimal(0))), a.plus(0));
+      same(mul(S(a), S(new Decimal('0.1'))), a.times('0.1'));
+    }
+    same(div(S(new Decimal(1)), S(new Decimal(3))), new Decimal(1).div(3));
+    same(div(S(new Decimal(-2)), S(new Decimal(3))), new Decimal(-2).div(3));
+  });
+
+  it('quantizes down exactly as quantizeAmountDown', () => {
+    const steps = ['1', '0.1', '0.00001', '1e-12', '10', '0.5', '0.003', '2.5'];
+    fc.assert(fc.property(decimalArb, fc.constantFrom(...steps), (amount, s) => {
+      const step = new Decimal(s);
+      same(quantizeDown(S(amount), S(step), powerOfTenPlaces(S(step))), quantizeAmountDown(amount, step));
+    }), { numRuns: 3000 });
+  });
+
+  it('refuses what has no exact form (NaN, infinities) instead of guessing', () => {
+    expect(fromDecimal(new Decimal(NaN))).toBeUndefined();
+    expect(fromDecimal(new Decimal(Infinity))).toBeUndefined();
+    expect(() => div(S(new Decimal(1)), S(new Decimal(0)))).toThrow(RangeError);
+  });
+});
+
+const MARKETS = [market('binance', 'BTC/USDT'), market('binance', 'ETH/BTC'), market('binance', 'ETH/USDT')];
+const graph = buildTriGraph(MARKETS, ['USDT', 'BTC', 'ETH']);
+
+/** A side of up to `maxLevels` levels moving away from `mid`, prices on the tick, amounts of any length. */
+const sideArb = (mid: number, tickDp: number, sign: number, maxLevels: number, amountDp: number) => fc.array(
+  fc.record({ gap: fc.integer({ min: 1, max: 40 }), amount: fc.oneof(
+    fc.double({ min: 0.0001, max: 40, noNaN: true }).map((x) => x.toFixed(amountDp)),
+    // Dust and long amounts: a few units of the step, or 20+ digits.
+    fc.integer({ min: 1, max: 9 }).map((k) => new Decimal(k).times(new Decimal(10).pow(-amountDp)).toFixed()),
+    digits(1, 3).chain((int) => digits(15, 22).map((frac) => `${int}.${frac}`)),
+  ) }),
+  { minLength: 1, maxLength: maxLevels },
+).map((ls) => {
+  let ticks = Math.round(mid * 10 ** tickDp);
+  const out: BookLevel[] = [];
+  for (const l of ls) {
+    ticks += sign * l.gap;
+    if (ticks <= 0) break;
+    out.push({ price: new Decimal(ticks).div(new Decimal(10).pow(tickDp)), amount: new Decimal(l.amount) });
+  }
+  return out;
+});
+
+const bookArb = (mid: number, tickDp: number, amountDp: number) => fc.integer({ min: 1, max: 25 }).chain((maxLevels) => fc.record({
+  bids: sideArb(mid, tickDp, -1, maxLevels, amountDp), asks: sideArb(mid * 1.0004, tickDp, 1, maxLevels, amountDp),
+}));
+
+const inputArb = fc.record({
+  cycle: fc.integer({ min: 0, max: graph.cycles.length - 1 }),
+  // ETH/USDT at 1000 is in line with the other two; 1004 and 1100 are a small and a wild edge.
+  btc: bookArb(20000, 2, 6), ethBtc: bookArb(0.05, 6, 4), eth: fc.constantFrom(1000, 1004, 1100).chain((mid) => bookArb(mid, 2, 4)),
+  stepBtc: fc.constantFrom('0.00001', '0.001', '0.0005', '1e-8'), stepEth: fc.constantFrom('0.0001', '0.01', '0.003', '1'),
+  feeBuy: fc.constantFrom('0.001', '0.00075', '0', '0.0026', '0.0004'),
+  feeSell: fc.constantFrom('0.001', '0.0012', '0'),
+  capitalUsd: fc.constantFrom('50', '1000', '15300', '250000', '0.01', '7777.777777777777777777777777777777777777777'),
+  startFree: fc.constantFrom('0.3', '2', '10000', '123.456789', '0.00000123', `0.${'3'.repeat(45)}`),
+  usdPerStart: fc.constantFrom('1', '20000.5', '1001.37', '0.999850022496625506174073888916662500937'),
+  multiple: fc.constantFrom('1', '2.5', '3', '1.7', '0'),
+  levels: fc.integer({ min: 1, max: 25 }),
+  threshold: fc.constantFrom('0.5', '-5', '0', '-100'),
+  minNotional: fc.constantFrom('0', '10', '0.0001'),
+  minAmount: fc.constantFrom('step', '0', '0.5'),
+  plausible: fc.constantFrom('5', '0.1', undefined),
+});
+
+type Drawn = typeof inputArb extends fc.Arbitrary<infer T> ? T : never;
+
+function inputOf(x: Drawn): TriInput {
+  const m = (symbol: string, step: string) => market('binance', symbol, { step, minNotional: x.minNotional, minAmount: x.minAmount === 'step' ? step : x.minAmount });
+  const books: Record<string, MarketBook> = {
+    'BTC/USDT': { market: m('BTC/USDT', x.stepBtc), book: { exchange: 'binance', symbol: 'BTC/USDT', ...x.btc, receivedAt: 1 } },
+    'ETH/BTC': { market: m('ETH/BTC', x.stepEth), book: { exchange: 'binance', symbol: 'ETH/BTC', ...x.ethBtc, receivedAt: 1 } },
+    'ETH/USDT': { market: m('ETH/USDT', x.stepEth), book: { exchange: 'binance', symbol: 'ETH/USDT', ...x.eth, receivedAt: 1 } },
+  };
+  const cycle = graph.cycles[x.cycle]!;
+  // Buys pay their fee in the base received, sells in the quote: different fees per side.
+  const fee = (_e: string, symbol: string, side: 'buy' | 'sell') => new Decimal(side === 'buy' ? x.feeBuy : x.feeSell).plus(symbol === 'ETH/BTC' ? '0.0001' : '0');
+  return {
+    cycle, books: cycle.legs.map((l) => books[MARKETS[l.market]!.symbol]!) as [MarketBook, MarketBook, MarketBook],
+    startFree: new Decimal(x.startFree), capitalUsd: new Decimal(x.capitalUsd), usdPerStart: new Decimal(x.usdPerStart), fee,
+    params: {
+      thresholdPercent: new Decimal(x.threshold), depthLevels: x.levels, depthMultiple: new Decimal(x.multiple), minTradeUsd: new Decimal(10),
+      ...(x.plausible ? { maxPlausibleGrossPercent: new Decimal(x.plausible) } : {}),
+    },
+  };
+}
+
+/** Every field as its exact string, rejections' figures and message included, VWAPs read. */
+const exact = (v: unknown) => JSON.parse(JSON.stringify(v)) as unknown;
+
+describe('the scaled-integer triangle evaluation', () => {
+  it('equals the decimal.js evaluation to the last unit on random books', () => {
+    const codes = new Map<string, number>();
+    fc.assert(fc.property(inputArb, (x) => {
+      const input = inputOf(x);
+      const fixed = evaluateCycleFixed(input);
+      expect(fixed).toBeDefined();
+      const want = evaluateCycleDecimal(input);
+      expect(exact(fixed)).toEqual(exact(want));
+      const code = want.rejection?.code ?? 'ACCEPTED';
+      codes.set(code, (codes.get(code) ?? 0) + 1);
+    }), { numRuns: 1000 });
+    // The run reached every outcome the walk can give, accepted trades included.
+    expect([...codes.keys()].sort()).toEqual(expect.arrayContaining([
+      'ACCEPTED', 'BELOW_MIN_AMOUNT', 'BELOW_MIN_NOTIONAL', 'BELOW_MIN_TRADE', 'DEPTH_INSUFFICIENT', 'IMPLAUSIBLE_PROFIT', 'NET_BELOW_THRESHOLD',
+    ]));
+  });
+
+  it('leaves to the decimal.js path what it cannot represent (a NaN price, a zero USD value)', () => {
+    const x = fc.sample(inputArb, { numRuns: 1, seed: 7 })[0]!;
+    const input = inputOf(x);
+    const nanBook = { ...input.books[0], book: { ...input.books[0].book, asks: [{ price: new Decimal(NaN), amount: new Decimal(1) }], bids: [{ price: new Decimal(NaN), amount: new Decimal(1) }] } };
+    expect(evaluateCycleFixed({ ...input, books: [nanBook, input.books[1], input.books[2]] })).toBeUndefined();
+    expect(evaluateCycleFixed({ ...input, usdPerStart: new Decimal(0) })).toBeUndefined();
+  });
+
+  it('formats a rejection only when it is read', () => {
+    class Boom extends LazyFigure {
+      value(): string {
+        throw new Error('read');
+      }
+    }
+    const r = reject('NET_BELOW_THRESHOLD', { net: new Boom() });
+    expect(r.code).toBe('NET_BELOW_THRESHOLD');
+    expect(() => r.message).toThrow('read');
+  });
+});
