@@ -1,4 +1,5 @@
-import ccxt, { type Exchange } from 'ccxt';
+import type { Exchange } from 'ccxt';
+import { ccxt } from './ccxt-venues';
 import type { Logger } from './log';
 import type { RateBudget } from './rate-budget';
 import { backoffMs, sleep, withTimeout, WatchTimeout } from './timing';

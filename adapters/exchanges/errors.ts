@@ -1,4 +1,4 @@
-import ccxt from 'ccxt';
+import { ccxt } from './ccxt-venues';
 import { rejected, type Rejected } from '../../ports/outcomes';
 import { BudgetExhausted, type RateBudget } from './rate-budget';
 

@@ -1,4 +1,5 @@
-import ccxt, { type Exchange } from 'ccxt';
+import type { Exchange } from 'ccxt';
+import { ccxt } from './ccxt-venues';
 import type { Env } from '../../config/env';
 import type { VenueQuirks } from './venues/types';
 

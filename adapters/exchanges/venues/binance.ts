@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import ccxt from 'ccxt';
+import { ccxt } from '../ccxt-venues';
 import type { Env } from '../../../config/env';
 import { atLeast, type ProExchangeClass, type VenueQuirks } from './types';
 

@@ -1,4 +1,4 @@
-import ccxt from 'ccxt';
+import { ccxt } from '../ccxt-venues';
 
 type CoinbaseClient = Parameters<InstanceType<typeof ccxt.pro.coinbase>['handleMessage']>[0];
 

@@ -1,5 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
-import ccxt, { type Exchange, type Transaction } from 'ccxt';
+import type { Exchange, Transaction } from 'ccxt';
+import { ccxt } from '../ccxt-venues';
 import { CoinbaseWithSequence } from './coinbase-sequence';
 import { scanOrdersByClientId, type ProExchangeClass, type VenueQuirks } from './types';
 

@@ -1,5 +1,5 @@
 import { crc32 } from 'node:zlib';
-import ccxt from 'ccxt';
+import { ccxt } from '../ccxt-venues';
 import { Decimal } from '../../../domain/money/decimal';
 
 interface HoldingClient {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import ccxt from 'ccxt';
+import { ccxt } from '../ccxt-venues';
 import { rejected } from '../../../ports/outcomes';
 import { KrakenWithChecksum } from './kraken-checksum';
 import { krakenNetworks } from './kraken-funding';
