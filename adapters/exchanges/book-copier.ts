@@ -1,44 +1,74 @@
 import type { ExchangeId } from '../../domain/market';
-import type { Decimal } from '../../domain/money/decimal';
 import type { BookLevel, OrderBook } from '../../domain/orderbook';
 import { dec } from './convert';
 
 type RawSide = ArrayLike<ArrayLike<number | undefined>>;
 
+/** One side of a copy: its raw numbers beside the levels made from them. */
+interface SideMemo {
+  length: number;
+  prices: number[];
+  amounts: number[];
+  levels: BookLevel[];
+}
+
+const emptyMemo = (): SideMemo => ({ length: 0, prices: [], amounts: [], levels: [] });
+
 /**
- * Copies successive states of one ccxt book, reusing the Decimals of numbers seen in the previous
- * copy. Between two updates most levels are unchanged, and turning a float into a Decimal
- * (String(x), then parsing) is what a copy costs; Decimals are immutable, so sharing them is safe.
+ * Copies successive states of one ccxt book into Decimal levels, reusing what the previous copy
+ * already made. Between two updates most levels are unchanged, and turning a float into a Decimal
+ * (String(x), then parsing) is what a copy costs. Both copies are sorted the same way, so one walk
+ * down both finds each level's previous self even when levels above it came or went: same price
+ * and amount, the very same level object; same price only, its price Decimal. Decimals and levels
+ * are never mutated, so sharing them between copies is safe; ccxt mutates its own arrays in place,
+ * which is why the raw numbers are kept, not ccxt's level arrays.
  */
 export class BookCopier {
-  private memo = new Map<number, Decimal>();
+  // The previous copy's sides and two spares the next copy is written into (no arrays per copy).
+  private bids = emptyMemo();
+  private asks = emptyMemo();
+  private spareBids = emptyMemo();
+  private spareAsks = emptyMemo();
 
   constructor(private readonly exchange: ExchangeId, private readonly depth: number) {}
 
   copy(symbol: string, raw: { bids: RawSide; asks: RawSide; timestamp?: number | undefined; nonce?: number | undefined }, receivedAt: number): OrderBook {
-    const next = new Map<number, Decimal>();
-    const d = (x: number | undefined): Decimal => {
-      if (x === undefined) return dec(x);
-      let v = next.get(x);
-      if (v === undefined) {
-        v = this.memo.get(x) ?? dec(x);
-        next.set(x, v);
-      }
-      return v;
-    };
-    const side = (levels: RawSide): BookLevel[] => {
-      const n = Math.min(this.depth, levels.length);
-      const out: BookLevel[] = new Array(n);
-      for (let i = 0; i < n; i += 1) {
-        const l = levels[i]!;
-        out[i] = { price: d(l[0]), amount: d(l[1]) };
-      }
-      return out;
-    };
-    const book: OrderBook = { exchange: this.exchange, symbol, bids: side(raw.bids), asks: side(raw.asks), receivedAt };
-    this.memo = next;
+    const bids = this.side(raw.bids, this.bids, this.spareBids, -1);
+    const asks = this.side(raw.asks, this.asks, this.spareAsks, 1);
+    // The book gets arrays of its own: the memo's are written again two copies later.
+    const book: OrderBook = { exchange: this.exchange, symbol, bids: bids.levels.slice(0, bids.length), asks: asks.levels.slice(0, asks.length), receivedAt };
+    [this.spareBids, this.bids] = [this.bids, bids];
+    [this.spareAsks, this.asks] = [this.asks, asks];
     if (typeof raw.timestamp === 'number') book.exchangeTimestamp = raw.timestamp;
     if (typeof raw.nonce === 'number') book.sequence = raw.nonce;
     return book;
+  }
+
+  /** `dir` -1 for bids (falling prices), +1 for asks (rising): the order both copies are in. */
+  private side(levels: RawSide, prev: SideMemo, next: SideMemo, dir: 1 | -1): SideMemo {
+    const n = Math.min(this.depth, levels.length);
+    next.length = 0;
+    let j = 0;
+    for (let i = 0; i < n; i += 1) {
+      const l = levels[i]!;
+      const p = l[0];
+      const a = l[1];
+      // Skip previous levels that lie before this price (gone since, or this side is unsorted: the
+      // shape gate refuses such a book; the walk only finds less to reuse, the values stay exact).
+      while (j < prev.length && p !== undefined && (prev.prices[j]! - p) * dir < 0) j += 1;
+      let level: BookLevel;
+      if (j < prev.length && prev.prices[j] === p) {
+        const before = prev.levels[j]!;
+        level = prev.amounts[j] === a ? before : { price: before.price, amount: dec(a) };
+        j += 1;
+      } else {
+        level = { price: dec(p), amount: dec(a) };
+      }
+      next.prices[i] = p!;
+      next.amounts[i] = a!;
+      next.levels[i] = level;
+      next.length = i + 1;
+    }
+    return next;
   }
 }
