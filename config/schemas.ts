@@ -155,7 +155,8 @@ export const settingsSchema = z
     marketContext: marketContextSchema,
     exchanges: z.strictObject({
       enabled: z.array(exchangeIdSchema).min(1),
-      binanceVariant: z.enum(['binance', 'binanceus']),
+      /** Removed: read nowhere, it misled. The variant goes with the account's keys (BINANCE_VARIANT). */
+      binanceVariant: z.never({ error: 'no longer a setting (it was read nowhere): the Binance variant goes with the account\'s keys, set BINANCE_VARIANT=binance or binanceus in the environment' }).optional(),
     }),
     /** The account as a whole: what limits are judged against (a loss limit above it is nonsense). */
     account: z.strictObject({ sizeUsd: positiveDecimalString }).optional(),

@@ -152,7 +152,7 @@ export async function startHotpath(o: HotpathOptions = {}): Promise<HotpathProce
   for (const v of venues) {
     if (live) {
       // Every live fill and fee is booked from the exchange's answer, like paper fills are.
-      const booked = new LedgerBookedTrading({ trading: v.trading, ledger, clock, log, usdPrice: (asset) => ref.qbot?.usd(asset), inFlight: new OrdersInFlight(state, v.exchange) });
+      const booked = new LedgerBookedTrading({ trading: v.trading, ledger, clock, log, usdPrice: (asset) => ref.qbot?.usd(asset), inFlight: new OrdersInFlight(state, v.exchange), feeBook });
       // Orders sent before a crash whose answer never came: looked up and booked before the Q-bot trades again.
       const unanswered = await booked.recoverUnanswered();
       for (const [outcome, ids] of Object.entries(unanswered)) if (ids.length) metrics.unansweredAtStart.inc({ exchange: v.exchange, outcome }, ids.length);

@@ -1,4 +1,4 @@
-import type { Decimal } from '../../domain/money/decimal';
+import { Decimal } from '../../domain/money/decimal';
 import { formatDecimal } from '../../domain/money/format';
 import type { ExchangeId, Symbol } from '../../domain/market';
 import type { Clock } from '../../ports/clock';
@@ -7,6 +7,9 @@ import type { Rejected } from '../../ports/outcomes';
 import type { OrderOutcome, OrderRequest, Trading } from '../../ports/trading';
 import { decision, orderAttempt, orderFilled, orderRejected } from '../persistence/ledger-entries';
 import type { OrdersInFlight } from '../persistence/orders-in-flight';
+import type { FeeBook } from '../../domain/fees';
+
+type FeeLine = { currency: string; amount: Decimal; allowanceUsedUsd?: Decimal };
 
 export interface BookedTradingLog {
   info(obj: object, msg: string): void;
@@ -27,6 +30,11 @@ export interface BookedTradingDeps {
    * outcome is booked; `recoverUnanswered()` looks the rest up at the venue on start.
    */
   inFlight?: OrdersInFlight;
+  /**
+   * The fee book decisions price with: a live fill on a venue with a zero-fee allowance (Coinbase
+   * One) spends it, and the book must know, or every later trade is priced fee-free forever.
+   */
+  feeBook?: FeeBook;
 }
 
 /** What a start-up lookup of unanswered orders found, by client order id. */
@@ -101,16 +109,18 @@ export class LedgerBookedTrading implements Trading {
 
   private book(req: OrderRequest, out: OrderOutcome, extra: LedgerEntry[] = []): void {
     const at = this.deps.clock.now();
+    let spent: FeeLine[] = [];
     const ref = { at, exchange: this.exchange, symbol: req.symbol, side: req.side, clientOrderId: out.clientOrderId, correlationId: req.correlationId ?? out.clientOrderId };
     const lines: LedgerEntry[] = [orderAttempt({ ...ref, type: req.type, amount: req.amount, price: req.price, mode: 'live' })];
     if (out.status === 'rejected') lines.push(orderRejected({ ...ref, code: out.code, reason: out.reason }));
     else if (out.filled.gt(0)) {
       const quote = out.symbol.split('/')[1] ?? '';
       const quoteUsd = this.deps.usdPrice?.(quote);
+      const fees = this.withAllowance(out.fees, out.cost, quote, quoteUsd, at);
       lines.push(...orderFilled({
-        ...ref, symbol: out.symbol, side: out.side, orderId: out.orderId, filled: out.filled, cost: out.cost,
-        fees: out.fees.map((f) => ({ currency: f.currency, amount: f.amount })), ...(quoteUsd ? { quoteUsd } : {}),
+        ...ref, symbol: out.symbol, side: out.side, orderId: out.orderId, filled: out.filled, cost: out.cost, fees, ...(quoteUsd ? { quoteUsd } : {}),
       }));
+      spent = fees;
       if (out.recoveredAfterUnknownOutcome) {
         this.deps.log.warn({ exchange: this.exchange, symbol: out.symbol, clientOrderId: out.clientOrderId, filled: formatDecimal(out.filled) }, 'order timed out but filled: booked from the exchange');
         lines.push(decision({
@@ -120,19 +130,41 @@ export class LedgerBookedTrading implements Trading {
       }
     }
     lines.push(...extra);
-    this.append(lines, out.clientOrderId);
+    // The fee book counts a fill once: only when its lines were written now (not a replay).
+    if (this.append(lines, out.clientOrderId)) {
+      for (const f of spent) this.deps.feeBook?.recordFee({ exchange: this.exchange, at, currency: f.currency, amount: f.amount, ...(f.allowanceUsedUsd ? { allowanceUsedUsd: f.allowanceUsedUsd } : {}) });
+    }
   }
 
-  private append(lines: LedgerEntry[], clientOrderId?: string): void {
+  /**
+   * The allowance a live fill spends, the way decisions price it (domain/fees quoteFee): its USD
+   * notional, up to what is left this month. Carried on the fee line (a restart replays it from
+   * the ledger); a fee-free fill gets a zero fee line to carry it.
+   */
+  private withAllowance(fees: Array<{ currency: string; amount: Decimal }>, cost: Decimal, quote: string, quoteUsd: Decimal | undefined, at: number): FeeLine[] {
+    const lines: FeeLine[] = fees.map((f) => ({ currency: f.currency, amount: f.amount }));
+    const usage = this.deps.feeBook?.allowanceUsage(this.exchange, at);
+    if (!usage || usage.remainingUsd.lte(0) || !quoteUsd) return lines;
+    const notionalUsd = cost.times(quoteUsd);
+    const used = Decimal.min(usage.remainingUsd, notionalUsd);
+    if (used.lte(0)) return lines;
+    if (lines.length === 0) lines.push({ currency: quote, amount: new Decimal(0) });
+    lines[0] = { ...lines[0]!, allowanceUsedUsd: used };
+    return lines;
+  }
+
+  private append(lines: LedgerEntry[], clientOrderId?: string): boolean {
     try {
       // A retry with the same client order id (after a retryable rejection) meets its earlier
       // attempt line: the ledger skips a batch holding any replayed key, so book the outcome alone
       // then. One batch (one fsync) in the usual case.
-      if (!this.deps.ledger.append(lines) && lines.length > 1) this.deps.ledger.append(lines.slice(1));
+      if (this.deps.ledger.append(lines)) return true;
+      return lines.length > 1 && this.deps.ledger.append(lines.slice(1));
     } catch (err) {
       // The trade happened whatever the ledger says: report it loudly, never hide the fill.
       if (!(err instanceof LedgerKeyConflictError)) throw err;
       this.deps.log.error({ exchange: this.exchange, clientOrderId, key: err.key, booked: err.booked, attempted: err.attempted }, err.message);
+      return false;
     }
   }
 

@@ -1,8 +1,7 @@
-import { z } from 'zod';
-import { parseDecimal, tryParseDecimal } from '../../domain/money/parse';
+import { parseDecimal } from '../../domain/money/parse';
 import { percentToFraction } from '../../domain/money/percent';
 import { EXCHANGE_IDS, type ExchangeId } from '../../domain/market';
-import { FeeBook, monthStartUtc, type AccountFeeSchedule, type FeePaid, type FeeRates } from '../../domain/fees';
+import { type FeeBook, monthStartUtc, type AccountFeeSchedule, type FeePaid, type FeeRates } from '../../domain/fees';
 import type { Settings } from '../../config/schemas';
 import type { Ledger } from '../../ports/ledger';
 import { feeEntry } from './ledger-entries';
@@ -69,39 +68,3 @@ export function recordFee(book: FeeBook, ledger: Ledger, fee: FeePaid & { correl
   return written;
 }
 
-
-const wireRate = z.union([z.number(), z.string()]).transform((v, ctx) => {
-  const r = typeof v === 'number' ? (Number.isFinite(v) ? tryParseDecimal(String(v)) : { ok: false as const, reason: 'not finite' }) : tryParseDecimal(v);
-  if (!r.ok) {
-    ctx.addIssue({ code: 'custom', message: `fee rate ${String(v)}: ${r.reason}` });
-    return z.NEVER;
-  }
-  return r.value;
-});
-const ccxtTradingFeesSchema = z.record(z.string(), z.object({ maker: wireRate, taker: wireRate }).loose());
-
-/**
- * Feeds ccxt's `fetchTradingFees()` answer (per symbol, maker/taker as float fractions) into the
- * fee book. Floats become Decimals through their shortest string (exact for what the exchange
- * sent). Returns the symbols applied and those skipped with the reason; nothing is guessed.
- */
-export function applyCcxtTradingFees(book: FeeBook, exchange: ExchangeId, raw: unknown, at: number): { applied: string[]; skipped: Array<{ symbol: string; reason: string }> } {
-  const applied: string[] = [];
-  const skipped: Array<{ symbol: string; reason: string }> = [];
-  if (raw === null || typeof raw !== 'object') return { applied, skipped: [{ symbol: '*', reason: 'fetchTradingFees returned no object' }] };
-  for (const [symbol, entry] of Object.entries(raw as Record<string, unknown>)) {
-    const r = ccxtTradingFeesSchema.safeParse({ [symbol]: entry });
-    if (!r.success) {
-      skipped.push({ symbol, reason: r.error.issues.map((i) => `${i.path.slice(1).join('.')}: ${i.message}`).join('; ') });
-      continue;
-    }
-    const rates = r.data[symbol]!;
-    try {
-      book.setExchangeRates(exchange, symbol, { maker: rates.maker, taker: rates.taker }, at);
-      applied.push(symbol);
-    } catch (err) {
-      skipped.push({ symbol, reason: (err as Error).message });
-    }
-  }
-  return { applied, skipped };
-}

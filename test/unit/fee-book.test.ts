@@ -2,7 +2,7 @@ import { Decimal } from '../../domain/money/decimal';
 import { formatDecimal } from '../../domain/money/format';
 import { FeeBook, allowanceMonth, monthStartUtc, type AccountFeeSchedule } from '../../domain/fees';
 import { loadConfig } from '../../config/loader';
-import { applyCcxtTradingFees, feeSchedulesFromSettings, hydrateFeeBookFromLedger, recordFee } from '../../adapters/persistence/fee-book-setup';
+import { feeSchedulesFromSettings, hydrateFeeBookFromLedger, recordFee } from '../../adapters/persistence/fee-book-setup';
 import { SqliteLedger } from '../../adapters/persistence/ledger-sqlite';
 
 const d = (s: string) => new Decimal(s);
@@ -116,25 +116,5 @@ describe('zero-fee allowance (Coinbase One)', () => {
     expect(allowanceMonth(Date.UTC(2026, 11, 31, 23, 59, 59, 999))).toBe('2026-12');
     expect(allowanceMonth(Date.UTC(2027, 0, 1))).toBe('2027-01');
     expect(monthStartUtc(NOV)).toBe(Date.UTC(2026, 10, 1));
-  });
-});
-
-describe('rates read from the exchange (ccxt fetchTradingFees)', () => {
-  test('floats become exact decimals; bad entries are skipped with a reason', () => {
-    const book = new FeeBook(schedules(false));
-    const r = applyCcxtTradingFees(book, 'kraken', {
-      'BTC/USD': { symbol: 'BTC/USD', maker: 0.0016, taker: 0.0026, percentage: true, tierBased: true, info: {} },
-      'ETH/USD': { maker: 0.0016 },
-      'SOL/USD': { maker: -0.5, taker: 0.0026 },
-      'ADA/USD': { maker: Number.NaN, taker: 0.0026 },
-    }, NOV);
-    expect(r.applied).toEqual(['BTC/USD']);
-    expect(r.skipped.map((x) => x.symbol)).toEqual(['ETH/USD', 'SOL/USD', 'ADA/USD']);
-    expect(r.skipped[1]!.reason).toMatch(/implausible/);
-    const q = book.effectiveTakerFee('kraken', 'BTC/USD', d('100'), NOV);
-    // 0.0026 exactly, not 0.00260000000000000005 (the float's binary value)
-    expect([f(q.rate), q.source]).toEqual(['0.0026', 'exchange']);
-    expect(book.effectiveTakerFee('kraken', 'ETH/USD', d('100'), NOV).source).toBe('config-default');
-    expect(applyCcxtTradingFees(book, 'kraken', undefined, NOV).skipped).toHaveLength(1);
   });
 });
