@@ -53,6 +53,9 @@ export function migrateLedger(db: Database.Database): number {
   for (const m of MIGRATIONS) {
     if (m.version <= current) continue;
     db.transaction(() => {
+      // Read again under the write lock: another process opening the same fresh file (the demo's
+      // workers start side by side) may have applied this migration since the read above.
+      if (schemaVersion(db) >= m.version) return;
       db.exec(m.sql);
       db.prepare('INSERT INTO schema_version (version) VALUES (?)').run(m.version);
     }).immediate();
