@@ -64,6 +64,11 @@ export const hotpathStatusSchema = z.strictObject({
   decisions: z.array(z.strictObject({ at: z.number().int(), route: z.string(), netPercent: decimalString, outcome: z.enum(['taken', 'held']), reason: z.string() })),
   /** Per venue: the fee schedule pricing decisions (account or config fallback) and its age. */
   fees: feeScheduleStatusSchema.optional(),
+  /** Positions a trade cut by a crash (kill -9 between legs) left open, until its recovery closes them. */
+  openExposure: z.array(z.strictObject({
+    attemptId: z.string(), strategy: z.enum(['cross', 'triangular']), exchange: z.string(), asset: z.string(), amount: decimalString,
+    state: z.enum(['recovering', 'holding']), reason: z.string().nullable(), since: isoTime,
+  })).optional(),
   /** Candidates refused since this hot path started, by gate code (PREFILTERED: dropped by the float prefilter). */
   refusedByReason: z.record(z.string(), count).optional(),
 });

@@ -11,6 +11,7 @@ import type { OpportunityTap } from '../dashboard/opportunities';
 import { tokenMatches } from '../dashboard/auth';
 import type { VenueFeeStatus } from '../adapters/exchanges/account-fees';
 import { feeScheduleStatusWire } from '../hotpath/fee-schedule-status';
+import type { OpenExposure } from '../hotpath/leg-recovery';
 
 export interface StatusParts {
   qbot: Qbot;
@@ -24,6 +25,8 @@ export interface StatusParts {
   gatedOnAllocation: boolean;
   /** The account fee source's view: which schedule prices each venue (adapters/exchanges/account-fees.ts). */
   fees?: () => VenueFeeStatus[];
+  /** Positions a trade cut by a crash left open, until recovered (hotpath/leg-recovery.ts). */
+  exposure?: () => OpenExposure[];
 }
 
 const LEVEL_ORDER: Record<string, number> = { careful: 0, aggressive: 1, normal: 2 };
@@ -84,6 +87,7 @@ export function buildHotpathStatus(p: StatusParts, now: number, instance = `${os
     decisions: p.tap.recentDecisions(),
     refusedByReason: p.tap.refusedByReason(),
     ...(p.fees ? { fees: feeScheduleStatusWire(p.fees()) } : {}),
+    ...(p.exposure ? { openExposure: p.exposure().map((x) => ({ ...x, amount: x.amount.toFixed(), since: new Date(x.since).toISOString() })) } : {}),
   };
   // A status the dashboard would refuse is a bug here: fail loudly in this process, not there.
   hotpathStatusSchema.parse(wire);

@@ -41,6 +41,7 @@ import { createHardenedServer, guardRequests } from '../adapters/http/request-gu
 import { OpportunityTap } from '../dashboard/opportunities';
 import type { HotpathStatusWire } from '../hotpath/status-schema';
 import { answerStatus, buildHotpathStatus } from './hotpath-status';
+import { LegRecovery } from '../hotpath/leg-recovery';
 import { installProcessGuard } from './process-guard';
 
 export interface HotpathOptions {
@@ -100,6 +101,9 @@ export interface HotpathProcess {
   accountFees: AccountFeeSource;
   close(): Promise<void>;
 }
+
+/** How often a cut trade's recovery is tried again while it is open (the first try waits this long for books). */
+const LEG_RECOVERY_EVERY_MS = 2_000;
 
 const DEMO_INVENTORY: Record<string, string> = { USD: '1000', USDT: '1000', USDC: '1000', BTC: '0.01', ETH: '0.3', SOL: '5' };
 
@@ -190,6 +194,20 @@ export async function startHotpath(o: HotpathOptions = {}): Promise<HotpathProce
     clock, log, metrics, trading, ledger, accounts, control: o.temporal === false ? control : gateOnAllocation(control),
   });
   ref.qbot = q;
+  // A trade a crash cut between its legs (found in the ledger): finished or unwound by the
+  // single-leg policy against the live books, its coins locked and its exposure shown until then.
+  const inFlightStores = live ? venues.map((v) => new OrdersInFlight(state, v.exchange)) : [];
+  const recovery = new LegRecovery({
+    ledger, trading, markets, fee: decisionFees.fee, singleLeg: config.singleLeg, usd: (a) => q.usd(a), now: () => clock.now(), log, locked: q.locked,
+    book: (ex, symbol) => {
+      const e = q.cache.get(ex, symbol);
+      return e?.state === 'live' ? e.book : undefined;
+    },
+    unansweredAttempts: () => new Set(inFlightStores.flatMap((f) => f.unanswered().map((u) => u.request.correlationId ?? u.clientOrderId))),
+    halted: () => (control.isPaused() ? 'paused' : control.killTrip() || q.gates.kill.tripped ? 'the kill switch is tripped' : null),
+    onResolved: (r) => q.gates.recordOutcome(false, r.realisedPnlUsd),
+  });
+  recovery.find();
   // The float prefilters re-read the same snapshot the exact path reads, at every rebuild.
   decisionFees.onRebuild(() => (q.tri.refreshFees(), q.cross.refreshFees()));
   // What the dashboard shows of the evaluations: observed from the start when /status is served,
@@ -203,7 +221,7 @@ export async function startHotpath(o: HotpathOptions = {}): Promise<HotpathProce
       tap.attach(q);
       tapped = true;
     }
-    return buildHotpathStatus({ qbot: q, control, venues, scanner, tap, controlQueue: () => linked.link?.controlQueue() ?? null, gatedOnAllocation: o.temporal !== false, fees: () => accountFees.status() }, clock.now());
+    return buildHotpathStatus({ qbot: q, control, venues, scanner, tap, controlQueue: () => linked.link?.controlQueue() ?? null, gatedOnAllocation: o.temporal !== false, fees: () => accountFees.status(), exposure: () => recovery.exposure() }, clock.now());
   };
   if (o.metricsPort !== undefined) status();
   await q.refreshBalances();
@@ -225,6 +243,7 @@ export async function startHotpath(o: HotpathOptions = {}): Promise<HotpathProce
     if (symbols.length) await v.marketData.watchTrades(symbols, (t) => scanner.onTrade(t));
   }
   scanner.start();
+  recovery.start(LEG_RECOVERY_EVERY_MS);
   const timers = [
     setInterval(() => { for (const v of venues) for (const h of v.marketData.health()) q.cache.setState(h.exchange, h.symbol, h.state); }, 250),
     setInterval(() => void q.refreshBalances().then(() => decisionFees.invalidate()).catch((err: unknown) => log.warn({ err }, 'balance refresh failed')), 30_000),
@@ -245,6 +264,7 @@ export async function startHotpath(o: HotpathOptions = {}): Promise<HotpathProce
     ...(live ? {} : { paper: { trading: paperTrading, wallets: paperWallets, markets, book: (exchange: ExchangeId, symbol: string) => q.cache.get(exchange, symbol)?.book, state } }),
     async close() {
       for (const t of timers) clearInterval(t);
+      recovery.stop();
       await accountFees.stop();
       scanner.stop();
       await link?.stop();

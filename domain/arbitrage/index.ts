@@ -14,3 +14,4 @@ export * from './cadence';
 export * from './rate-budget';
 export * from './kill-switch';
 export * from './single-leg';
+export * from './leg-recovery';
