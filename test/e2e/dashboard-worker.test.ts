@@ -14,6 +14,7 @@ import { orchestratorWorker } from '../helpers/mode-workers';
 import { eventuallyWithin } from '../helpers/wait';
 import { freePort, get, startTsx, type Started } from '../helpers/processes';
 import { pageWait } from './page-wait';
+import { analysisAnswerSchema } from '../../dashboard/analysis-panel';
 
 Runtime.install({ logger: new DefaultLogger('ERROR') });
 
@@ -89,6 +90,10 @@ test('the page in another process shows the mode from Temporal and the hot path 
   expect(await textOf('balances')).toMatch(/USDT\s+1,000\.00000000/);
   // The cluster is external: the mode links to the configured Temporal UI.
   expect(await page.locator('#mode-link').getAttribute('href')).toBe(`${UI}/namespaces/default/workflows/${MODE_WORKFLOW_ID}`);
+  // Trading analysis (#18): this process reads the ledger file and the hot path's refusals from its /status.
+  await pageWait(page, () => /(NET_BELOW_THRESHOLD|PREFILTERED)\s+\d+/.test(document.getElementById('analysis-refusals')?.innerText ?? ''), undefined, 30_000);
+  const analysis = analysisAnswerSchema.parse(await (await fetch(new URL('/api/analysis', dashboardUrl))).json());
+  expect(analysis.refusalsFrom).toBe('counted by 1 of 1 hot path since each started');
 });
 
 test('a flip reaches the hot path process and the page shows its new split', async () => {
