@@ -24,7 +24,7 @@ export function evaluateCycleFixed(i: TriInput): TriEvaluation | undefined {
 
 // Local references, read once: run under tsx, an imported function is a getter on the module's
 // export object, and reading it on every call cost more than the BigInt arithmetic it calls.
-const { add, cmp, div, fromDecimal, lt, lte, mul, powerOfTenPlaces, quantizeDown, S_ONE, S_ZERO, sub, toDecimal } = scaled;
+const { add, cmp, cmpQuotient, div, floorQuotientSum, fromDecimal, isZero, lt, lte, mul, mulExact, powerOfTenPlaces, quantizeDown, S_ONE, S_ZERO, sign, sub, toDecimal } = scaled;
 
 /** Thrown (and caught above) when an input has no exact scaled form: NaN, an infinity, a zero divisor. */
 const NOT_FIXED = new Error('not representable as a scaled integer');
@@ -36,13 +36,13 @@ function num(d: Decimal): Scaled {
 }
 
 function divide(a: Scaled, b: Scaled): Scaled {
-  if (b.n === 0n) throw NOT_FIXED;
+  if (isZero(b)) throw NOT_FIXED;
   return div(a, b);
 }
 
-const HUNDRED: Scaled = { n: 100n, s: 0 };
+const HUNDRED: Scaled = { n: 100, s: 0 };
 /** tri-eval.ts's SHRINK_SAFETY (0.999). */
-const SHRINK: Scaled = { n: 999n, s: 3 };
+const SHRINK: Scaled = { n: 999, s: 3 };
 
 /** One leg's book side and rules, scaled once per evaluation (levels as the walks reach them). */
 interface LegRules {
@@ -87,35 +87,71 @@ class DecimalFigure extends LazyFigure {
   }
 }
 
+/**
+ * 100 x num / den as tri-eval.ts computes a percentage (num.div(den).times(100)), divided out on
+ * first read only; compared with a limit without dividing when the quotient is clearly apart from
+ * it (cmpQuotient). No `den`: the percentage is 0 (nothing spent).
+ */
+class LazyPercent {
+  private v: Scaled | undefined;
+  private d: Decimal | undefined;
+
+  constructor(private readonly num: Scaled, private readonly den: Scaled | undefined) {}
+
+  scaled(): Scaled {
+    return (this.v ??= this.den ? mul(divide(this.num, this.den), HUNDRED) : S_ZERO);
+  }
+
+  decimal(): Decimal {
+    return (this.d ??= toDecimal(this.scaled()));
+  }
+
+  /** Sign of (this percentage - `percent`). */
+  cmp(percent: Scaled): number {
+    if (this.v || !this.den) return cmp(this.scaled(), percent);
+    return cmpQuotient(this.num, this.den, { n: percent.n, s: percent.s + 2 });
+  }
+}
+
+const ZERO_PERCENT = new LazyPercent(S_ZERO, undefined);
+
 /** A percentage figure ("0.3100%"), formatted when a rejection is read. */
 class PercentFigure extends LazyFigure {
-  constructor(private readonly v: Scaled | Decimal, private readonly dp: number) {
+  constructor(private readonly v: LazyPercent | Decimal, private readonly dp: number) {
     super();
   }
 
   value(): string {
-    return pct(isDecimal(this.v) ? this.v : toDecimal(this.v), this.dp);
+    return pct(isDecimal(this.v) ? this.v : this.v.decimal(), this.dp);
   }
 }
 
 const where = (i: TriInput, k: number): string => `${i.books[k]!.market.exchange}:${i.books[k]!.market.symbol}`;
 
-/** walkBookForQuote's filled amount: all the walk of a buy sized in quote is used for. */
-function filledForQuote(r: LegRules, budget: Scaled): Scaled {
+/**
+ * The order amount of a buy sized in quote: walkBookForQuote's filled amount quantized down to the
+ * step. A budget that ends inside a level takes the floor of the exact amount when that is proven
+ * to be what the 40-digit division and sum would round to (floorQuotientSum), else divides.
+ */
+function orderAmountForQuote(r: LegRules, budget: Scaled): Scaled {
   let remaining = budget;
   let filled = S_ZERO;
   for (let k = 0; k < r.levels.length; k += 1) {
-    if (remaining.n <= 0n) break;
+    if (sign(remaining) <= 0) break;
     const amount = amountAt(r, k);
     const price = priceAt(r, k);
     const levelCost = mul(amount, price);
     const whole = lte(levelCost, remaining);
+    if (!whole && r.places !== undefined && sign(price) > 0 && sign(filled) >= 0) {
+      const direct = floorQuotientSum(filled, remaining, price, r.places);
+      if (direct) return direct;
+    }
     const take = whole ? amount : divide(remaining, price);
-    if (take.n <= 0n) continue;
+    if (sign(take) <= 0) continue;
     filled = add(filled, take);
     remaining = whole ? sub(remaining, levelCost) : S_ZERO;
   }
-  return filled;
+  return quantizeDown(filled, r.step, r.places);
 }
 
 /** walkBookForBase: the walk's figures land in `baseWalk` (one object reused, not one per walk). */
@@ -126,10 +162,10 @@ function walkForBase(r: LegRules, amount: Scaled): void {
   let quote = S_ZERO;
   let worstPrice = ZERO;
   for (let k = 0; k < r.levels.length; k += 1) {
-    if (remaining.n <= 0n) break;
+    if (sign(remaining) <= 0) break;
     const available = amountAt(r, k);
     const take = lte(remaining, available) ? remaining : available;
-    if (take.n <= 0n) continue;
+    if (sign(take) <= 0) continue;
     quote = add(quote, mul(take, priceAt(r, k)));
     remaining = sub(remaining, take);
     worstPrice = r.levels[k]!.price;
@@ -137,7 +173,7 @@ function walkForBase(r: LegRules, amount: Scaled): void {
   baseWalk.filled = sub(amount, remaining);
   baseWalk.quote = quote;
   baseWalk.worstPrice = worstPrice;
-  baseWalk.complete = remaining.n <= 0n;
+  baseWalk.complete = sign(remaining) <= 0;
 }
 
 /** Each leg's fee read once for the whole evaluation (and only when a walk reaches that leg). */
@@ -159,7 +195,7 @@ function walkCycle(i: TriInput, rules: readonly LegRules[], amount: Scaled, fees
     let spent: Scaled;
     let gross: Scaled;
     if (side === 'buy') {
-      orderAmount = quantizeDown(filledForQuote(r, have), r.step, r.places);
+      orderAmount = orderAmountForQuote(r, have);
       walkForBase(r, orderAmount);
       spent = baseWalk.quote;
       gross = orderAmount;
@@ -171,7 +207,7 @@ function walkCycle(i: TriInput, rules: readonly LegRules[], amount: Scaled, fees
     }
     const { quote, filled, complete, worstPrice } = baseWalk;
     const { market } = i.books[k]!;
-    if (!complete || orderAmount.n === 0n) {
+    if (!complete || isZero(orderAmount)) {
       return { legs, spent: spentFirst, final: S_ZERO, problem: reject('DEPTH_INSUFFICIENT', { market: where(i, k), wanted: new DecimalFigure(orderAmount), visible: new DecimalFigure(filled) }) };
     }
     if (lt(orderAmount, r.minAmount)) return { legs, spent: spentFirst, final: S_ZERO, problem: reject('BELOW_MIN_AMOUNT', { market: where(i, k), amount: new DecimalFigure(orderAmount), minAmount: market.minAmount }) };
@@ -192,19 +228,6 @@ function depthOf(r: LegRules, count: number): Scaled {
   return total;
 }
 
-/**
- * True when every leg's top levels hold `multiple` x its amount, compared exactly (an unrounded
- * product): then the Decimal path's rounded ratios are all >= 1 too (rounding is monotonic, 1 and
- * the amount are representable), so it would not shrink either.
- */
-function depthSurelyCovered(i: TriInput, rules: readonly LegRules[], legs: FixedLeg[], multiple: Scaled): boolean {
-  for (let k = 0; k < legs.length; k += 1) {
-    const a = legs[k]!.amount;
-    if (cmp(depthOf(rules[k]!, i.params.depthLevels), { n: a.n * multiple.n, s: a.s + multiple.s }) < 0) return false;
-  }
-  return true;
-}
-
 interface DepthRatio {
   ratio: Scaled | undefined;
   where: string;
@@ -212,12 +235,19 @@ interface DepthRatio {
   amount: Scaled;
 }
 
-/** tri-eval.ts's depthRatio: the smallest (top levels / multiple) / amount over the legs. */
+/**
+ * tri-eval.ts's depth check: the smallest (top levels / multiple) / amount over the legs, divided
+ * out only for legs whose top levels hold less than `multiple` x the amount (an exact product): a
+ * leg holding that much has a ratio >= 1 after each rounding too (rounding is monotonic, 1 and the
+ * amount are representable), so it can neither be the smallest below 1 nor change a decision.
+ * `ratio` undefined: no leg is short.
+ */
 function depthRatio(i: TriInput, rules: readonly LegRules[], legs: FixedLeg[], multiple: Scaled): DepthRatio {
   let worst: DepthRatio = { ratio: undefined, where: '', depth: S_ZERO, amount: S_ZERO };
   for (let k = 0; k < legs.length; k += 1) {
     const l = legs[k]!;
     const depth = depthOf(rules[k]!, i.params.depthLevels);
+    if (cmp(depth, mulExact(l.amount, multiple)) >= 0) continue;
     const ratio = divide(divide(depth, multiple), l.amount);
     if (worst.ratio === undefined || lt(ratio, worst.ratio)) worst = { ratio, where: where(i, k), depth, amount: l.amount };
   }
@@ -233,7 +263,7 @@ function legResult(i: TriInput, k: number, l: FixedLeg): TriLegResult {
     spent: toDecimal(l.spent), received: toDecimal(l.received), fee: toDecimal(l.fee),
     // The VWAP (a division) only if someone reads this leg's, as walkBookForBase does.
     get vwap() {
-      return (vwap ??= l.filled.n === 0n ? ZERO : toDecimal(div(l.quote, l.filled)));
+      return (vwap ??= isZero(l.filled) ? ZERO : toDecimal(div(l.quote, l.filled)));
     },
   };
 }
@@ -241,9 +271,9 @@ function legResult(i: TriInput, k: number, l: FixedLeg): TriLegResult {
 interface Figures {
   size: Scaled;
   grossProfit: Scaled;
-  grossPercent: Scaled;
+  grossPercent: LazyPercent;
   netProfit: Scaled;
-  netPercent: Scaled;
+  netPercent: LazyPercent;
 }
 
 /**
@@ -269,13 +299,13 @@ function evaluation(i: TriInput, walked: readonly FixedLeg[], f: Figures, reject
       return (grossProfit ??= toDecimal(f.grossProfit));
     },
     get grossPercent() {
-      return (grossPercent ??= toDecimal(f.grossPercent));
+      return (grossPercent ??= f.grossPercent.decimal());
     },
     get netProfit() {
       return (netProfit ??= toDecimal(f.netProfit));
     },
     get netPercent() {
-      return (netPercent ??= toDecimal(f.netPercent));
+      return (netPercent ??= f.netPercent.decimal());
     },
     thresholdPercent: i.params.thresholdPercent,
   };
@@ -283,27 +313,37 @@ function evaluation(i: TriInput, walked: readonly FixedLeg[], f: Figures, reject
   return ev;
 }
 
-const NONE: Figures = { size: S_ZERO, grossProfit: S_ZERO, grossPercent: S_ZERO, netProfit: S_ZERO, netPercent: S_ZERO };
+const NONE: Figures = { size: S_ZERO, grossProfit: S_ZERO, grossPercent: ZERO_PERCENT, netProfit: S_ZERO, netPercent: ZERO_PERCENT };
 
 function rulesOf(i: TriInput, k: number): LegRules {
   const { market, book } = i.books[k]!;
   const step = num(market.amountStep);
-  if (step.n <= 0n) throw NOT_FIXED;
+  if (sign(step) <= 0) throw NOT_FIXED;
   const levels = i.cycle.legs[k]!.side === 'buy' ? book.asks : book.bids;
   return { levels, prices: [], amounts: [], step, places: powerOfTenPlaces(step), minAmount: num(market.minAmount), minNotional: num(market.minNotional) };
 }
 
+/** The last capital / USD value division: a scan evaluates many cycles with the same two. */
+let lastCapital: { usd: Decimal; per: Decimal; v: Scaled } | undefined;
+
+function capitalOf(i: TriInput): Scaled {
+  if (lastCapital?.usd !== i.capitalUsd || lastCapital.per !== i.usdPerStart) {
+    lastCapital = { usd: i.capitalUsd, per: i.usdPerStart, v: divide(num(i.capitalUsd), num(i.usdPerStart)) };
+  }
+  return lastCapital.v;
+}
+
 function evaluate(i: TriInput): TriEvaluation | undefined {
-  const capital = divide(num(i.capitalUsd), num(i.usdPerStart));
-  if (capital.n <= 0n) return evaluation(i, [], NONE, reject('NO_CAPITAL', { capitalUsd: i.capitalUsd }));
+  const capital = capitalOf(i);
+  if (sign(capital) <= 0) return evaluation(i, [], NONE, reject('NO_CAPITAL', { capitalUsd: i.capitalUsd }));
   const startFree = num(i.startFree);
-  if (startFree.n <= 0n) return evaluation(i, [], NONE, reject('INSUFFICIENT_BALANCE', { asset: i.cycle.start, free: i.startFree }));
+  if (sign(startFree) <= 0) return evaluation(i, [], NONE, reject('INSUFFICIENT_BALANCE', { asset: i.cycle.start, free: i.startFree }));
   let amount = lte(capital, startFree) ? capital : startFree;
   const rules = [rulesOf(i, 0), rulesOf(i, 1), rulesOf(i, 2)];
   const fees: Scaled[] = [];
   const multiple = num(i.params.depthMultiple);
   let walked = walkCycle(i, rules, amount, fees);
-  if (!walked.problem && !depthSurelyCovered(i, rules, walked.legs, multiple)) {
+  if (!walked.problem) {
     // Depth check: shrink once so every leg's top levels cover `multiple` x its amount.
     const d = depthRatio(i, rules, walked.legs, multiple);
     if (d.ratio && lt(d.ratio, S_ONE)) {
@@ -321,9 +361,11 @@ function evaluate(i: TriInput): TriEvaluation | undefined {
   const size = walked.spent;
   const netProfit = sub(walked.final, size);
   const grossProfit = sub(gross.final, gross.spent);
+  // A zero size divides by zero in decimal.js (NaN or an infinity): its path decides that one.
+  if (isZero(size)) throw NOT_FIXED;
   const f: Figures = {
-    size, netProfit, netPercent: mul(divide(netProfit, size), HUNDRED),
-    grossProfit, grossPercent: gross.spent.n === 0n ? S_ZERO : mul(divide(grossProfit, gross.spent), HUNDRED),
+    size, netProfit, netPercent: new LazyPercent(netProfit, size),
+    grossProfit, grossPercent: isZero(gross.spent) ? ZERO_PERCENT : new LazyPercent(grossProfit, gross.spent),
   };
   const sizeUsd = mul(size, num(i.usdPerStart));
   if (lt(sizeUsd, num(i.params.minTradeUsd))) {
@@ -331,10 +373,10 @@ function evaluate(i: TriInput): TriEvaluation | undefined {
     return evaluation(i, walked.legs, f, reject(binding, { sizeUsd: new DecimalFigure(sizeUsd), minTradeUsd: i.params.minTradeUsd, free: i.startFree }));
   }
   const plausible = i.params.maxPlausibleGrossPercent;
-  if (plausible && lt(num(plausible), f.grossPercent)) {
+  if (plausible && f.grossPercent.cmp(num(plausible)) > 0) {
     return evaluation(i, walked.legs, f, reject('IMPLAUSIBLE_PROFIT', { gross: new PercentFigure(f.grossPercent, 4), max: new PercentFigure(plausible, 2), path: i.cycle.path }));
   }
-  if (lt(f.netPercent, num(i.params.thresholdPercent))) {
+  if (f.netPercent.cmp(num(i.params.thresholdPercent)) < 0) {
     return evaluation(i, walked.legs, f, reject('NET_BELOW_THRESHOLD', {
       net: new PercentFigure(f.netPercent, 4), threshold: new PercentFigure(i.params.thresholdPercent, 2), gross: new PercentFigure(f.grossPercent, 4), netProfit: new DecimalFigure(netProfit),
     }));

@@ -1,6 +1,8 @@
 import fc from 'fast-check';
 import { Decimal } from '../../domain/money/decimal';
-import { add, div, fromDecimal, mul, quantizeDown, powerOfTenPlaces, sub, toDecimal, cmp, type Scaled } from '../../domain/fixed/scaled-decimal';
+import {
+  add, cmp, cmpQuotient, div, floorQuotientSum, fromDecimal, mul, powerOfTenPlaces, quantizeDown, sub, toDecimal, type Scaled,
+} from '../../domain/fixed/scaled-decimal';
 import { quantizeAmountDown } from '../../domain/money/quantize';
 import { buildTriGraph, evaluateCycleDecimal, LazyFigure, reject, type MarketBook, type TriInput } from '../../domain/arbitrage';
 import { evaluateCycleFixed } from '../../domain/arbitrage/tri-eval-fixed';
@@ -29,7 +31,7 @@ describe('scaled decimals round as decimal.js does', () => {
       same(mul(S(a), S(b)), a.times(b));
       if (!b.isZero()) same(div(S(a), S(b)), a.div(b));
       expect(cmp(S(a), S(b))).toBe(a.comparedTo(b));
-    }), { numRuns: 2000 });
+    }), { numRuns: 1000 });
   });
 
   it('breaks exact half-way ties to even, on both signs', () => {
@@ -48,7 +50,36 @@ describe('scaled decimals round as decimal.js does', () => {
     fc.assert(fc.property(decimalArb, fc.constantFrom(...steps), (amount, s) => {
       const step = new Decimal(s);
       same(quantizeDown(S(amount), S(step), powerOfTenPlaces(S(step))), quantizeAmountDown(amount, step));
-    }), { numRuns: 3000 });
+    }), { numRuns: 1500 });
+  });
+
+  it('decides a quotient against a limit, and floors the last level of a budget, as the operations one by one', () => {
+    const positive = decimalArb.map((d) => d.abs()).filter((d) => !d.isZero());
+    // Limits near the quotient too: a / b itself, rounded to a few digits, is where a shortcut could slip.
+    fc.assert(fc.property(decimalArb, positive, fc.integer({ min: 0, max: 45 }), (a, b, sd) => {
+      const c = a.div(b).toSignificantDigits(Math.max(1, sd));
+      for (const limit of [c, c.plus(c.abs().times('1e-39')), c.minus(c.abs().times('1e-40')), new Decimal('0.5')]) {
+        expect(cmpQuotient(S(a), S(b), S(limit))).toBe(cmp(div(S(a), S(b)), S(limit)));
+      }
+    }), { numRuns: 500 });
+    const onGrid = (places: number) => decimalArb.map((d) => d.abs().toDecimalPlaces(places, Decimal.ROUND_DOWN));
+    let shortcuts = 0;
+    // Small operands too (a walk's usual: safe integers), where the shortcut is meant to answer.
+    const small = fc.tuple(fc.integer({ min: 1, max: 10 ** 9 }), fc.integer({ min: 0, max: 8 })).map(([n, dp]) => new Decimal(n).div(new Decimal(10).pow(dp)));
+    fc.assert(fc.property(fc.integer({ min: 0, max: 12 }).chain((places) => fc.tuple(fc.constant(places), onGrid(places), fc.oneof(positive, small), fc.oneof(positive, small))), ([places, f, r, p]) => {
+      const step = new Decimal(10).pow(-places);
+      const got = floorQuotientSum(S(f), S(r), S(p), places);
+      if (got) {
+        shortcuts += 1;
+        same(got, toDecimal(quantizeDown(add(S(f), div(S(r), S(p))), S(step), places)));
+      }
+    }), { numRuns: 2000 });
+    expect(shortcuts).toBeGreaterThan(500);
+    // Exactly on the grid, and a hair below it: 0.3 / 0.1 = 3; 0.2999...9 / 0.1 stays below 3 even
+    // though 40 digits of it round to 3 (decimal.js takes 3, so must the shortcut, or decline).
+    same(floorQuotientSum(S(new Decimal(0)), S(new Decimal('0.3')), S(new Decimal('0.1')), 0)!, new Decimal(3));
+    const hair = floorQuotientSum(S(new Decimal(0)), S(new Decimal(`0.${'9'.repeat(44)}`)), S(new Decimal('0.1')), 0);
+    if (hair) same(hair, toDecimal(quantizeDown(div(S(new Decimal(`0.${'9'.repeat(44)}`)), S(new Decimal('0.1'))), S(new Decimal(1)), 0)));
   });
 
   it('refuses what has no exact form (NaN, infinities) instead of guessing', () => {
