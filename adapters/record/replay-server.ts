@@ -6,6 +6,7 @@ import { listenOn } from '../net/listen';
 import { simulatorCcxtOptions } from '../sim';
 import type { RecordedFrame, RecordingMeta } from './format';
 import { readRecording } from './reader';
+import { shiftFrameTimes } from './replay-clock';
 import { connectionFrameChannel, isAcknowledgement, parseClientMessage } from './replay-wire';
 import { RECORD_VENUES } from './venues';
 
@@ -15,6 +16,12 @@ export interface RawReplayOptions {
   host?: string;
   /** 1 = recorded pace, 10 = ten times faster, 0 = as fast as the socket takes it. */
   speed?: number;
+  /**
+   * Move the venues' own timestamps in each frame onto the replay's clock (keeping the recorded
+   * delay), so a live hot path does not judge every book old (adapters/record/replay-clock.ts).
+   * Off: frames go out byte for byte.
+   */
+  rebaseTimes?: boolean;
 }
 
 interface Played { frame: RecordedFrame; json: Record<string, unknown>; markets: string[]; channel?: string }
@@ -120,7 +127,7 @@ export async function startRawReplay(o: RawReplayOptions): Promise<RunningRawRep
     const emit = (p: Played): void => {
       if (!wanted(p)) return;
       const text = venue === 'coinbase' ? p.frame.d.replace(/"sequence_num":\d+/, `"sequence_num":${seq++}`) : p.frame.d;
-      ws.send(text);
+      ws.send(o.rebaseTimes ? shiftFrameTimes(venue, text, Math.round(Date.now() - p.frame.t / 1000)) : text);
     };
     const pump = (): void => {
       timer = undefined;

@@ -3,7 +3,7 @@ import { EXCHANGE_IDS, type ExchangeId } from '../../../domain/market';
 import { startSimulator } from '../../../adapters/sim';
 import { serveRawReplay } from './sim-replay-raw';
 
-interface SimOpts { replayRaw?: string; state?: string; port?: string; host?: string; seed?: string; replay?: string; speed?: string; faults?: string; exchanges?: string; tick?: string; bookDepth?: string; json?: boolean }
+interface SimOpts { replayRaw?: string; rebaseTimes?: boolean; state?: string; port?: string; host?: string; seed?: string; replay?: string; speed?: string; faults?: string; exchanges?: string; tick?: string; bookDepth?: string; json?: boolean }
 
 /** `qbot sim`: the local exchange simulator, standalone, until Ctrl-C. */
 export function registerSimCommands(program: Command): void {
@@ -15,6 +15,7 @@ export function registerSimCommands(program: Command): void {
     .option('--seed <n>', 'market model seed (same seed, same market)', '1')
     .option('--replay <file>', 'serve recorded books from a JSON Lines file instead of the model')
     .option('--replay-raw <dir>', 'serve a raw recording (qbot record) as each venue\'s WebSocket and REST server instead of the simulator')
+    .option('--rebase-times', 'with --replay-raw: move the venues\' own timestamps onto the replay\'s clock, keeping the recorded delay (a live hot path judges book age by them)')
     .option('--speed <x>', 'replay speed factor (1 = recorded pace, 0 = all at once)', '1')
     .option('--faults <spec>', 'faults to inject, e.g. "binance:silence=5000,kraken:http-429=3"')
     .option('--exchanges <list>', 'comma-separated venues to run', EXCHANGE_IDS.join(','))
@@ -23,7 +24,7 @@ export function registerSimCommands(program: Command): void {
     .option('--state <file>', 'keep the accounts (balances, orders, transfers, staking) in this JSON file: a restart continues them')
     .option('--json', 'print one JSON object: ccxt exchange id -> urls to deep-merge')
     .action(async (o: SimOpts) => {
-      if (o.replayRaw) return serveRawReplay(o.replayRaw, { port: wholeNumber(o.port, '--port'), host: o.host ?? '127.0.0.1', speed: positiveNumber(o.speed, '--speed'), json: Boolean(o.json) });
+      if (o.replayRaw) return serveRawReplay(o.replayRaw, { port: wholeNumber(o.port, '--port'), host: o.host ?? '127.0.0.1', speed: positiveNumber(o.speed, '--speed'), json: Boolean(o.json), rebaseTimes: Boolean(o.rebaseTimes) });
       const exchanges = (o.exchanges ?? '').split(',').map((s) => s.trim()).filter(Boolean);
       const unknown = exchanges.filter((e) => !(EXCHANGE_IDS as readonly string[]).includes(e));
       if (unknown.length) throw new Error(`unknown exchange(s): ${unknown.join(', ')} (have ${EXCHANGE_IDS.join(', ')})`);
