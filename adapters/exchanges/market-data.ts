@@ -4,7 +4,7 @@ import type { OrderBook } from '../../domain/orderbook';
 import type { Clock } from '../../ports/clock';
 import type { BookHealth, BookListener, Candle, MarketData, TradeListener } from '../../ports/market-data';
 import { runWatchLoop } from './book-loop';
-import { chunk, stampOf, type MarketDataConfig } from './market-data-config';
+import { BookStamp, chunk, type MarketDataConfig } from './market-data-config';
 import { BookCopier } from './book-copier';
 import { dec, toMarket } from './convert';
 import { FeedStates } from './feed-state';
@@ -116,7 +116,7 @@ export class CcxtMarketData implements MarketData {
     }
   }
 
-  private readonly seen = new Map<Symbol, { obj: object; stamp: string }>();
+  private readonly seen = new Map<Symbol, BookStamp>();
   private readonly copiers = new Map<Symbol, BookCopier>();
 
   private copierFor(symbol: Symbol): BookCopier {
@@ -129,8 +129,7 @@ export class CcxtMarketData implements MarketData {
   }
 
   private changed(symbol: Symbol, ob: CcxtBook): boolean {
-    const last = this.seen.get(symbol);
-    return !last || last.obj !== ob || last.stamp !== stampOf(ob);
+    return this.seen.get(symbol)?.differs(ob) ?? true;
   }
 
   /** Synchronous from the resolved watch to the stored copy: ccxt mutates `raw` on the next message. */
@@ -138,7 +137,9 @@ export class CcxtMarketData implements MarketData {
     const receivedAt = this.clock.now();
     const streamed = raw.symbol;
     if (!streamed) return;
-    this.seen.set(streamed, { obj: raw, stamp: stampOf(raw) });
+    let stamp = this.seen.get(streamed);
+    if (!stamp) this.seen.set(streamed, (stamp = new BookStamp()));
+    stamp.record(raw);
     for (const symbol of this.bookAliases.get(streamed) ?? []) {
       const book = this.copierFor(symbol).copy(symbol, raw, receivedAt);
       // A crossed or unsorted book has missed an update: never hand it out; the watch loop marks

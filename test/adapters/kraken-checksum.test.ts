@@ -1,4 +1,5 @@
 import { crc32 } from 'node:zlib';
+import fc from 'fast-check';
 import { KrakenPrecisionUnknown, KrakenWithChecksum, krakenChecksum } from '../../adapters/exchanges/venues/kraken-checksum';
 import { startSimulator, type RunningSimulator } from '../../adapters/sim';
 import { healthOf, sameAsSim, startHarness, waitFor, type Harness } from './helpers/exchange-harness';
@@ -15,6 +16,17 @@ describe('Kraken v2 book checksum', () => {
     const asks = [[0.5668, 4410.79769741], [0.5669, 4655.40412487]];
     const bids = [[0.5666, 4831.75496356], [0.5665, 6658.22734739], [0.5664, 100]];
     expect(krakenChecksum(asks, bids, 4, 8)).toBe(crc32(payload) >>> 0);
+  });
+
+  it('is the documented formula on random books (toFixed, "." removed, leading zeros stripped)', () => {
+    const reference = (asks: number[][], bids: number[][], pd: number, qd: number) => {
+      const f = (x: number, d: number) => x.toFixed(d).replace('.', '').replace(/^0+/, '');
+      return crc32([...asks.slice(0, 10), ...bids.slice(0, 10)].map(([p, q]) => f(p!, pd) + f(q!, qd)).join('')) >>> 0;
+    };
+    const level = fc.tuple(fc.oneof(fc.double({ min: 0, max: 1e6, noNaN: true }), fc.constantFrom(0, 0.0001, 1, 100, 64000.1)), fc.double({ min: 0, max: 1e4, noNaN: true }));
+    fc.assert(fc.property(fc.array(level, { maxLength: 14 }), fc.array(level, { maxLength: 14 }), fc.integer({ min: 0, max: 10 }), fc.integer({ min: 0, max: 10 }), (asks, bids, pd, qd) => {
+      expect(krakenChecksum(asks, bids, pd, qd)).toBe(reference(asks, bids, pd, qd));
+    }), { numRuns: 300 });
   });
 });
 
