@@ -157,7 +157,8 @@ export class Qbot {
     const m = this.deps.metrics;
     m.opportunitiesSeen.inc({ strategy: ev.strategy });
     if (ev.rejection) m.rejections.inc({ strategy: ev.strategy, code: ev.rejection.code });
-    this.deps.log.debug({ evaluation: evaluationJson(ev, this.deps.clock.now()) }, 'evaluated');
+    // Every evaluation's wire form (a dozen decimal strings) only when debug lines are written.
+    if (this.deps.log.isLevelEnabled('debug')) this.deps.log.debug({ evaluation: evaluationJson(ev, this.deps.clock.now()) }, 'evaluated');
   }
 
   private consider(ev: CrossEvaluation | TriEvaluation, out: BookOutcome): void {

@@ -1,3 +1,4 @@
+import { compareDecimals } from '../money/decimal';
 import type { BookLevel, OrderBook } from '../orderbook';
 
 /**
@@ -9,12 +10,14 @@ export type BookShapeProblem =
   | { kind: 'unsorted'; side: 'bids' | 'asks'; level: number }
   | { kind: 'crossed'; bestBid: BookLevel; bestAsk: BookLevel };
 
-/** The first level better than the one before it (-1: sorted). O(levels), no allocation. */
+/**
+ * The first level better than the one before it (-1: sorted). O(levels), no allocation: it runs on
+ * every level of every book update, and decimal.js's gt/lt copy their argument first.
+ */
 function unsortedAt(levels: readonly BookLevel[], falling: boolean): number {
+  const better = falling ? 1 : -1;
   for (let i = 1; i < levels.length; i += 1) {
-    const prev = levels[i - 1]!.price;
-    const cur = levels[i]!.price;
-    if (falling ? cur.gt(prev) : cur.lt(prev)) return i;
+    if (compareDecimals(levels[i]!.price, levels[i - 1]!.price) === better) return i;
   }
   return -1;
 }
@@ -33,7 +36,7 @@ export function bookShapeProblem(book: Pick<OrderBook, 'bids' | 'asks'>): BookSh
   if (a >= 0) return { kind: 'unsorted', side: 'asks', level: a };
   const bestBid = book.bids[0];
   const bestAsk = book.asks[0];
-  if (bestBid && bestAsk && !bestBid.price.lt(bestAsk.price)) return { kind: 'crossed', bestBid, bestAsk };
+  if (bestBid && bestAsk && compareDecimals(bestBid.price, bestAsk.price) !== -1) return { kind: 'crossed', bestBid, bestAsk };
   return undefined;
 }
 
