@@ -66,7 +66,7 @@ export interface LegRecoveryDeps {
   halted?: () => string | null;
   now: () => number;
   log: Logger;
-  /** The Q-bot's coin locks: a cut trade's coins are not traded until it is recovered. */
+  /** The Q-bot's coin locks: a cut trade's coins are not traded while it is being recovered (not while held). */
   locked?: Set<string>;
   onResolved?: (r: RecoveryResult) => void;
   /** How far back the ledger is searched for cut trades (default 7 days). */
@@ -197,6 +197,7 @@ export class LegRecovery {
         return undefined;
       }
       o.exposure = step.exposure.map((x) => ({ ...x, attemptId: o.id, strategy: o.plan.strategy, state: 'recovering', reason: null, since: o.since }));
+      for (const k of o.locks) this.deps.locked?.add(k);
       const { decision, clientOrderId } = step;
       if (!committed) this.book([commitLine(o.id, this.deps.now(), decision)]);
       const t = this.deps.trading.get(decision.order.exchange);
@@ -314,6 +315,8 @@ export class LegRecovery {
   }
 
   private hold(o: Open, reason: string, exposure: Array<Pick<OpenExposure, 'exchange' | 'asset' | 'amount'>>): void {
+    // A held position is the operator's to judge: the rest of those coins trade on meanwhile.
+    for (const k of o.locks) this.deps.locked?.delete(k);
     o.exposure = exposure.map((x) => ({ ...x, attemptId: o.id, strategy: o.plan.strategy, state: 'holding', reason, since: o.since }));
     // Logged when the reason changes, not on every pass.
     if (o.lastReason === reason) return;

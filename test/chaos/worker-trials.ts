@@ -335,7 +335,18 @@ export async function hotpathPausedTrial(rig: Rig, seed: number, existing?: { ho
     const opening = paperBalances(dir);
     // Kraken cheap: the paper hot path buys there (the live trials mostly sold BTC on Kraken).
     dislocate(rig, '2', 'kraken');
-    await until(`${hot.name} to trade on paper`, () => withLedger(dir, (l) => l.entries({ kind: 'fill' }).length > 0), 60_000, rig.scale);
+    // A frozen market sends one update and then nothing: one refused evaluation (a gate, a feed
+    // still coming up) and the paper hot path never sees the opportunity again. A live market
+    // keeps changing a deeper level, as in the silence trial.
+    let touches = 0;
+    await until(`${hot.name} to trade on paper`, () => {
+      const traded = withLedger(dir, (l) => l.entries({ kind: 'fill' }).length > 0);
+      if (!traded) {
+        touch(rig, 'kraken', touches);
+        touch(rig, 'binance', touches++);
+      }
+      return traded;
+    }, 60_000, rig.scale, 400);
     rig.ticking(true);
     const snap = await rig.pauseHotpath(`chaos ${seed}: operator pause`);
     c.check(snap.paused, `the pause was not acknowledged: ${JSON.stringify(snap)}`);
