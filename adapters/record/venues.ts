@@ -45,7 +45,8 @@ export const binanceRecord: RecordVenue = {
     const info = asRecord(parse(meta.get('/api/v3/exchangeInfo')));
     return new Set((Array.isArray(info.symbols) ? info.symbols : []).map((x) => String(asRecord(x).symbol)));
   },
-  subscribe: (ids) => [JSON.stringify({ method: 'SUBSCRIBE', params: ids.map((i) => `${i.toLowerCase()}@depth@100ms`), id: 1 })],
+  // Books, then public trades (the market scanner reads them: a backtest runs it from the recording).
+  subscribe: (ids) => [JSON.stringify({ method: 'SUBSCRIBE', params: [...ids.map((i) => `${i.toLowerCase()}@depth@100ms`), ...ids.map((i) => `${i.toLowerCase()}@trade`)], id: 1 })],
   marketsOf(frame) {
     const f = asRecord(frame);
     const data = f.stream !== undefined ? asRecord(f.data) : f;
@@ -69,7 +70,10 @@ export const krakenRecord: RecordVenue = {
     const pairs = asRecord(asRecord(parse(meta.get('/0/public/AssetPairs'))).result);
     return new Set(Object.values(pairs).flatMap((p) => (typeof asRecord(p).wsname === 'string' ? [krakenV2Name(String(asRecord(p).wsname))] : [])));
   },
-  subscribe: (ids, depth) => [JSON.stringify({ method: 'subscribe', params: { channel: 'book', symbol: ids, depth, snapshot: true }, req_id: 1 })],
+  subscribe: (ids, depth) => [
+    JSON.stringify({ method: 'subscribe', params: { channel: 'book', symbol: ids, depth, snapshot: true }, req_id: 1 }),
+    JSON.stringify({ method: 'subscribe', params: { channel: 'trade', symbol: ids, snapshot: false }, req_id: 2 }),
+  ],
   marketsOf(frame) {
     const f = asRecord(frame);
     if (f.channel !== 'book' || !Array.isArray(f.data)) return [];
@@ -91,7 +95,11 @@ export const coinbaseRecord: RecordVenue = {
     return new Set((Array.isArray(p.products) ? p.products : []).map((x) => String(asRecord(x).product_id)));
   },
   // Heartbeats keep a quiet level2 channel open (Coinbase drops it after ~60-90 s otherwise).
-  subscribe: (ids) => [JSON.stringify({ type: 'subscribe', product_ids: ids, channel: 'level2' }), JSON.stringify({ type: 'subscribe', product_ids: ids, channel: 'heartbeats' })],
+  subscribe: (ids) => [
+    JSON.stringify({ type: 'subscribe', product_ids: ids, channel: 'level2' }),
+    JSON.stringify({ type: 'subscribe', product_ids: ids, channel: 'heartbeats' }),
+    JSON.stringify({ type: 'subscribe', product_ids: ids, channel: 'market_trades' }),
+  ],
   marketsOf(frame) {
     const f = asRecord(frame);
     if (f.channel !== 'l2_data' || !Array.isArray(f.events)) return [];

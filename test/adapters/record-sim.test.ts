@@ -53,6 +53,13 @@ describe('qbot record from the simulator: raw frames, REST metadata, connection 
     expect(of('kraken', 'ws').some((f) => f.d.includes('"type":"snapshot"'))).toBe(true);
     expect(of('coinbase', 'ws').some((f) => f.d.includes('"type":"snapshot"'))).toBe(true);
     expect(of('binance', 'ws').some((f) => f.d.includes('"depthUpdate"'))).toBe(true);
+    // Public trades too (#18: the market scanner in a backtest reads them), subscribed after the books.
+    expect(JSON.parse(of('kraken', 'sent')[1]!.d)).toEqual({ method: 'subscribe', params: { channel: 'trade', symbol: ['BTC/USDT', 'BTC/USD', 'ETH/USD', 'BTC/USDC'], snapshot: false }, req_id: 2 });
+    expect(JSON.parse(of('binance', 'sent')[0]!.d).params).toEqual(['btcusdt@depth@100ms', 'btcusdc@depth@100ms', 'btcusdt@trade', 'btcusdc@trade']);
+    expect(of('coinbase', 'sent').map((f) => (JSON.parse(f.d) as { channel: string }).channel)).toEqual(['level2', 'heartbeats', 'market_trades']);
+    expect(of('binance', 'ws').some((f) => f.d.includes('"e":"trade"'))).toBe(true);
+    expect(of('kraken', 'ws').some((f) => f.d.includes('"channel":"trade"'))).toBe(true);
+    expect(of('coinbase', 'ws').some((f) => f.d.includes('"channel":"market_trades"'))).toBe(true);
   });
 
   it('qbot record --sim URL --duration S stops by itself and prints frames and bytes per venue', async () => {
