@@ -15,6 +15,10 @@ import { Qbot } from '../qbot';
 import type { QbotConfig } from '../qbot-config';
 import { settle, VirtualTime } from './virtual-time';
 import { ConsumedLiquidity } from './consumed-liquidity';
+import type { Trade } from '../../ports/market-data';
+import { MarketScanner } from '../scanner/scanner';
+import type { ScannerConfig } from '../scanner/config';
+import { scannerThresholdSource } from '../scanner/threshold-source';
 
 export interface BacktestOptions {
   books: readonly OrderBook[];
@@ -30,6 +34,14 @@ export interface BacktestOptions {
   /** Where the executor and paper trading book everything (a fresh SQLite ledger per run). */
   ledger: Ledger;
   onProgress?: (done: number, total: number) => void;
+  /** Public trades of the recording (receive time order not required): the market scanner reads them. */
+  trades?: readonly Trade[];
+  /**
+   * Run the market scanner over the recorded books and trades on the recording's clock and let its
+   * context set the threshold, as live (without a fixed `thresholdPercent`). Daily ranges come from
+   * the trades (a recording holds no daily candles).
+   */
+  scanner?: ScannerConfig;
 }
 
 /** Gates that stop a candidate after it cleared the threshold: the opportunity was there. */
@@ -58,9 +70,13 @@ export async function runBacktest(o: BacktestOptions): Promise<RunResult> {
       feeBook: o.feeBook, latencyMs: o.latencyMs, clock: { now: time.now }, sleep: time.sleep, ledger: o.ledger,
     }));
   }
+  const scanner = o.scanner && !o.thresholdPercent ? new MarketScanner({ config: { ...o.scanner, dailySource: 'trades' }, clock: { now: time.now } }) : undefined;
   const thresholds: ThresholdSource = o.thresholdPercent
     ? { current: () => ({ thresholdPercent: o.thresholdPercent as Decimal, depthMultiple: o.config.depth.defaultMultiple, highVolatility: false, reason: 'backtest threshold' }) }
-    : baselineThresholdSource(o.config.threshold, o.config.depth);
+    : scanner && o.scanner ? scannerThresholdSource(scanner, o.markets, o.scanner.bounds) : baselineThresholdSource(o.config.threshold, o.config.depth);
+  const trades = scanner ? [...(o.trades ?? [])].sort((a, b) => a.timestamp - b.timestamp) : [];
+  let nextTrade = 0;
+  let nextScan = Number.NEGATIVE_INFINITY;
   let ids = 0;
   const qbot = new Qbot({
     config: o.config, markets: o.markets, fee: o.feeBook.takerFeeFn(time.now), thresholds, clock: { now: time.now },
@@ -70,7 +86,7 @@ export async function runBacktest(o: BacktestOptions): Promise<RunResult> {
   await qbot.refreshBalances();
 
   const decisions = new Map<string, { ev: Evaluation; at: number; expectedPnlUsd?: Decimal }>();
-  const trades = new Map<string, TradeRecord>();
+  const taken = new Map<string, TradeRecord>();
   const refused: Record<string, number> = {};
   const tracker = new OpportunityTracker();
   const openMarkets = new Map<string, string[]>();
@@ -78,8 +94,8 @@ export async function runBacktest(o: BacktestOptions): Promise<RunResult> {
   const collect = (results: Awaited<ReturnType<Qbot['drain']>>): void => {
     for (const r of results) {
       const d = decisions.get(r.attemptId);
-      if (!d || trades.has(r.attemptId)) continue;
-      trades.set(r.attemptId, tradeRecord(d, r.status, r.realisedPnlUsd, r.outcomes, (a) => qbot.usd(a)));
+      if (!d || taken.has(r.attemptId)) continue;
+      taken.set(r.attemptId, tradeRecord(d, r.status, r.realisedPnlUsd, r.outcomes, (a) => qbot.usd(a)));
     }
   };
 
@@ -89,6 +105,15 @@ export async function runBacktest(o: BacktestOptions): Promise<RunResult> {
     const book = o.books[i]!;
     await time.advanceTo(book.receivedAt);
     liquidity.onRecorded(book);
+    if (scanner && o.scanner) {
+      // The scanner's events up to this book, then its scheduled update when one is due (as live, on the recording's clock).
+      while (nextTrade < trades.length && trades[nextTrade]!.timestamp <= book.receivedAt) scanner.onTrade(trades[nextTrade++]!);
+      scanner.onBook(book);
+      if (book.receivedAt >= nextScan) {
+        scanner.updateNow();
+        nextScan = book.receivedAt + o.scanner.updateIntervalMs;
+      }
+    }
     for (const p of paper.values()) p.onBook(book);
     const before = ids;
     const out = qbot.onBook(book);
@@ -132,7 +157,7 @@ export async function runBacktest(o: BacktestOptions): Promise<RunResult> {
   await settle();
   return {
     thresholdPercent: o.thresholdPercent ?? null,
-    trades: [...trades.values()],
+    trades: [...taken.values()],
     refusedByReason: refused,
     evaluated,
     opportunityDurationsMs: tracker.finish(o.books[total - 1]?.receivedAt ?? 0),
