@@ -223,6 +223,9 @@ function touch(rig: Rig, exchange: 'binance' | 'kraken', n: number): void {
   rig.sim.control.setBook(exchange, 'BTC/USDT', b.bids.slice(0, 1).concat([[new Decimal(b.bids[0]![0]).minus(5).toFixed(TICK_DP[exchange]), size]]), b.asks.slice(0, 1).concat([[new Decimal(b.asks[0]![0]).plus(5).toFixed(TICK_DP[exchange]), size]]));
 }
 
+/** Client order ids of a cut trade's recovery (hotpath/leg-recovery.ts). */
+const RECOVERY_ORDER = /-(finish|unwind)-(l\d+|x)(-r\d)?$/;
+
 function appliedBtc(h: WorkerProcess): boolean {
   return h.appliedModes().some((m) => m.mode === 'BTC' && m.qbot === BTC_QBOT);
 }
@@ -250,11 +253,20 @@ export async function hotpathTradeTrial(rig: Rig, hot: WorkerProcess, seed: numb
     // A fresh dislocation (the killed run's orders took some of the first one's liquidity).
     dislocate(rig, String(2 + (seed % 3)));
     const traded = await until(`the restarted ${hot.name} to trade`, () => {
-      const fresh = simOrders(rig).filter((o) => !before.has(`${o.exchange}:${o.cid}`) && !killedRun.has(`${o.exchange}:${o.cid}`));
+      // A new trade, not the recovery of the cut one (its orders carry the cut trade's id).
+      const fresh = simOrders(rig).filter((o) => !before.has(`${o.exchange}:${o.cid}`) && !killedRun.has(`${o.exchange}:${o.cid}`) && !RECOVERY_ORDER.test(o.cid));
       return fresh.length ? fresh : undefined;
     }, 60_000, rig.scale).catch(() => []);
     c.check(traded.length > 0, `the restarted ${hot.name} never traded the dislocation`);
     for (const o of traded) c.check(!killedRun.has(`${o.exchange}:${o.cid}`), `the restarted hot path reused client order id ${o.cid}`);
+    // The trade the kill cut ends typed: a result (completed, finished, unwound) or held and shown.
+    const cut = [...new Set([...killedRun].map((k) => k.slice(k.indexOf(':') + 1).replace(/-(buy|sell|leg\d+)$/, '')))];
+    const typed = (l: SqliteLedger, id: string) => l.entries({ kind: 'decision', correlationId: id }).some((e) => e.idempotencyKey === `attempt:${id}:result` || e.idempotencyKey === `attempt:${id}:recovery-held`);
+    const untyped = await until('the cut trade to end typed', () => withLedger(rig.dataDir, (l) => {
+      const open = cut.filter((id) => !typed(l, id));
+      return open.length ? undefined : open;
+    }), 60_000, rig.scale).catch(() => cut.filter((id) => !withLedger(rig.dataDir, (l) => typed(l, id))));
+    c.check(untyped.length === 0, `the cut trade(s) ${untyped.join(', ')} have neither a result nor a held recovery`);
     // BTC's split applied before the first order of the new run (the Q-bot is gated until then).
     const lines = hot.lines();
     const applied = lines.findIndex((l) => l.includes('allocation applied from the mode workflow') && l.includes('"BTC"'));
