@@ -1,6 +1,6 @@
 import type { Decimal } from './money/decimal';
 
-/** The venues we trade. Binance.US is the `binance` venue with `binanceVariant: binanceus`. */
+/** The venues we trade. Binance.US is the `binance` venue with `BINANCE_VARIANT=binanceus`. */
 export type ExchangeId = 'binance' | 'kraken' | 'coinbase';
 export const EXCHANGE_IDS: readonly ExchangeId[] = ['binance', 'kraken', 'coinbase'];
 

@@ -1,15 +1,19 @@
 import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { Client, Connection } from '@temporalio/client';
 import { Command } from 'commander';
 import { registerReconcileCommands } from '../../signals/cli/commands/reconcile';
-import { reconcileQuery, type ReconcileView } from '../../signals/defs';
+import { GBOT_WORKFLOW_ID, goldQuery, MODE_WORKFLOW_ID, ORCHESTRATOR_TASK_QUEUE, setModeUpdate, type GoldView, type HotpathSnapshot } from '../../signals/defs';
+import { hotpathControlWorkflow, hotpathStatusWorkflow } from '../../workflows/hotpath-status';
 import { RECONCILE_WORKFLOW_ID } from '../../workers/reconcile';
 import { SqliteLedger } from '../../adapters/persistence/ledger-sqlite';
-import type { RunningSystem } from '../../workers/system';
-import { startTestDemo, tempDataDir } from './demo-helpers';
+import { Decimal } from '../../domain/money/decimal';
+import { processGone, tempDataDir } from './demo-helpers';
 import { waitUntil } from '../helpers/wait';
 
 /** `qbot reconcile --json --data-dir D` as an operator runs it: its JSON and exit code. */
-interface CliReport { ok: boolean; differences: Array<{ exchange: string; asset: string; difference: string }> }
+interface CliReport { ok: boolean; differences: Array<{ exchange: string; asset: string; difference: string; exchangeAmount: string }> }
 
 async function reconcileCli(dataDir: string): Promise<{ report: CliReport; exitCode: number | undefined }> {
   const program = new Command('qbot').exitOverride();
@@ -35,62 +39,124 @@ const fills = (dataDir: string): number => {
   }
 };
 
+const ROOT = path.resolve(__dirname, '../..');
+
+/** The whole system as its own process (restart-child.ts), so that it can be killed with -9. */
+interface SystemProcess {
+  child: ChildProcess;
+  temporalAddress: string;
+  temporalPid: number | null;
+  client: Client;
+  output(): string;
+}
+
+async function startSystemProcess(dataDir: string): Promise<SystemProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, 'restart-child.ts'), dataDir], { cwd: ROOT, env: process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout?.on('data', (b: Buffer) => (out += b.toString()));
+  child.stderr?.on('data', (b: Buffer) => (out += b.toString()));
+  const ready = await waitUntil('the system process ready', () => {
+    if (child.exitCode !== null) throw new Error(`the system process exited ${child.exitCode}:\n${out}`);
+    const line = out.split('\n').find((l) => l.startsWith('{"ready":true'));
+    return line ? (JSON.parse(line) as { temporalAddress: string; temporalPid: number | null }) : undefined;
+  }, 240_000, 250);
+  const connection = await Connection.connect({ address: ready.temporalAddress });
+  return { child, ...ready, client: new Client({ connection }), output: () => out };
+}
+
 /**
- * Not part of `npm test` (8-10 minutes on a loaded 2-core machine: four full system starts, each bundling the workflows):
- * run it with `npm run trial:restart`.
- *
- * The whole system (workers/system.ts, in-process, paper trading over the simulator's books) on one
- * data dir: started, trading, stopped, started again three times. Every start finds the operator's
- * pause still in force, runs the periodic reconciliation it started itself (one workflow), and at
- * the end `qbot reconcile` shows the ledger equal to the paper venues per venue and asset.
+ * Stops the system: `clean` is SIGTERM and the system's own stop (exit 0); `kill` is `kill -9` of the
+ * process and of its Temporal dev server, everything at once, as a power cut would.
  */
-describe('restart the system three times on one data dir', () => {
+async function stopSystemProcess(p: SystemProcess, how: 'clean' | 'kill'): Promise<void> {
+  await p.client.connection.close();
+  const exited = new Promise<number | null>((r) => (p.child.exitCode !== null ? r(p.child.exitCode) : p.child.once('exit', (code) => r(code))));
+  if (how === 'clean') {
+    p.child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    return;
+  }
+  p.child.kill('SIGKILL');
+  if (p.temporalPid) process.kill(p.temporalPid, 'SIGKILL');
+  await exited;
+  const pid = p.temporalPid;
+  if (pid) await waitUntil('the killed dev server gone', () => processGone(pid) || undefined, 30_000, 100);
+}
+
+const runSnapshot = (c: Client): Promise<HotpathSnapshot> =>
+  c.workflow.execute(hotpathStatusWorkflow, { taskQueue: ORCHESTRATOR_TASK_QUEUE, workflowId: `restart-trial-snapshot-${Date.now()}`, args: [] });
+
+/**
+ * Not part of `npm test` (8-12 minutes on a loaded 2-core machine: four full system starts, each
+ * bundling the workflows): run it with `npm run trial:restart`.
+ *
+ * The whole system (workers/system.ts, paper trading over the simulator's books) as its own
+ * process on one data dir: started, trading, then restarted three times in the middle of its
+ * work, mixing `kill -9` (the process and its Temporal server at once) and a clean stop. After
+ * every stop `qbot reconcile` shows the ledger equal to the venues per venue and asset (nothing
+ * lost, nothing booked twice); every start finds the operator's pause still in force and the one
+ * reconcile workflow it started itself; at the end a flip to BTC has the G-bot sell what the
+ * venues really hold (no refusal), and its view equals the venues.
+ */
+describe('restart the system three times on one data dir (kill -9 and clean stops)', () => {
   const dataDir = tempDataDir('restart3');
-  let sys: RunningSystem | undefined;
+  let sys: SystemProcess | undefined;
   afterAll(async () => {
-    await sys?.stop();
+    if (sys) await stopSystemProcess(sys, 'kill').catch(() => undefined);
     fs.rmSync(dataDir, { recursive: true, force: true });
   });
 
-  it('keeps the pause, starts one reconcile workflow, and the ledger equals the venues after each restart', async () => {
-    sys = await startTestDemo(dataDir);
+  it('keeps the pause, one reconcile workflow, and the ledger equal to the venues; the G-bot then acts on its real position', async () => {
+    sys = await startSystemProcess(dataDir);
     // The bots act on the first start (the G-bot buys gold in GOLD mode): wait for fills in the ledger.
-    await waitUntil('the bots traded', () => {
-      const l = SqliteLedger.open({ dataDir });
-      try {
-        return l.entries({ kind: 'fill' }).length > 0;
-      } finally {
-        l.close();
-      }
-    }, 60_000, 500);
-    sys.hotpath.control.pause('operator: restart trial');
-    await sys.stop();
-    sys = undefined;
-    let runId: string | undefined;
-    for (let round = 1; round <= 3; round += 1) {
+    await waitUntil('the bots traded', () => fills(dataDir) > 0 || undefined, 120_000, 500);
+    const reason = 'operator: restart trial';
+    const paused = await sys.client.workflow.execute(hotpathControlWorkflow, { taskQueue: ORCHESTRATOR_TASK_QUEUE, workflowId: `restart-trial-pause-${Date.now()}`, args: [{ action: 'pause', reason }] });
+    expect(paused).toMatchObject({ paused: true, pausedReason: reason });
+    const runId = (await sys.client.workflow.getHandle(RECONCILE_WORKFLOW_ID).describe()).runId;
+    // In the middle of the run: kill -9, a clean stop, kill -9.
+    const stops: Array<'clean' | 'kill'> = ['kill', 'clean', 'kill'];
+    for (const [i, how] of stops.entries()) {
+      const round = i + 1;
       const booked = fills(dataDir);
-      sys = await startTestDemo(dataDir);
-      expect(sys.hotpath.control.snapshot()).toMatchObject({ paused: true, pausedReason: 'operator: restart trial' });
-      const h = sys.client.workflow.getHandle(RECONCILE_WORKFLOW_ID);
-      const view: ReconcileView = await waitUntil(`reconcile round after start ${round}`, async () => {
-        const v = await h.query(reconcileQuery);
-        return v.last ? v : undefined;
-      }, 60_000, 500);
-      expect({ round, differences: view.last?.differences }).toEqual({ round, differences: [] });
-      const described = await h.describe();
-      runId ??= described.runId;
-      // One workflow across restarts: the running one is found, not started again.
-      expect(described.runId).toBe(runId);
-      await sys.stop();
+      await stopSystemProcess(sys, how);
       sys = undefined;
-      // Nothing booked twice by a restart.
+      // After the stop, nothing moves: the ledger against the venues, per venue and asset.
+      const { report } = await reconcileCli(dataDir);
+      expect({ round, how, differences: report.differences.filter((d) => d.difference !== '0') }).toEqual({ round, how, differences: [] });
+      // Nothing booked was lost by the stop.
       expect(fills(dataDir)).toBeGreaterThanOrEqual(booked);
+      sys = await startSystemProcess(dataDir);
+      expect({ round, how, snapshot: await runSnapshot(sys.client) }).toMatchObject({ round, how, snapshot: { paused: true, pausedReason: reason } });
+      // One workflow across restarts: the running one is found, not started again.
+      expect((await sys.client.workflow.getHandle(RECONCILE_WORKFLOW_ID).describe()).runId).toBe(runId);
     }
+
+    // The G-bot, restarted three times, sells on a flip to BTC what the venues really hold.
+    const s = sys;
+    await s.client.workflow.getHandle(MODE_WORKFLOW_ID).executeUpdate(setModeUpdate, { args: [{ mode: 'BTC', reason: 'restart trial: flip after the restarts' }] });
+    const gold = s.client.workflow.getHandle(GBOT_WORKFLOW_ID);
+    const view: GoldView = await waitUntil('the G-bot\'s BTC cycle', async () => {
+      const v = await gold.query(goldQuery);
+      return v.cycles.some((c) => c.mode === 'BTC') ? v : undefined;
+    }, 180_000, 500);
+    const cycle = view.cycles.filter((c) => c.mode === 'BTC').at(-1)!;
+    expect(cycle.message).not.toMatch(/refused|rejected/);
+    expect((view.pendingSales ?? []).filter((p) => p.state === 'needs-operator')).toEqual([]);
+    expect((await runSnapshot(s.client)).paused).toBe(true);
+    await stopSystemProcess(s, 'clean');
+    sys = undefined;
+
     const { report, exitCode } = await reconcileCli(dataDir);
     // One entry per venue and asset held on either side; each must agree to the last unit.
     expect(report.differences.length).toBeGreaterThan(0);
     expect(report.differences.filter((d) => d.difference !== '0')).toEqual([]);
     expect(report.ok).toBe(true);
     expect(exitCode ?? 0).toBe(0);
-  }, 600_000);
+    // The G-bot's memory is what the venues hold.
+    for (const p of view.perExchange) {
+      const venue = report.differences.find((d) => d.exchange === p.exchange && d.asset === 'PAXG');
+      expect({ exchange: p.exchange, paxg: new Decimal(p.amount).toFixed() }).toEqual({ exchange: p.exchange, paxg: new Decimal(venue?.exchangeAmount ?? '0').toFixed() });
+    }
+  }, 1_200_000);
 });
