@@ -1,6 +1,7 @@
 import { isDecimal, ZERO, type Decimal } from '../money/decimal';
 import * as scaled from '../fixed/scaled-decimal';
 import type { Scaled } from '../fixed/scaled-decimal';
+import type { Market } from '../market';
 import type { BookLevel } from '../orderbook';
 import { LazyFigure, pct, reject, type GateRejection } from './rejection';
 import type { TriEvaluation, TriInput, TriLegResult } from './tri-eval';
@@ -44,11 +45,34 @@ const HUNDRED: Scaled = { n: 100, s: 0 };
 /** tri-eval.ts's SHRINK_SAFETY (0.999). */
 const SHRINK: Scaled = { n: 999, s: 3 };
 
-/** One leg's book side and rules, scaled once per evaluation (levels as the walks reach them). */
-interface LegRules {
-  levels: readonly BookLevel[];
+/**
+ * A book side's levels in scaled form as the walks reach them, kept from one evaluation to the
+ * next (a scan walks each book for many cycles) beside the Decimals they came from: a level's
+ * scaled form is used only while its Decimal is the very same object (Decimals are immutable; a
+ * level or array changed in place is converted again).
+ */
+interface ScaledSide {
   prices: Scaled[];
   amounts: Scaled[];
+  fromPrice: Decimal[];
+  fromAmount: Decimal[];
+}
+
+const scaledSides = new WeakMap<readonly BookLevel[], ScaledSide>();
+
+function scaledSide(levels: readonly BookLevel[]): ScaledSide {
+  let side = scaledSides.get(levels);
+  if (!side) {
+    side = { prices: [], amounts: [], fromPrice: [], fromAmount: [] };
+    scaledSides.set(levels, side);
+  }
+  return side;
+}
+
+/** One leg's book side and rules in scaled form. */
+interface LegRules {
+  levels: readonly BookLevel[];
+  side: ScaledSide;
   step: Scaled;
   places: number | undefined;
   minAmount: Scaled;
@@ -73,8 +97,25 @@ interface FixedWalk {
   problem?: GateRejection;
 }
 
-const priceAt = (r: LegRules, k: number): Scaled => (r.prices[k] ??= num(r.levels[k]!.price));
-const amountAt = (r: LegRules, k: number): Scaled => (r.amounts[k] ??= num(r.levels[k]!.amount));
+function priceAt(r: LegRules, k: number): Scaled {
+  const d = r.levels[k]!.price;
+  const side = r.side;
+  if (side.fromPrice[k] !== d) {
+    side.prices[k] = num(d);
+    side.fromPrice[k] = d;
+  }
+  return side.prices[k]!;
+}
+
+function amountAt(r: LegRules, k: number): Scaled {
+  const d = r.levels[k]!.amount;
+  const side = r.side;
+  if (side.fromAmount[k] !== d) {
+    side.amounts[k] = num(d);
+    side.fromAmount[k] = d;
+  }
+  return side.amounts[k]!;
+}
 
 /** A figure of the evaluation as a Decimal, made when a rejection is read. */
 class DecimalFigure extends LazyFigure {
@@ -315,12 +356,32 @@ function evaluation(i: TriInput, walked: readonly FixedLeg[], f: Figures, reject
 
 const NONE: Figures = { size: S_ZERO, grossProfit: S_ZERO, grossPercent: ZERO_PERCENT, netProfit: S_ZERO, netPercent: ZERO_PERCENT };
 
+interface MarketRules {
+  from: Market;
+  step: Scaled;
+  places: number | undefined;
+  minAmount: Scaled;
+  minNotional: Scaled;
+}
+
+const marketRules = new WeakMap<Market, MarketRules>();
+
+/** A market's step and minimums in scaled form, converted again if any of them was replaced. */
+function rulesOfMarket(m: Market): MarketRules {
+  const known = marketRules.get(m);
+  if (known && known.from.amountStep === m.amountStep && known.from.minAmount === m.minAmount && known.from.minNotional === m.minNotional) return known;
+  const step = num(m.amountStep);
+  if (sign(step) <= 0) throw NOT_FIXED;
+  const r = { from: { ...m }, step, places: powerOfTenPlaces(step), minAmount: num(m.minAmount), minNotional: num(m.minNotional) };
+  marketRules.set(m, r);
+  return r;
+}
+
 function rulesOf(i: TriInput, k: number): LegRules {
   const { market, book } = i.books[k]!;
-  const step = num(market.amountStep);
-  if (sign(step) <= 0) throw NOT_FIXED;
+  const m = rulesOfMarket(market);
   const levels = i.cycle.legs[k]!.side === 'buy' ? book.asks : book.bids;
-  return { levels, prices: [], amounts: [], step, places: powerOfTenPlaces(step), minAmount: num(market.minAmount), minNotional: num(market.minNotional) };
+  return { levels, side: scaledSide(levels), step: m.step, places: m.places, minAmount: m.minAmount, minNotional: m.minNotional };
 }
 
 /** The last capital / USD value division: a scan evaluates many cycles with the same two. */

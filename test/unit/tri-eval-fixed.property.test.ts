@@ -185,6 +185,20 @@ describe('the scaled-integer triangle evaluation', () => {
     expect(evaluateCycleFixed({ ...input, usdPerStart: new Decimal(0) })).toBeUndefined();
   });
 
+  it('sees a book changed in place (a level replaced, a market step replaced) between two evaluations', () => {
+    const x = fc.sample(inputArb, { numRuns: 40, seed: 11 }).find((d) => !evaluateCycleDecimal(inputOf(d)).rejection || evaluateCycleDecimal(inputOf(d)).legs.length === 3)!;
+    const input = inputOf(x);
+    expect(exact(evaluateCycleFixed(input))).toEqual(exact(evaluateCycleDecimal(input)));
+    for (const { book } of input.books) {
+      for (const side of [book.bids, book.asks]) {
+        side[0] = { price: side[0]!.price.times('1.001').toDecimalPlaces(6), amount: side[0]!.amount.div(3).toDecimalPlaces(4) };
+        if (side[1]) side[1].amount = side[1].amount.plus('0.5');
+      }
+    }
+    (input.books[0].market as { amountStep: Decimal }).amountStep = new Decimal('0.01');
+    expect(exact(evaluateCycleFixed(input))).toEqual(exact(evaluateCycleDecimal(input)));
+  });
+
   it('formats a rejection only when it is read', () => {
     class Boom extends LazyFigure {
       value(): string {
