@@ -30,7 +30,7 @@ function truncate(side: SideMap, desc: boolean, depth: number): void {
 }
 
 /** Kraken sends prices and quantities as bare JSON numbers: quote them before parsing, so no float ever holds them. */
-function krakenJson(text: string): unknown {
+export function krakenJson(text: string): unknown {
   return JSON.parse(text.replace(/"(price|qty)":(-?[0-9][0-9.eE+-]*)/g, '"$1":"$2"'));
 }
 

@@ -69,6 +69,11 @@ describe('qbot backtest over a recording the simulator made in the test', () => 
     await recordWithDislocations(path.join(dir, 'rec'));
     input = await loadBacktestInput({ recording: path.join(dir, 'rec') });
   });
+
+  it('reads the public trades recorded beside the books (the market scanner\'s input), per venue', () => {
+    expect(new Set(input.trades.map((t) => t.exchange))).toEqual(new Set(['binance', 'kraken']));
+    expect(input.trades.every((t) => SYMBOLS.includes(t.symbol) && t.price.gt(0) && t.amount.gt(0))).toBe(true);
+  });
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   it('trades the dislocations on paper; its PnL is the ledger\'s to the digit', async () => {

@@ -19,13 +19,20 @@ import { qbotConfigFrom } from '../../../hotpath/qbot-config';
 import { parseReplayLine, marketsFromFile } from '../../../hotpath/replay/jsonl';
 import { marketsFromBooks } from '../../../hotpath/replay/default-markets';
 import { runBacktest } from '../../../hotpath/backtest/runner';
+import { scannerConfigFromSettings, type ScannerConfig } from '../../../hotpath/scanner/config';
+import { tradesOfFrames } from '../../../adapters/record/trades';
+import type { Trade } from '../../../ports/market-data';
 
 interface BacktestOpts { recording?: string; books?: string; balances?: string; threshold?: string; thresholdStep: string; latencyMs: string; out: string; config?: string; latency?: string; depth: string }
 
 /** The hot path's paper inventory per venue (workers/hotpath.ts), when no --balances is given. */
 const DEFAULT_INVENTORY: Record<string, string> = { USD: '1000', USDT: '1000', USDC: '1000', BTC: '0.01', ETH: '0.3', SOL: '5' };
 
-export interface BacktestInput { source: string; books: OrderBook[]; markets: Market[] }
+export interface BacktestInput {
+  source: string; books: OrderBook[]; markets: Market[];
+  /** Public trades of a recording (none in a JSONL books file): with them the market scanner runs. */
+  trades: Trade[];
+}
 
 /** Books and market rules from a raw recording or a JSONL books file. */
 export async function loadBacktestInput(o: { recording?: string; books?: string; depth?: number }): Promise<BacktestInput> {
@@ -34,14 +41,14 @@ export async function loadBacktestInput(o: { recording?: string; books?: string;
     const rec = readRecording(o.recording);
     const wanted = new Set(rec.meta.symbols);
     const markets = (await marketsOfRecording(o.recording)).filter((m) => wanted.has(m.symbol));
-    return { source: `recording ${o.recording}`, books: [...booksOfRecording(rec.meta, rec.frames, o.depth ?? 50)], markets };
+    return { source: `recording ${o.recording}`, books: [...booksOfRecording(rec.meta, rec.frames, o.depth ?? 50)], markets, trades: tradesOfFrames(rec.meta, rec.frames) };
   }
   const file = o.books as string;
   const books = fs.readFileSync(file, 'utf8').split('\n').flatMap((line, i) => (line.trim() ? [parseReplayLine(line, i + 1)] : []));
   books.sort((a, b) => a.receivedAt - b.receivedAt);
   const mf = `${file}.markets.json`;
   const markets = fs.existsSync(mf) ? marketsFromFile(JSON.parse(fs.readFileSync(mf, 'utf8'))) : marketsFromBooks(books);
-  return { source: `books ${file}`, books, markets };
+  return { source: `books ${file}`, books, markets, trades: [] };
 }
 
 export function readBalancesFile(file: string | undefined): Partial<Record<ExchangeId, Record<string, Decimal>>> {
@@ -87,7 +94,7 @@ export function registerBacktestCommands(program: Command): void {
       const config = qbotConfigFrom(cfg, latencyModeSchema.parse(o.latency ?? cfg.env.LATENCY_MODE));
       const input = await loadBacktestInput({ ...(o.recording ? { recording: o.recording } : {}), ...(o.books ? { books: o.books } : {}), depth });
       if (!input.books.length) throw new Error(`${input.source}: no books`);
-      const report = await backtest(input, { thresholds, latencyMs, balances, config, feeBook: new FeeBook(feeSchedulesFromSettings(cfg.settings.fees)), progress: progressBar });
+      const report = await backtest(input, { thresholds, latencyMs, balances, config, feeBook: new FeeBook(feeSchedulesFromSettings(cfg.settings.fees)), scanner: scannerConfigFromSettings(cfg.settings), progress: progressBar });
       fs.mkdirSync(o.out, { recursive: true });
       fs.writeFileSync(path.join(o.out, 'report.json'), `${JSON.stringify(report, null, 2)}\n`);
       fs.writeFileSync(path.join(o.out, 'report.html'), renderReportHtml(report));
@@ -100,13 +107,15 @@ export function registerBacktestCommands(program: Command): void {
 export async function backtest(input: BacktestInput, o: {
   thresholds: Array<Decimal | undefined>; latencyMs: number; balances: Partial<Record<ExchangeId, Record<string, Decimal>>>;
   config: ReturnType<typeof qbotConfigFrom>; feeBook: FeeBook; progress?: (run: number, runs: number, done: number, total: number) => void;
+  /** The market scanner's settings: it runs (and sets the threshold) when the input has trades and no threshold is fixed. */
+  scanner?: ScannerConfig;
 }): Promise<BacktestReport> {
   const runs: RunResult[] = [];
   for (const [k, t] of o.thresholds.entries()) {
     const ledger = SqliteLedger.open({ file: ':memory:' });
     runs.push(await runBacktest({
       books: input.books, markets: input.markets, config: o.config, feeBook: o.feeBook, latencyMs: o.latencyMs, balances: o.balances, ledger,
-      ...(t ? { thresholdPercent: t } : {}), onProgress: (done, total) => o.progress?.(k + 1, o.thresholds.length, done, total),
+      ...(t ? { thresholdPercent: t } : {}), ...(o.scanner && input.trades.length ? { scanner: o.scanner, trades: input.trades } : {}), onProgress: (done, total) => o.progress?.(k + 1, o.thresholds.length, done, total),
     }));
   }
   return buildReport({ source: input.source, books: input.books.length, latencyMs: o.latencyMs, fromMs: input.books[0]?.receivedAt ?? 0, toMs: input.books[input.books.length - 1]?.receivedAt ?? 0, runs });
