@@ -14,6 +14,7 @@ import { renderReportHtml } from '../../domain/backtest/html';
 import { qbotConfigFrom } from '../../hotpath/qbot-config';
 import { runBacktest } from '../../hotpath/backtest/runner';
 import { backtest, loadBacktestInput, type BacktestInput } from '../../signals/cli/commands/backtest';
+import { scannerConfigFromSettings } from '../../hotpath/scanner/config';
 import { waitUntil } from '../helpers/wait';
 
 const SYMBOLS = ['BTC/USDT', 'BTC/USD', 'USDT/USD', 'USDC/USD', 'USDC/USDT'];
@@ -73,6 +74,13 @@ describe('qbot backtest over a recording the simulator made in the test', () => 
   it('reads the public trades recorded beside the books (the market scanner\'s input), per venue', () => {
     expect(new Set(input.trades.map((t) => t.exchange))).toEqual(new Set(['binance', 'kraken']));
     expect(input.trades.every((t) => SYMBOLS.includes(t.symbol) && t.price.gt(0) && t.amount.gt(0))).toBe(true);
+  });
+
+  it('without --threshold the market scanner runs over them: every decision\'s threshold is its context\'s, inside the configured 0.4-1 %', async () => {
+    const r = await backtest(input, { thresholds: [undefined], latencyMs: 0, balances: BALANCES, config, feeBook, scanner: scannerConfigFromSettings(cfg.settings) });
+    expect(backtestReportSchema.parse(JSON.parse(JSON.stringify(r)))).toEqual(r);
+    expect(r.trades).toBeGreaterThan(0);
+    for (const t of r.run.tradeList) expect(new Decimal(t.thresholdPercent).gte('0.4') && new Decimal(t.thresholdPercent).lte(1)).toBe(true);
   });
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
