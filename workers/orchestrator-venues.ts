@@ -19,6 +19,7 @@ import type { Ledger } from '../ports/ledger';
 import type { StateStore } from '../adapters/persistence/state-sqlite';
 import type { MarketData } from '../ports/market-data';
 import { GOLD_NETWORK, PAPER_NETWORKS } from './paper-networks';
+import { retryWithBackoff, type BackoffOptions } from './retry-backoff';
 
 /** Where the orchestrator's venues come from, decided by the environment alone. */
 export type VenueSource = 'simulator' | 'live' | 'paper';
@@ -45,8 +46,14 @@ export interface OrchestratorVenues {
  * accounts over the venues' public books. Books are watched only for the markets the bots and the
  * money manager value and trade (A-bot universe, gold, arbitrage assets, fee asset × quotes).
  */
-export async function orchestratorVenues(o: { config: AppConfig; env: NodeJS.ProcessEnv; clock: Clock; ledger: Ledger; state?: StateStore }): Promise<OrchestratorVenues> {
+export async function orchestratorVenues(o: {
+  config: AppConfig; env: NodeJS.ProcessEnv; clock: Clock; ledger: Ledger; state?: StateStore;
+  /** Where the market-load retries are said (default: the exchange logger at the configured level). */
+  log?: { warn(obj: object, msg: string): void };
+  backoff?: BackoffOptions;
+}): Promise<OrchestratorVenues> {
   const { config, clock, ledger } = o;
+  const log = o.log ?? createExchangeLogger(config.env.LOG_LEVEL);
   const { coins, settings } = config;
   const source = venueSource(o.env, config);
   const adapters: ExchangeAdapters[] = [];
@@ -66,7 +73,10 @@ export async function orchestratorVenues(o: { config: AppConfig; env: NodeJS.Pro
         ...(sim ? { urlsOverride: sim.urls, ccxtOptions: sim.ccxtOptions } : {}),
       });
       adapters.push(v);
-      const markets: Market[] = (await v.marketData.markets()).filter((m) => bases.has(m.base) && quotes.has(m.quote));
+      // A venue that does not answer yet (the simulator still starting, an exchange outage) is waited
+      // for with back-off and named in the log, instead of ending the orchestrator.
+      const listed = await retryWithBackoff(() => v.marketData.markets(), log, `${exchange}: market load failed; trying again`, { ...o.backoff, fields: { exchange } });
+      const markets: Market[] = listed.filter((m) => bases.has(m.base) && quotes.has(m.quote));
       const bookOf = (symbol: string) => books.get(`${exchange}|${symbol}`);
       // The bots' cost estimates price with the fee book's rate in force (no notional: no allowance, no discount).
       const takerFee = (symbol: string) => feeBook.effectiveTakerFee(exchange, symbol, undefined, clock.now()).rate;

@@ -23,6 +23,7 @@ import { consumerOfActivity, guardVenues, orchestratorGuard } from './capital';
 import { startHealthServer, exitWithParent } from './health';
 import { systemPorts } from './system-ports';
 import { installProcessGuard } from './process-guard';
+import { installSdkLogger } from './sdk-log';
 
 export interface OrchestratorDeps {
   connection: NativeConnection;
@@ -94,7 +95,7 @@ export async function runOrchestrator(env: NodeJS.ProcessEnv = effectiveEnv()): 
   const ledger = SqliteLedger.open({ dataDir: config.env.QBOT_DATA_DIR });
   // Durable live withdrawal keys (and other state that must survive a restart) beside the ledger.
   const state = StateStore.open({ dataDir: config.env.QBOT_DATA_DIR });
-  const venues = await orchestratorVenues({ config, env, clock: systemClock, ledger, state });
+  const venues = await orchestratorVenues({ config, env, clock: systemClock, ledger, state, log: logger });
   // The same capital.sqlite as the hot path in this data directory: every order and withdrawal reserves first.
   const capital = CapitalStore.open({ dataDir: config.env.QBOT_DATA_DIR });
   const guarded = guardVenues(orchestratorGuard({ config, store: capital, venues: venues.venues, ledger, client, clock: systemClock }), venues.venues, consumerOfActivity());
@@ -125,7 +126,9 @@ export async function runOrchestrator(env: NodeJS.ProcessEnv = effectiveEnv()): 
 if (require.main === module) {
   // Only the stand-alone process: a stray rejection (a failing connection) is logged, not fatal.
   installProcessGuard(pino({ name: 'orchestrator' }));
-  runOrchestrator().catch((err: unknown) => {
+  const env = effectiveEnv();
+  installSdkLogger(env.LOG_LEVEL ?? 'info');
+  runOrchestrator(env).catch((err: unknown) => {
     console.error(`orchestrator failed: ${err instanceof Error ? err.message : String(err)}`);
     process.exit(1);
   });

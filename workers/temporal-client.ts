@@ -1,5 +1,6 @@
 import { NativeConnection } from '@temporalio/worker';
 import { temporalConnectSettings, type TemporalConnectSettings } from '../signals/connection';
+import { retryWithBackoff, type BackoffOptions } from './retry-backoff';
 
 export { temporalConnectSettings, ClientOnDemand, connectClient } from '../signals/connection';
 
@@ -23,17 +24,7 @@ export async function connectWithBackoff<T>(
   dial: () => Promise<T>,
   log: { warn(obj: object, msg: string): void },
   part: string,
-  o: { firstDelayMs?: number; maxDelayMs?: number; stopped?: () => boolean } = {},
+  o: BackoffOptions = {},
 ): Promise<T> {
-  let delay = o.firstDelayMs ?? 500;
-  for (let attempt = 1; ; attempt += 1) {
-    try {
-      return await dial();
-    } catch (err) {
-      if (o.stopped?.()) throw err;
-      log.warn({ attempt, retryInMs: delay, error: err instanceof Error ? err.message : String(err) }, `${part}: Temporal not reachable yet; trying again`);
-      await new Promise((r) => setTimeout(r, delay));
-      delay = Math.min(delay * 2, o.maxDelayMs ?? 30_000);
-    }
-  }
+  return retryWithBackoff(dial, log, `${part}: Temporal not reachable yet; trying again`, o);
 }
