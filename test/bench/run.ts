@@ -22,6 +22,7 @@ import type { OrderBook } from '../../domain/orderbook';
 import { binanceGraph, bookAround, crossMarkets, midOf, prng } from './fixtures';
 import { floatBook, floatEvaluateCycle, type FloatLegBook } from './float-tri';
 import { tickToOrder } from './tick-to-order';
+import { orderStateWrites } from './order-state';
 
 const T0 = Date.UTC(2026, 0, 15);
 const cfg = qbotConfigFrom(loadConfig({ env: {} }), 'laptop');
@@ -263,6 +264,7 @@ async function main(): Promise<void> {
   // First, in a fresh process: the live hot path over the simulator process (its RSS is the
   // hot path's own) and the cold scans, each in a fresh child process of its own.
   const live = process.argv.includes('--no-tick') ? undefined : await tickToOrder(samples);
+  const states = orderStateWrites(500);
   const ticksMs = (live?.us ?? []).map((u) => u / 1000);
   const cold = await forkCold(false);
   const coldConsistent = await forkCold(true);
@@ -278,6 +280,13 @@ async function main(): Promise<void> {
     gc_ms_total: n(live?.gc.ms), gc_count: live?.gc.count ?? null, gc_ms_max: n(live?.gc.maxMs),
     gc_note: 'GC pauses in the hot path process during the tick-to-order run',
     hotpath_rss_mb: n(live?.rssMb),
+    hotpath_heap_used_mb: n(live?.memory.heapUsedMb), hotpath_new_space_mb: n(live?.memory.newSpaceMb), hotpath_old_space_mb: n(live?.memory.oldSpaceMb),
+    hotpath_code_and_large_objects_mb: n(live?.memory.codeAndLargeMb), hotpath_external_mb: n(live?.memory.externalMb),
+    hotpath_memory_note: 'V8 heap spaces resident at the end of the tick-to-order run (new space = 3 x --max-semi-space-size at most); external: outside the JS heap (SQLite, buffers)',
+    order_state_write_us_p50: n(quantile(states.writeUs, 0.5)), order_state_write_us_p99: n(quantile(states.writeUs, 0.99)),
+    order_state_writes_per_order_us_p50: n(quantile(states.perOrderUs, 0.5)), order_state_writes_per_order_us_p99: n(quantile(states.perOrderUs, 0.99)),
+    order_ledger_attempt_us_p50: n(quantile(states.ledgerAttemptUs, 0.5)), order_ledger_attempt_us_p99: n(quantile(states.ledgerAttemptUs, 0.99)),
+    order_state_note: 'a live order: its in-flight record (state.sqlite, fsynced) before it is sent and its removal after the answer (500 orders on a real file in the temp dir); the ledger order-attempt line (fsynced) for comparison',
     cross_decision_us_p50: n(c.p50), cross_decision_us_p99: n(c.p99), cross_decision_us_p999: n(c.p999),
     cross_exact_decision_us_p50: n(c.exactP50), cross_updates_reaching_decimal_percent: n(c.evaluatedShare * 100),
     tri_markets: t?.markets ?? null, tri_cycles: t?.cycles ?? null,
@@ -305,6 +314,8 @@ async function main(): Promise<void> {
   target('tick_to_order_ms_p99', 10, 'ms');
   console.log(`  ${ticksMs.length} samples (${live?.missed ?? '-'} missed), max ${figures.tick_to_order_ms_max} ms; GC in the hot path ${figures.gc_ms_total} ms in ${figures.gc_count} pauses, longest ${figures.gc_ms_max} ms`);
   target('hotpath_rss_mb', 200, 'MB');
+  console.log(`  heap in use ${figures.hotpath_heap_used_mb} MB; resident: new space ${figures.hotpath_new_space_mb}, old space ${figures.hotpath_old_space_mb}, code and large objects ${figures.hotpath_code_and_large_objects_mb} MB; external ${figures.hotpath_external_mb} MB`);
+  console.log(`  a live order's state writes (fsynced): ${figures.order_state_write_us_p50} / ${figures.order_state_write_us_p99} us p50/p99 each, ${figures.order_state_writes_per_order_us_p50} / ${figures.order_state_writes_per_order_us_p99} us both; ledger order-attempt line ${figures.order_ledger_attempt_us_p50} / ${figures.order_ledger_attempt_us_p99} us`);
   target('cross_decision_us_p99', 50, 'us');
   target('cross_decision_us_p999', 1000, 'us');
   target('tri_full_scan_ms_cold', 20, 'ms');

@@ -1,6 +1,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import * as path from 'node:path';
 import { PerformanceObserver } from 'node:perf_hooks';
+import * as v8 from 'node:v8';
 import { Decimal } from '../../domain/money/decimal';
 import type { ExchangeId } from '../../domain/market';
 import { loadConfig } from '../../config/loader';
@@ -17,6 +18,8 @@ export interface TickToOrder {
   missed: number;
   /** RSS of the hot path process alone (the simulator runs in its own process). */
   rssMb: number;
+  /** Where that RSS is: V8's heap spaces (resident), heap in use, and memory outside the heap. */
+  memory: { heapUsedMb: number; newSpaceMb: number; oldSpaceMb: number; codeAndLargeMb: number; externalMb: number };
   /** GC pauses in the hot path process during the measured run. */
   gc: { ms: number; count: number; maxMs: number };
 }
@@ -114,6 +117,7 @@ export async function tickToOrder(samples: number): Promise<TickToOrder> {
     }
   });
   let rssMb = 0;
+  let memory: TickToOrder['memory'] = { heapUsedMb: 0, newSpaceMb: 0, oldSpaceMb: 0, codeAndLargeMb: 0, externalMb: 0 };
   try {
     await until(() => new Set([...hp.qbot.cache.all()].map((e) => e.market.exchange)).size === 3, 60_000, 'books from 3 venues');
     const binanceAsk = () => hp.qbot.cache.get('binance', 'BTC/USDT')?.book.asks[0]?.price.toFixed(2);
@@ -147,11 +151,17 @@ export async function tickToOrder(samples: number): Promise<TickToOrder> {
       dislocatedAsk.clear();
     }
     obs.disconnect();
-    rssMb = process.memoryUsage().rss / 1024 / 1024;
+    const mu = process.memoryUsage();
+    rssMb = mu.rss / 1024 / 1024;
+    const space = (name: string) => (v8.getHeapSpaceStatistics().find((x) => x.space_name === name)?.physical_space_size ?? 0) / 1024 / 1024;
+    memory = {
+      heapUsedMb: mu.heapUsed / 1024 / 1024, newSpaceMb: space('new_space'), oldSpaceMb: space('old_space'),
+      codeAndLargeMb: space('code_space') + space('large_object_space') + space('code_large_object_space'), externalMb: mu.external / 1024 / 1024,
+    };
   } finally {
     obs.disconnect();
     await hp.close();
     child.send({ type: 'close' } satisfies SimRequest);
   }
-  return { us, missed, rssMb, gc };
+  return { us, missed, rssMb, memory, gc };
 }
