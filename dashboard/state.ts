@@ -31,7 +31,8 @@ export interface DashboardState {
   /** Markets whose scanner context is not the calm default, most careful first. */
   contexts: Array<{ market: string; level: string; threshold: string; depth: string; reasons: string }>;
   decisions: Array<{ at: string; route: string; netPercent: string; outcome: string; reason: string }>;
-  trades: Array<{ at: string; kind: string; exchange: string; asset: string; delta: string; note: string }>;
+  /** `simulated`: booked against the local simulator (the demo), not a real or paper venue. */
+  trades: Array<{ at: string; kind: string; exchange: string; asset: string; delta: string; note: string; simulated: boolean }>;
   pnl: { realisedUsd: string; fees: Array<{ exchange: string; asset: string; amount: string }>; chart: PnlChart; sweep: SweepAvailability };
   health: Array<{ exchange: string; live: number; total: number; worstAgeMs: string; reconnects: number; state: string; rateBudget: string; rateLimited: boolean }>;
   bots: BotPanels;
@@ -207,6 +208,7 @@ export async function collectState(s: StateSources): Promise<DashboardState> {
     .map((e) => ({
       at: new Date(e.at).toISOString().slice(11, 19), kind: e.kind, exchange: e.exchange ?? '', asset: e.asset ?? '',
       delta: e.delta ? formatForPeople(e.delta, 8) : '', note: typeof e.details?.reason === 'string' ? e.details.reason : e.correlationId,
+      simulated: e.details?.simulated === true,
     }));
 
   return {

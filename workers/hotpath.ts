@@ -114,7 +114,8 @@ export async function startHotpath(o: HotpathOptions = {}): Promise<HotpathProce
   const log = createLogger(cfg.env.LOG_LEVEL);
   const clock = systemClock;
   const metrics = new QbotMetrics();
-  const ledger = o.ledger ?? SqliteLedger.open({ dataDir: cfg.env.QBOT_DATA_DIR });
+  // Venues that are the local simulator (SIM_URL or --sim): every entry is marked simulated.
+  const ledger = o.ledger ?? SqliteLedger.open({ dataDir: cfg.env.QBOT_DATA_DIR, simulated: o.simUrl !== undefined || o.sim !== undefined });
   // Binance.US is priced with its own fallback tiers; the account's own schedule replaces them below.
   const feeBook = new FeeBook(feeSchedulesFromSettings(cfg.settings.fees, cfg.env.BINANCE_VARIANT));
   hydrateFeeBookFromLedger(feeBook, ledger, clock.now());

@@ -14,7 +14,7 @@ import type { modeWorkflow } from '../workflows/mode';
 import { connectClient, connectWithBackoff, connectWorker, temporalConnectSettings } from './temporal-client';
 import { activateInitialMode, wireBots, type BotWiring } from './bots';
 import { ensureMoneyWorkflow, wireMoney } from './money';
-import { orchestratorVenues } from './orchestrator-venues';
+import { orchestratorVenues, venueSource } from './orchestrator-venues';
 import { ensureReconcileWorkflow } from './reconcile';
 import { createReconcileActivities, type ReconcileActivities } from '../activities/reconcile';
 import { StateStore } from '../adapters/persistence/state-sqlite';
@@ -92,7 +92,8 @@ export async function runOrchestrator(env: NodeJS.ProcessEnv = effectiveEnv()): 
   });
   const connection = await connectWithBackoff(() => connectWorker(settings), logger, 'orchestrator');
   const client = await connectClient(settings);
-  const ledger = SqliteLedger.open({ dataDir: config.env.QBOT_DATA_DIR });
+  // Against the simulator (SIM_URL) every entry is marked simulated.
+  const ledger = SqliteLedger.open({ dataDir: config.env.QBOT_DATA_DIR, simulated: venueSource(env, config) === 'simulator' });
   // Durable live withdrawal keys (and other state that must survive a restart) beside the ledger.
   const state = StateStore.open({ dataDir: config.env.QBOT_DATA_DIR });
   const venues = await orchestratorVenues({ config, env, clock: systemClock, ledger, state, log: logger });

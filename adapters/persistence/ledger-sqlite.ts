@@ -16,6 +16,12 @@ export interface LedgerOpenOptions {
   dataDir?: string;
   /** For inspection (the CLI): the file must exist and is never written or migrated. */
   readOnly?: boolean;
+  /**
+   * This process's venues are the local simulator (the demo, SIM_URL): every entry it books is
+   * tagged `details.simulated: true`, so a data folder later used for paper or live trading never
+   * mixes the demo's money with real figures unmarked.
+   */
+  simulated?: boolean;
 }
 
 export function defaultLedgerFile(dataDir?: string): string {
@@ -55,7 +61,7 @@ export class SqliteLedger implements Ledger {
   private readonly balanceSums = new Map<string, Total>();
   private balanceCursor = 0;
 
-  private constructor(private readonly db: Database.Database, readonly file: string) {
+  private constructor(private readonly db: Database.Database, readonly file: string, private readonly simulated = false) {
     this.insert = db.prepare(`INSERT INTO entries (kind, at, exchange, asset, delta, usd_value, realised_pnl_usd, correlation_id, idempotency_key, details)
       VALUES (@kind, @at, @exchange, @asset, @delta, @usd_value, @realised_pnl_usd, @correlation_id, @idempotency_key, @details)`);
     this.keyExists = db.prepare('SELECT kind, exchange, asset, delta, correlation_id FROM entries WHERE idempotency_key = ?');
@@ -73,7 +79,7 @@ export class SqliteLedger implements Ledger {
     db.pragma('busy_timeout = 5000');
     db.pragma('foreign_keys = ON');
     migrateLedger(db);
-    return new SqliteLedger(db, file);
+    return new SqliteLedger(db, file, opts.simulated === true);
   }
 
   private static openReadOnly(file: string): SqliteLedger {
@@ -101,7 +107,7 @@ export class SqliteLedger implements Ledger {
    */
   append(entries: LedgerEntry[]): boolean {
     if (entries.length === 0) return true;
-    const rows = entries.map(entryToRow);
+    const rows = entries.map((e) => entryToRow(this.simulated ? { ...e, details: { ...e.details, simulated: true } } : e));
     const keys = rows.map((r) => r.idempotency_key).filter((k): k is string => k !== null);
     if (new Set(keys).size !== keys.length) throw new Error('invalid ledger batch: the same idempotency key appears twice in it');
     // IMMEDIATE takes the write lock before the key check, so two writers cannot both pass it.

@@ -84,7 +84,7 @@ function render(s) {
   }));
   rows('balances', s.balances, (b) => [b.exchange, b.asset, b.amount, b.usd]);
   rows('decisions', s.decisions.length ? s.decisions : [{ at: '', route: 'no opportunity above threshold yet' }], (d) => [d.at, d.outcome, d.route, d.netPercent, d.reason]);
-  rows('trades', s.trades.length ? s.trades : [{ at: '', kind: 'no trades in the last hour' }], (t) => [t.at, t.kind, t.exchange, t.asset, t.delta, t.note]);
+  rows('trades', s.trades.length ? s.trades : [{ at: '', kind: 'no trades in the last hour' }], (t) => [t.at, t.simulated ? `${t.kind} (simulated)` : t.kind, t.exchange, t.asset, t.delta, t.note]);
   rows('entities', s.workflows.entities, (e) => [e.name, e.status, link(e.status === 'running' ? e.link : null, 'open in Temporal')]);
   text('reconcile-state', s.reconcile.state);
   text('reconcile-summary', s.reconcile.summary);

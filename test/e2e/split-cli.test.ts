@@ -186,6 +186,8 @@ test('operated with the temporal CLI: G-bot in GOLD, a flip to BTC (sell 85 %, k
       abot: abot?.slots.some((x) => x.coin === 'SOL') === true,
       // The approved rebalance's ledger lines (the withdrawal's fee, the deposit) under its id.
       transfer: s.trades.some((t) => t.note === pending.workflowId),
+      // The venues are the local simulator: the ledger marks every line so, and the page says it.
+      simulated: s.trades.length > 0 && s.trades.every((t) => t.simulated),
       sweep: s.workflows.entities.some((e) => e.workflowId === `sweep-${month}` && e.status !== 'not running'),
     };
     const missing = Object.entries(checks).filter(([, ok]) => !ok).map(([k]) => k);

@@ -73,7 +73,7 @@ export function registerLedgerCommands(program: Command): void {
       const all = l.entries({ kind: o.kind as LedgerEntryKind | undefined, correlationId: o.correlation, since: parseTime(o.since, 'since') });
       const rows = o.last && o.last > 0 ? all.slice(-o.last) : all;
       if (o.json) return rows;
-      return rows.map((e) => [e.id, new Date(e.at).toISOString(), e.kind, e.exchange ?? '-', e.asset ?? '-', e.delta ? s(e.delta) : '-', e.correlationId].join('  ')).join('\n') || '(none)';
+      return rows.map((e) => [e.id, new Date(e.at).toISOString(), e.kind, e.exchange ?? '-', e.asset ?? '-', e.delta ? s(e.delta) : '-', e.correlationId, ...(e.details?.simulated === true ? ['[simulated]'] : [])].join('  ')).join('\n') || '(none)';
     }));
 
   program
