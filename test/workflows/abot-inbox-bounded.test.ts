@@ -1,21 +1,11 @@
-import { Runtime, DefaultLogger } from '@temporalio/worker';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { ApplicationFailure } from '@temporalio/common';
 import { abotInboxWorkflow } from '../../workflows/abot-inbox';
 import { abotAlertSignal, abotInboxQuery, type AbotAlert } from '../../signals/defs';
-import { startDevServer } from '../helpers/temporal';
 import { eventually } from '../helpers/mode-workers';
 import { botWorker } from '../helpers/bot-venues';
+import { temporalServerForThisFile } from '../helpers/workflow-env';
 
-Runtime.install({ logger: new DefaultLogger('ERROR') });
-
-let env: TestWorkflowEnvironment;
-beforeAll(async () => {
-  env = await startDevServer();
-}, 60_000);
-afterAll(async () => {
-  await env?.teardown();
-});
+const env = temporalServerForThisFile();
 
 test('a delivery that fails with a configuration error is not retried: the inbox records it after one attempt and keeps the alert', async () => {
   let calls = 0;

@@ -1,6 +1,4 @@
 import pino from 'pino';
-import { Runtime, DefaultLogger } from '@temporalio/worker';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { abotWorkflow } from '../../workflows/abot';
 import { abotInboxQuery, botActivateSignal, slotsQuery, type AbotAlert } from '../../signals/defs';
 import { createAbotInboxActivities } from '../../activities/bot-signals';
@@ -9,19 +7,12 @@ import { startWebhookServer } from '../../signals/webhook';
 import { modeWorkflowInput } from '../../signals/mode-start';
 import { loadConfig } from '../../config';
 import { Decimal } from '../../domain/money/decimal';
-import { startDevServer, uniqueTaskQueue } from '../helpers/temporal';
+import { uniqueTaskQueue } from '../helpers/temporal';
 import { eventually } from '../helpers/mode-workers';
 import { ABOT_INPUT, botRig, botWorker } from '../helpers/bot-venues';
+import { temporalServerForThisFile } from '../helpers/workflow-env';
 
-Runtime.install({ logger: new DefaultLogger('ERROR') });
-
-let env: TestWorkflowEnvironment;
-beforeAll(async () => {
-  env = await startDevServer();
-}, 60_000);
-afterAll(async () => {
-  await env?.teardown();
-});
+const env = temporalServerForThisFile();
 
 const PASSPHRASE = 'inbox-delivery-passphrase';
 const STAKING = {

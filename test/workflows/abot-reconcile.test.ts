@@ -1,20 +1,10 @@
-import { Runtime, DefaultLogger } from '@temporalio/worker';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { abotWorkflow, type AbotState } from '../../workflows/abot';
 import { abotOrderUpdate, slotsQuery } from '../../signals/defs';
 import { emptySlots } from '../../domain/abot';
-import { startDevServer } from '../helpers/temporal';
 import { ABOT_INPUT, botRig, botWorker } from '../helpers/bot-venues';
+import { temporalServerForThisFile } from '../helpers/workflow-env';
 
-Runtime.install({ logger: new DefaultLogger('ERROR') });
-
-let env: TestWorkflowEnvironment;
-beforeAll(async () => {
-  env = await startDevServer();
-}, 60_000);
-afterAll(async () => {
-  await env?.teardown();
-});
+const env = temporalServerForThisFile();
 
 describe('A-bot reconciles a position with the exchange before acting', () => {
   it('a slot remembered as 10 SOL while the exchange holds 4: the sell signal sells the 4 really there and shows the difference', async () => {

@@ -1,23 +1,14 @@
 import { Context } from '@temporalio/activity';
-import { Runtime, DefaultLogger } from '@temporalio/worker';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { abotWorkflow } from '../../workflows/abot';
 import { abotOrderSignal, botActivateSignal, slotsQuery } from '../../signals/defs';
 import { Decimal } from '../../domain/money/decimal';
 import type { Trading } from '../../ports/trading';
-import { startDevServer, uniqueTaskQueue } from '../helpers/temporal';
+import { uniqueTaskQueue } from '../helpers/temporal';
 import { eventually } from '../helpers/mode-workers';
 import { ABOT_INPUT, botRig, botWorker, fillsOf } from '../helpers/bot-venues';
+import { temporalServerForThisFile } from '../helpers/workflow-env';
 
-Runtime.install({ logger: new DefaultLogger('ERROR') });
-
-let env: TestWorkflowEnvironment;
-beforeAll(async () => {
-  env = await startDevServer();
-}, 60_000);
-afterAll(async () => {
-  await env?.teardown();
-});
+const env = temporalServerForThisFile();
 
 describe('A-bot buy-and-stake across a worker restart', () => {
   it('the worker dies after the exchange filled the buy but before anything was booked: the next worker completes it with exactly one buy and one stake', async () => {

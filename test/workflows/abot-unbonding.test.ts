@@ -1,24 +1,13 @@
 import { Context } from '@temporalio/activity';
-import { Runtime, DefaultLogger } from '@temporalio/worker';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { abotWorkflow } from '../../workflows/abot';
 import { abotOrderSignal, botActivateSignal, slotsQuery } from '../../signals/defs';
 import { Decimal } from '../../domain/money/decimal';
 import type { Clock } from '../../ports/clock';
-import { startTimeSkippingServer } from '../helpers/temporal';
 import { eventually } from '../helpers/mode-workers';
 import { ABOT_INPUT, botRig, botWorker, fillsOf } from '../helpers/bot-venues';
+import { temporalServerForThisFile } from '../helpers/workflow-env';
 
-Runtime.install({ logger: new DefaultLogger('ERROR') });
-
-// The time-skipping server skips time for everyone on it: this file has it to itself.
-let env: TestWorkflowEnvironment;
-beforeAll(async () => {
-  env = await startTimeSkippingServer();
-}, 60_000);
-afterAll(async () => {
-  await env?.teardown();
-});
+const env = temporalServerForThisFile('time-skipping');
 
 const HOUR = 3_600_000;
 /** The server's (skipped) time as the paper venues' clock: when this activity attempt was scheduled. */

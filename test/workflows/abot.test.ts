@@ -1,22 +1,12 @@
-import { Runtime, DefaultLogger } from '@temporalio/worker';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { abotWorkflow } from '../../workflows/abot';
 import { abotOrderUpdate, botActivateSignal, botDeactivateSignal, slotsQuery, type AbotView } from '../../signals/defs';
 import { Decimal } from '../../domain/money/decimal';
-import { startDevServer } from '../helpers/temporal';
 import { eventually } from '../helpers/mode-workers';
 import { ABOT_INPUT, botRig, botWorker } from '../helpers/bot-venues';
+import { temporalServerForThisFile } from '../helpers/workflow-env';
 
-Runtime.install({ logger: new DefaultLogger('ERROR') });
-
-let env: TestWorkflowEnvironment;
-beforeAll(async () => {
-  env = await startDevServer();
-}, 60_000);
-afterAll(async () => {
-  await env?.teardown();
-});
+const env = temporalServerForThisFile();
 
 // Flexible products only (no unbonding): the time-skipping test covers unbonding periods.
 const STAKING = {

@@ -1,24 +1,15 @@
-import { Runtime, DefaultLogger } from '@temporalio/worker';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { modeWorkflow } from '../../workflows/mode';
 import { goldQuery, modeQuery, setModeUpdate, slotsQuery } from '../../signals/defs';
 import { loadConfig } from '../../config';
 import { Decimal } from '../../domain/money/decimal';
 import type { ModeActivities } from '../../activities/mode';
 import { botWorkflowInputs, signalBotTransition } from '../../activities/bot-signals';
-import { startDevServer, uniqueTaskQueue } from '../helpers/temporal';
+import { uniqueTaskQueue } from '../helpers/temporal';
 import { ALLOCATION_PERCENT, eventually, hotpathWorker, orchestratorWorker } from '../helpers/mode-workers';
 import { botRig } from '../helpers/bot-venues';
+import { temporalServerForThisFile } from '../helpers/workflow-env';
 
-Runtime.install({ logger: new DefaultLogger('ERROR') });
-
-let env: TestWorkflowEnvironment;
-beforeAll(async () => {
-  env = await startDevServer();
-}, 60_000);
-afterAll(async () => {
-  await env?.teardown();
-});
+const env = temporalServerForThisFile();
 
 describe('mode flips drive the bots (mode workflow -> recordBotTransition -> A-bot / G-bot)', () => {
   it('BTC -> GOLD: A-bot off, G-bot buys PAXG; GOLD -> BTC: G-bot sells 85 % and keeps 15 % cold, A-bot buys seat warmers', async () => {

@@ -1,21 +1,11 @@
-import { Runtime, DefaultLogger } from '@temporalio/worker';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { gbotWorkflow } from '../../workflows/gbot';
 import { botActivateSignal, botDeactivateSignal, goldQuery, type GoldView } from '../../signals/defs';
 import { Decimal } from '../../domain/money/decimal';
-import { startDevServer } from '../helpers/temporal';
 import { eventually } from '../helpers/mode-workers';
 import { botRig, botWorker, type BotRig } from '../helpers/bot-venues';
+import { temporalServerForThisFile } from '../helpers/workflow-env';
 
-Runtime.install({ logger: new DefaultLogger('ERROR') });
-
-let env: TestWorkflowEnvironment;
-beforeAll(async () => {
-  env = await startDevServer();
-}, 60_000);
-afterAll(async () => {
-  await env?.teardown();
-});
+const env = temporalServerForThisFile();
 
 const D = (s: string) => new Decimal(s);
 const FEE = D('0.0001'); // the rig's PAXG network fee

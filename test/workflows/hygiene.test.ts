@@ -1,6 +1,4 @@
 import pino from 'pino';
-import { Runtime, DefaultLogger } from '@temporalio/worker';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { WorkflowFailedError } from '@temporalio/client';
 import { ApplicationFailure, ActivityFailure } from '@temporalio/common';
 import { loadConfig } from '../../config';
@@ -13,20 +11,14 @@ import { modeWorkflow } from '../../workflows/mode';
 import { modeWorkflowInput } from '../../signals/mode-start';
 import { botDeactivateSignal } from '../../signals/defs';
 import { sweepInput } from '../../signals/cli/commands/sweep';
-import { startDevServer } from '../helpers/temporal';
 import { ABOT_INPUT, botRig, botWorker } from '../helpers/bot-venues';
+import { temporalServerForThisFile } from '../helpers/workflow-env';
 
-Runtime.install({ logger: new DefaultLogger('ERROR') });
-
+const env = temporalServerForThisFile();
 const config = loadConfig({ env: {} });
-let env: TestWorkflowEnvironment;
 const ledger = SqliteLedger.open({ file: ':memory:' });
 
-beforeAll(async () => {
-  env = await startDevServer();
-}, 60_000);
-afterAll(async () => {
-  await env?.teardown();
+afterAll(() => {
   ledger.close();
 });
 

@@ -1,22 +1,14 @@
-import { Runtime, DefaultLogger, Worker } from '@temporalio/worker';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Worker } from '@temporalio/worker';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { modeWorkflow, type ModeWorkflowInput } from '../../workflows/mode';
 import { initialModeState } from '../../workflows/mode-types';
 import { macroSignal, modeQuery, setModeUpdate, type MacroAlert } from '../../signals/defs';
 import { SqliteLedger } from '../../adapters/persistence/ledger-sqlite';
-import { startDevServer, workflowBundle } from '../helpers/temporal';
+import { workflowBundle } from '../helpers/temporal';
 import { ALLOCATION_PERCENT, eventually, hotpathWorker, orchestratorWorker } from '../helpers/mode-workers';
+import { temporalServerForThisFile } from '../helpers/workflow-env';
 
-Runtime.install({ logger: new DefaultLogger('ERROR') });
-
-let env: TestWorkflowEnvironment;
-beforeAll(async () => {
-  env = await startDevServer();
-}, 60_000);
-afterAll(async () => {
-  await env?.teardown();
-});
+const env = temporalServerForThisFile();
 
 const alert = (mode: 'BTC' | 'GOLD', alertId: string, firedAt: string): MacroAlert => ({ mode, alertId, firedAt, source: 'tradingview', reason: `TradingView macro ${mode}` });
 const isoIn = (ms: number) => new Date(Date.now() + ms).toISOString();

@@ -2,23 +2,14 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Context } from '@temporalio/activity';
-import { Runtime, DefaultLogger } from '@temporalio/worker';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { modeWorkflow } from '../../workflows/mode';
 import { macroSignal, modeQuery } from '../../signals/defs';
 import { SqliteLedger } from '../../adapters/persistence/ledger-sqlite';
-import { startDevServer, uniqueTaskQueue } from '../helpers/temporal';
+import { uniqueTaskQueue } from '../helpers/temporal';
 import { ALLOCATION_PERCENT, eventually, hotpathWorker, orchestratorWorker } from '../helpers/mode-workers';
+import { temporalServerForThisFile } from '../helpers/workflow-env';
 
-Runtime.install({ logger: new DefaultLogger('ERROR') });
-
-let env: TestWorkflowEnvironment;
-beforeAll(async () => {
-  env = await startDevServer();
-}, 60_000);
-afterAll(async () => {
-  await env?.teardown();
-});
+const env = temporalServerForThisFile();
 
 describe('mode flip across an orchestrator worker restart', () => {
   it('a worker stopped in the middle of a flip leaves it to the next worker, and the flip is booked exactly once', async () => {

@@ -1,24 +1,15 @@
-import { Runtime, DefaultLogger, Worker } from '@temporalio/worker';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Worker } from '@temporalio/worker';
 import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import { modeWorkflow } from '../../workflows/mode';
 import { macroSignal, modeQuery, setModeUpdate, type MacroAlert } from '../../signals/defs';
 import { SqliteLedger } from '../../adapters/persistence/ledger-sqlite';
 import type { HotpathControl } from '../../hotpath/control';
-import { startDevServer, workflowBundle } from '../helpers/temporal';
+import { workflowBundle } from '../helpers/temporal';
 import { ALLOCATION_PERCENT, eventually, hotpathWorker, orchestratorWorker } from '../helpers/mode-workers';
+import { temporalServerForThisFile } from '../helpers/workflow-env';
 
-Runtime.install({ logger: new DefaultLogger('ERROR') });
-
-let env: TestWorkflowEnvironment;
+const env = temporalServerForThisFile();
 let seq = 0;
-
-beforeAll(async () => {
-  env = await startDevServer();
-}, 60_000);
-afterAll(async () => {
-  await env?.teardown();
-});
 
 const alert = (mode: string, alertId: string, firedAt: string): MacroAlert =>
   ({ mode, alertId, firedAt, source: 'tradingview', reason: `TradingView macro ${mode}` }) as MacroAlert;

@@ -1,22 +1,12 @@
-import { Runtime, DefaultLogger } from '@temporalio/worker';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { loadConfig, type AppConfig } from '../../config';
 import { reconcileQuery } from '../../signals/defs';
 import { createReconcileActivities } from '../../activities/reconcile';
 import { ensureReconcileWorkflow, RECONCILE_WORKFLOW_ID } from '../../workers/reconcile';
-import { startDevServer } from '../helpers/temporal';
 import { eventually } from '../helpers/mode-workers';
 import { botRig, botWorker } from '../helpers/bot-venues';
+import { temporalServerForThisFile } from '../helpers/workflow-env';
 
-Runtime.install({ logger: new DefaultLogger('ERROR') });
-
-let env: TestWorkflowEnvironment;
-beforeAll(async () => {
-  env = await startDevServer();
-}, 60_000);
-afterAll(async () => {
-  await env?.teardown();
-});
+const env = temporalServerForThisFile();
 
 /**
  * The running system starts the periodic reconciliation itself: a fixed workflow id, started

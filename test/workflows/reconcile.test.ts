@@ -1,23 +1,13 @@
-import { Runtime, DefaultLogger } from '@temporalio/worker';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { reconcileWorkflow } from '../../workflows/reconcile';
 import { reconcileQuery } from '../../signals/defs';
 import { Decimal } from '../../domain/money/decimal';
 import { bookOpeningBalances } from '../../adapters/persistence/ledger-entries';
 import { createReconcileActivities } from '../../activities/reconcile';
-import { startDevServer } from '../helpers/temporal';
 import { eventually } from '../helpers/mode-workers';
 import { botRig, botWorker } from '../helpers/bot-venues';
+import { temporalServerForThisFile } from '../helpers/workflow-env';
 
-Runtime.install({ logger: new DefaultLogger('ERROR') });
-
-let env: TestWorkflowEnvironment;
-beforeAll(async () => {
-  env = await startDevServer();
-}, 60_000);
-afterAll(async () => {
-  await env?.teardown();
-});
+const env = temporalServerForThisFile();
 
 describe('periodic reconciliation workflow', () => {
   it('reports every venue/asset where the ledger and the exchange differ, never corrects, and sees them agree once the opening balances are booked', async () => {

@@ -1,22 +1,11 @@
-import { Runtime, DefaultLogger } from '@temporalio/worker';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { loadConfig } from '../../config';
 import { Decimal } from '../../domain/money/decimal';
 import { monthKey } from '../../domain/sweep';
 import { startSweep } from '../../signals/cli/commands/sweep';
-import { startTimeSkippingServer } from '../helpers/temporal';
 import { botRig, botWorker } from '../helpers/bot-venues';
+import { temporalServerForThisFile } from '../helpers/workflow-env';
 
-Runtime.install({ logger: new DefaultLogger('ERROR') });
-
-// The time-skipping server skips time for everyone on it: this file has it to itself.
-let env: TestWorkflowEnvironment;
-beforeAll(async () => {
-  env = await startTimeSkippingServer();
-}, 60_000);
-afterAll(async () => {
-  await env?.teardown();
-});
+const env = temporalServerForThisFile('time-skipping');
 
 const profit = (rig: ReturnType<typeof botRig>, id: string, usd: string) =>
   rig.ledger.append([{ kind: 'decision', at: Date.now(), correlationId: id, idempotencyKey: id, realisedPnlUsd: new Decimal(usd), details: { what: 'test profit' } }]);

@@ -1,7 +1,5 @@
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Runtime, DefaultLogger } from '@temporalio/worker';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { loadConfig } from '../../config';
 import { Decimal } from '../../domain/money/decimal';
 import { monthKey } from '../../domain/sweep';
@@ -10,18 +8,10 @@ import { PaperFunding } from '../../adapters/paper/paper-funding';
 import { handleAction, wireSweepAction } from '../../dashboard/actions';
 import { tokenMatches } from '../../dashboard/auth';
 import type { HotpathSource } from '../../dashboard/hotpath-source';
-import { startDevServer } from '../helpers/temporal';
 import { botRig, botWorker, COLD, type BotRig } from '../helpers/bot-venues';
+import { temporalServerForThisFile } from '../helpers/workflow-env';
 
-Runtime.install({ logger: new DefaultLogger('ERROR') });
-
-let env: TestWorkflowEnvironment;
-beforeAll(async () => {
-  env = await startDevServer();
-}, 60_000);
-afterAll(async () => {
-  await env?.teardown();
-});
+const env = temporalServerForThisFile();
 
 const D = (s: string) => new Decimal(s);
 const claims = (rig: BotRig) => rig.ledger.entries({ kind: 'decision' }).filter((e) => (e.details as { what?: string }).what === 'sweep-claim');

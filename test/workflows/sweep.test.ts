@@ -1,23 +1,13 @@
-import { Runtime, DefaultLogger } from '@temporalio/worker';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { WorkflowFailedError } from '@temporalio/client';
 import { sweepWorkflow } from '../../workflows/sweep';
 import { loadConfig } from '../../config';
 import { Decimal } from '../../domain/money/decimal';
 import { monthKey } from '../../domain/sweep';
 import { startSweep, sweepInput } from '../../signals/cli/commands/sweep';
-import { startDevServer } from '../helpers/temporal';
 import { botRig, botWorker } from '../helpers/bot-venues';
+import { temporalServerForThisFile } from '../helpers/workflow-env';
 
-Runtime.install({ logger: new DefaultLogger('ERROR') });
-
-let env: TestWorkflowEnvironment;
-beforeAll(async () => {
-  env = await startDevServer();
-}, 60_000);
-afterAll(async () => {
-  await env?.teardown();
-});
+const env = temporalServerForThisFile();
 
 describe('monthly sweep on a real Temporal server', () => {
   it('refused in GOLD mode (without burning the month), done once in BTC mode, refused a second time in the same month, also after the run is gone', async () => {
