@@ -275,15 +275,18 @@ export function quantizeDown(amount: Scaled, step: Scaled, places: number | unde
 }
 
 const fromCache = new WeakMap<Decimal, Scaled | null>();
+const MAX_EXPONENT = 100;
 
 /**
- * The exact scaled form of a finite Decimal, undefined for NaN and infinities. Remembered per
- * Decimal instance (they are immutable, and the book copier reuses unchanged levels' Decimals).
+ * The exact scaled form of a finite Decimal, undefined for NaN, infinities and exponents beyond
+ * +-100. Remembered per Decimal instance (they are immutable, and the book copier reuses
+ * unchanged levels' Decimals).
  */
 export function fromDecimal(d: Decimal): Scaled | undefined {
   let v = fromCache.get(d);
   if (v === undefined) {
-    if (d.isFinite()) {
+    // Exponents far beyond money's (1e-500) would make huge integers: left to decimal.js.
+    if (d.isFinite() && Math.abs(d.e) <= MAX_EXPONENT && d.decimalPlaces() <= MAX_EXPONENT) {
       const s = d.decimalPlaces();
       const n = BigInt(d.toFixed(s).replace('.', ''));
       // Exact as given, however long (decimal.js keeps every digit of a parsed input).
