@@ -108,6 +108,20 @@ export async function botWorker(env: TestWorkflowEnvironment, activities: object
   return { worker, taskQueue };
 }
 
+/**
+ * A fresh rig and a bot worker serving its activities while `body` runs; the rig (its ledger file)
+ * is removed afterwards, also when the body fails.
+ */
+export async function withBotRig<T>(env: TestWorkflowEnvironment, rigOpts: Parameters<typeof botRig>[0], body: (rig: BotRig, taskQueue: string) => Promise<T>): Promise<T> {
+  const rig = botRig(rigOpts);
+  try {
+    const { worker, taskQueue } = await botWorker(env, rig.activities);
+    return await worker.runUntil(() => body(rig, taskQueue));
+  } finally {
+    rig.close();
+  }
+}
+
 export const ABOT_INPUT = { slots: 6, rules: { buyWhenEmptyMoreThan: 3, sellWhenEmptyFewerThan: 2 }, universe: UNIVERSE, keepSignalPositionsOnGold: true };
 
 /** Base fills (coins bought or sold) booked for one client order id. */

@@ -3,7 +3,7 @@ import { abotWorkflow } from '../../workflows/abot';
 import { abotOrderUpdate, botActivateSignal, botDeactivateSignal, slotsQuery, type AbotView } from '../../signals/defs';
 import { Decimal } from '../../domain/money/decimal';
 import { eventually } from '../helpers/mode-workers';
-import { ABOT_INPUT, botRig, botWorker } from '../helpers/bot-venues';
+import { ABOT_INPUT, withBotRig } from '../helpers/bot-venues';
 import { temporalServerForThisFile } from '../helpers/workflow-env';
 
 const env = temporalServerForThisFile();
@@ -19,9 +19,7 @@ const coins = (v: AbotView) => v.slots.map((s) => (s.coin === null ? '-' : `${s.
 
 describe('A-bot workflow on a real Temporal server over paper venues', () => {
   it('seat warmers on activation, signal buys into free slots, warmers sold FIFO, no slot -> rejected, flip to GOLD sells warmers only', async () => {
-    const rig = botRig({ balances: { binance: { USDT: '6000' }, kraken: { USD: '3000' }, coinbase: {} }, staking: STAKING });
-    const { worker, taskQueue } = await botWorker(env, rig.activities);
-    await worker.runUntil(async () => {
+    await withBotRig(env, { balances: { binance: { USDT: '6000' }, kraken: { USD: '3000' }, coinbase: {} }, staking: STAKING }, async (rig, taskQueue) => {
       const h = await env.client.workflow.start(abotWorkflow, { taskQueue, workflowId: `abot-${Date.now()}`, args: [ABOT_INPUT] });
       await h.signal(botActivateSignal, { flipId: 'f1', mode: 'BTC', percent: '15' });
       // 6 empty > 3: three warmers, highest yield first and each a different coin
@@ -92,13 +90,10 @@ describe('A-bot workflow on a real Temporal server over paper venues', () => {
       expect(await order('BTC', 'b9')).toEqual({ done: false, message: expect.stringMatching(/no capital/) });
       await h.terminate('test done');
     });
-    rig.close();
   }, 60_000);
 
   it('no free slot: the oldest seat warmer is sold to make room (rules that keep warmers in full slots)', async () => {
-    const rig = botRig({ balances: { binance: { USDT: '6000' }, kraken: { USD: '3000' }, coinbase: {} }, staking: STAKING });
-    const { worker, taskQueue } = await botWorker(env, rig.activities);
-    await worker.runUntil(async () => {
+    await withBotRig(env, { balances: { binance: { USDT: '6000' }, kraken: { USD: '3000' }, coinbase: {} }, staking: STAKING }, async (rig, taskQueue) => {
       const input = { ...ABOT_INPUT, rules: { buyWhenEmptyMoreThan: 3, sellWhenEmptyFewerThan: 0 } };
       const h = await env.client.workflow.start(abotWorkflow, { taskQueue, workflowId: `abot-evict-${Date.now()}`, args: [input] });
       await h.signal(botActivateSignal, { flipId: 'f1', mode: 'BTC', percent: '15' });
@@ -111,6 +106,5 @@ describe('A-bot workflow on a real Temporal server over paper venues', () => {
       expect(rig.ledger.entries({ kind: 'decision', correlationId: 'abot:e9:evict:sell' }).length).toBe(1);
       await h.terminate('test done');
     });
-    rig.close();
   }, 60_000);
 });

@@ -2,7 +2,7 @@ import { gbotWorkflow } from '../../workflows/gbot';
 import { botActivateSignal, botDeactivateSignal, goldQuery, type GoldView } from '../../signals/defs';
 import { Decimal } from '../../domain/money/decimal';
 import { eventually } from '../helpers/mode-workers';
-import { botRig, botWorker, type BotRig } from '../helpers/bot-venues';
+import { type BotRig, withBotRig } from '../helpers/bot-venues';
 import { temporalServerForThisFile } from '../helpers/workflow-env';
 
 const env = temporalServerForThisFile();
@@ -29,9 +29,7 @@ const binanceLot = (v: GoldView) => D(v.perExchange.find((p) => p.exchange === '
 
 describe('G-bot: a refused or partial sale on the flip to BTC never sends the unsold gold to the cold wallet', () => {
   it('only the 15 % share goes cold; the unsold 85 % stays on the exchange and the sale is retried until it sells', async () => {
-    const rig = botRig({ balances: { binance: { USDT: '9000' }, kraken: {}, coinbase: {} }, staking: {} });
-    const { worker, taskQueue } = await botWorker(env, rig.activities);
-    await worker.runUntil(async () => {
+    await withBotRig(env, { balances: { binance: { USDT: '9000' }, kraken: {}, coinbase: {} }, staking: {} }, async (rig, taskQueue) => {
       const h = await env.client.workflow.start(gbotWorkflow, {
         taskQueue, workflowId: `gbot-refused-${Date.now()}`, args: [{ sellPercentOnFlip: '85', minBuyUsd: '10', saleRetryMs: 300, maxSaleAttempts: 50 }],
       });
@@ -68,13 +66,10 @@ describe('G-bot: a refused or partial sale on the flip to BTC never sends the un
       expect(rig.ledger.entries({ kind: 'transfer-out' })).toHaveLength(1);
       await h.terminate('test done');
     });
-    rig.close();
   }, 60_000);
 
   it('after the bounded attempts it stops, raises an operator alert and shows it in the query; the gold stays on the exchange', async () => {
-    const rig = botRig({ balances: { binance: { USDT: '9000' }, kraken: {}, coinbase: {} }, staking: {} });
-    const { worker, taskQueue } = await botWorker(env, rig.activities);
-    await worker.runUntil(async () => {
+    await withBotRig(env, { balances: { binance: { USDT: '9000' }, kraken: {}, coinbase: {} }, staking: {} }, async (rig, taskQueue) => {
       const h = await env.client.workflow.start(gbotWorkflow, {
         taskQueue, workflowId: `gbot-stuck-${Date.now()}`, args: [{ sellPercentOnFlip: '85', minBuyUsd: '10', saleRetryMs: 100, maxSaleAttempts: 3 }],
       });
@@ -101,6 +96,5 @@ describe('G-bot: a refused or partial sale on the flip to BTC never sends the un
       expect(attempts).toHaveLength(3);
       await h.terminate('test done');
     });
-    rig.close();
   }, 60_000);
 });

@@ -2,7 +2,7 @@ import { gbotWorkflow } from '../../workflows/gbot';
 import { botActivateSignal, botDeactivateSignal, goldQuery } from '../../signals/defs';
 import { Decimal } from '../../domain/money/decimal';
 import { eventually } from '../helpers/mode-workers';
-import { botRig, botWorker } from '../helpers/bot-venues';
+import { withBotRig } from '../helpers/bot-venues';
 import { temporalServerForThisFile } from '../helpers/workflow-env';
 
 const env = temporalServerForThisFile();
@@ -13,9 +13,7 @@ const GBOT_INPUT = { sellPercentOnFlip: '85', minBuyUsd: '10' };
 describe('G-bot workflow on a real Temporal server over paper venues', () => {
   it('GOLD: buys PAXG with its 85 % (converting USDT -> USD first); BTC: sells 85 %, 15 % to the cold wallet; both directions twice', async () => {
     // Kraken lists PAXG/USD but the money there is USDT: the conversion route is needed.
-    const rig = botRig({ balances: { binance: { USDT: '800' }, kraken: { USDT: '8000', USD: '200' }, coinbase: {} }, staking: {} });
-    const { worker, taskQueue } = await botWorker(env, rig.activities);
-    await worker.runUntil(async () => {
+    await withBotRig(env, { balances: { binance: { USDT: '800' }, kraken: { USDT: '8000', USD: '200' }, coinbase: {} }, staking: {} }, async (rig, taskQueue) => {
       const h = await env.client.workflow.start(gbotWorkflow, { taskQueue, workflowId: `gbot-${Date.now()}`, args: [GBOT_INPUT] });
       await h.signal(botActivateSignal, { flipId: 'g1', mode: 'GOLD', percent: '85' });
       let v = await eventually(async () => {
@@ -73,14 +71,11 @@ describe('G-bot workflow on a real Temporal server over paper venues', () => {
       expect((await h.query(goldQuery)).cycles).toHaveLength(4);
       await h.terminate('test done');
     });
-    rig.close();
   }, 60_000);
 
   it('without a way to pay it says why and holds nothing', async () => {
     // Worth 9000 USD, but all in BTC: no quote currency to pay with and no stable to convert.
-    const rig = botRig({ balances: { binance: { BTC: '0.1' }, kraken: {}, coinbase: {} }, staking: {} });
-    const { worker, taskQueue } = await botWorker(env, rig.activities);
-    await worker.runUntil(async () => {
+    await withBotRig(env, { balances: { binance: { BTC: '0.1' }, kraken: {}, coinbase: {} }, staking: {} }, async (rig, taskQueue) => {
       const h = await env.client.workflow.start(gbotWorkflow, { taskQueue, workflowId: `gbot-poor-${Date.now()}`, args: [{ ...GBOT_INPUT, minBuyUsd: '1', buyRetryMs: 500 }] });
       await h.signal(botActivateSignal, { flipId: 'g1', mode: 'GOLD', percent: '85' });
       const v = await eventually(async () => {
@@ -100,6 +95,5 @@ describe('G-bot workflow on a real Temporal server over paper venues', () => {
       expect(later.perExchange.some((p) => new Decimal(p.amount).gt(0))).toBe(true);
       await h.terminate('test done');
     });
-    rig.close();
   }, 30_000);
 });

@@ -4,7 +4,7 @@ import { loadConfig } from '../../config';
 import { Decimal } from '../../domain/money/decimal';
 import { monthKey } from '../../domain/sweep';
 import { startSweep, sweepInput } from '../../signals/cli/commands/sweep';
-import { botRig, botWorker } from '../helpers/bot-venues';
+import { botRig, botWorker, withBotRig } from '../helpers/bot-venues';
 import { temporalServerForThisFile } from '../helpers/workflow-env';
 
 const env = temporalServerForThisFile();
@@ -50,13 +50,10 @@ describe('monthly sweep on a real Temporal server', () => {
 
   it('a sweep for another month than the current one is refused', async () => {
     const { settings } = loadConfig();
-    const rig = botRig({ balances: { binance: { USDT: '100' }, kraken: {}, coinbase: {} }, staking: {} });
-    const { worker, taskQueue } = await botWorker(env, rig.activities);
-    await worker.runUntil(async () => {
+    await withBotRig(env, { balances: { binance: { USDT: '100' }, kraken: {}, coinbase: {} }, staking: {} }, async (rig, taskQueue) => {
       const h = await env.client.workflow.start(sweepWorkflow, { taskQueue, workflowId: `sweep-2020-01-${Date.now()}`, args: [sweepInput(settings, '2020-01')] });
       const err = await h.result().catch((e: unknown) => e);
       expect(((err as WorkflowFailedError).cause as Error).message).toMatch(/a sweep for 2020-01 cannot run in/);
     });
-    rig.close();
   }, 30_000);
 });
