@@ -104,6 +104,14 @@ export class StateStore {
     return this.db.transaction(fn)();
   }
 
+  /**
+   * Runs `fn` in one BEGIN IMMEDIATE transaction: the write lock is taken before `fn` reads, so a
+   * read-modify-write is atomic across processes sharing the file (busy_timeout waits for the lock).
+   */
+  immediate<T>(fn: () => T): T {
+    return this.db.transaction(fn).immediate();
+  }
+
   close(): void {
     this.db.close();
   }
