@@ -11,11 +11,12 @@ import { PaperStaking } from '../adapters/paper/paper-staking';
 import { PaperFunding } from '../adapters/paper/paper-funding';
 import { PaperTransferNetwork } from '../adapters/paper/paper-transfers';
 import { feeSchedulesFromSettings } from '../adapters/persistence/fee-book-setup';
+import { bookOpeningBalances } from '../adapters/persistence/ledger-entries';
 import { AccountFeeSource, accountFeeVenues } from '../adapters/exchanges/account-fees';
 import { createExchangeLogger } from '../adapters/exchanges/log';
 import type { BotVenue } from '../activities/bot-trading';
 import type { Clock } from '../ports/clock';
-import type { Ledger } from '../ports/ledger';
+import { LedgerKeyConflictError, type Ledger } from '../ports/ledger';
 import type { StateStore } from '../adapters/persistence/state-sqlite';
 import type { MarketData } from '../ports/market-data';
 import { GOLD_NETWORK, PAPER_NETWORKS } from './paper-networks';
@@ -29,7 +30,7 @@ export function venueSource(env: NodeJS.ProcessEnv, config: AppConfig): VenueSou
   return config.env.TRADING_MODE === 'live' ? 'live' : 'paper';
 }
 
-/** Paper inventory per venue when the orchestrator keeps its own paper accounts (see README). */
+/** First-start paper inventory per venue (the hot path's too: whichever process starts first books it). */
 const PAPER_INVENTORY: Record<string, string> = { USD: '1000', USDT: '1000', USDC: '1000', BTC: '0.01', ETH: '0.3', SOL: '5' };
 
 export interface OrchestratorVenues {
@@ -59,7 +60,8 @@ export async function orchestratorVenues(o: {
   const adapters: ExchangeAdapters[] = [];
   const books = new Map<string, OrderBook>();
   const venues: BotVenue[] = [];
-  const transfers = new PaperTransferNetwork(clock);
+  // With a state store the paper venues are the ones the hot path trades (same state.sqlite): one inventory.
+  const transfers = new PaperTransferNetwork(clock, undefined, o.state);
   // The venue actually traded: Binance.US has its own fallback tiers; the account's own schedule replaces them.
   const feeBook = new FeeBook(feeSchedulesFromSettings(settings.fees, config.env.BINANCE_VARIANT));
   const cold = config.env.COLD_WALLET_ADDRESS;
@@ -85,13 +87,15 @@ export async function orchestratorVenues(o: {
         venues.push({ exchange, trading: v.trading, account: v.account, staking: v.staking, funding: v.funding, markets, books: bookOf, paper: false, booksFills: false, takerFee });
         continue;
       }
-      const wallet = new PaperBalances(Object.fromEntries(Object.entries(PAPER_INVENTORY).map(([a, x]) => [a, new Decimal(x)])));
-      const trading = new PaperTrading({ exchange, markets, books: bookOf, ledger, feeBook, clock, wallet });
+      const inventory = Object.fromEntries(Object.entries(PAPER_INVENTORY).map(([a, x]) => [a, new Decimal(x)]));
+      const wallet = new PaperBalances(inventory, o.state ? { store: o.state, exchange } : undefined);
+      if (o.state && wallet.fresh) bookOpening(ledger, exchange, inventory, clock.now(), log);
+      const trading = new PaperTrading({ exchange, markets, books: bookOf, ledger, feeBook, clock, wallet, ...(o.state ? { store: o.state } : {}) });
       transfers.register(exchange, wallet);
       venues.push({
         exchange, trading, account: trading, markets, books: bookOf, paper: true, booksFills: true, takerFee,
-        staking: new PaperStaking({ exchange, wallet, table: coins.paperStaking ?? {}, clock }),
-        funding: new PaperFunding({ exchange, wallet, networks: PAPER_NETWORKS, allowedAddresses: cold ? [cold] : [], transfers }),
+        staking: new PaperStaking({ exchange, wallet, table: coins.paperStaking ?? {}, clock, ...(o.state ? { store: o.state } : {}) }),
+        funding: new PaperFunding({ exchange, wallet, networks: PAPER_NETWORKS, allowedAddresses: cold ? [cold] : [], transfers, ...(o.state ? { store: o.state } : {}) }),
       });
     }
   } catch (err) {
@@ -110,6 +114,16 @@ export async function orchestratorVenues(o: {
       await Promise.all(adapters.map((a) => a.close()));
     },
   };
+}
+
+/** The first process on a fresh state file books the opening balances (so `qbot reconcile` agrees); a conflict is said, not fatal. */
+function bookOpening(ledger: Ledger, exchange: ExchangeId, balances: Record<string, Decimal>, at: number, log: { warn(obj: object, msg: string): void }): void {
+  try {
+    bookOpeningBalances(ledger, { at, exchange, balances });
+  } catch (err) {
+    if (!(err instanceof LedgerKeyConflictError)) throw err;
+    log.warn({ exchange, key: err.key }, `${err.message}: the ledger already has other opening balances for this venue`);
+  }
 }
 
 export { GOLD_NETWORK };
