@@ -2,14 +2,15 @@ import * as readline from 'node:readline/promises';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { effectiveEnv } from '../config/dotenv';
 import { envSchema } from '../config/env';
-import { runUntilSignal } from './dev';
 import { consoleProgress, explainStartupError } from './progress';
 import { installProcessGuard } from './process-guard';
-import { startSystem } from './system';
+import { runSupervisedUntilSignal, startSupervisedSystem, type SupervisedOptions } from './supervised-system';
 
 /**
- * `npm start`: the same one-machine system as the demo, but with public market data from the
- * real exchanges. Paper trading unless TRADING_MODE=live (with keys), which needs a typed
+ * `npm start`: the same supervisor of separate processes as the demo (Temporal dev server,
+ * orchestrator, hot path, receiver, dashboard), but with public market data from the real
+ * exchanges and no simulator. In paper mode every process trades the one paper inventory kept in
+ * state.sqlite. Paper trading unless TRADING_MODE=live (with keys), which needs a typed
  * confirmation at the terminal or --confirm-live when no one is there to type.
  */
 const CONFIRMATION = 'TRADE LIVE';
@@ -30,6 +31,15 @@ async function confirmLive(env: NodeJS.ProcessEnv): Promise<void> {
   if (answer.trim() !== CONFIRMATION) throw new Error('live trading not confirmed: nothing was started');
 }
 
+/**
+ * What the supervisor gets for `npm start`: no simulator, and no SIM_URL passed on (a stray one in
+ * the shell would point the orchestrator's venues at a simulator instead of the real exchanges).
+ */
+export function startOptions(env: NodeJS.ProcessEnv): Pick<SupervisedOptions, 'env' | 'simulator' | 'externalTemporal'> {
+  const { SIM_URL: _ignored, ...rest } = env;
+  return { env: rest, simulator: false, externalTemporal: env.QBOT_EXTERNAL_TEMPORAL === '1' };
+}
+
 async function main(): Promise<void> {
   Runtime.install({ logger: new DefaultLogger('WARN') });
   // One uncaught error must not stop every part of this process at once (logged, kept running).
@@ -39,11 +49,12 @@ async function main(): Promise<void> {
   await confirmLive(env);
   const mode = env.TRADING_MODE === 'live' ? 'LIVE trading' : 'paper trading';
   console.log(`qbot: starting (public market data from the exchanges, ${mode})`);
-  const system = await startSystem({ env, simulator: false, progress: consoleProgress(), externalTemporal: env.QBOT_EXTERNAL_TEMPORAL === '1' });
-  runUntilSignal(system, `qbot (${mode})`);
+  runSupervisedUntilSignal(`qbot (${mode})`, (hooks) => startSupervisedSystem({ ...startOptions(env), progress: consoleProgress(), ...hooks }));
 }
 
-main().catch((err: unknown) => {
-  console.error(`\nqbot could not start: ${explainStartupError(err)}`);
-  process.exit(1);
-});
+if (require.main === module) {
+  main().catch((err: unknown) => {
+    console.error(`\nqbot could not start: ${explainStartupError(err)}`);
+    process.exit(1);
+  });
+}
