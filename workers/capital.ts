@@ -7,6 +7,7 @@ import { CapitalGuard } from '../adapters/capital/guard';
 import type { CapitalStore } from '../adapters/persistence/capital-sqlite';
 import { portfolioUsd, usdPrice, type BotTradingDeps, type BotVenue } from '../activities/bot-trading';
 import type { Clock } from '../ports/clock';
+import type { TradingMode } from '../domain/allocation';
 import type { Ledger } from '../ports/ledger';
 import type { OrderRequest } from '../ports/trading';
 import { MODE_WORKFLOW_ID, modeQuery } from '../signals/defs';
@@ -92,16 +93,28 @@ export function guardVenues(guard: CapitalGuard, venues: BotVenue[], consumer: (
  */
 export function orchestratorGuard(o: { config: AppConfig; store: CapitalStore; venues: BotVenue[]; ledger: Ledger; client: Client; clock: Clock; refreshMs?: number }): CapitalGuard {
   const valuation: BotTradingDeps = { venues: o.venues, ledger: o.ledger, clock: o.clock, quoteCurrencies: [...o.config.coins.quoteCurrencies] };
-  let cached: { at: number; budgets: Budgets } | undefined;
-  const budgets = async (): Promise<Budgets> => {
-    const now = o.clock.now();
-    if (cached && now - cached.at < (o.refreshMs ?? 10_000)) return cached.budgets;
-    const mode = (await o.client.workflow.getHandle(MODE_WORKFLOW_ID).query(modeQuery)).mode;
-    const b = budgetsFor(await portfolioUsd(valuation), o.config.settings.modes.allocationPercent[mode], o.config.settings.qbot.splitPercent);
-    cached = { at: now, budgets: b };
-    return b;
-  };
+  const budgets = modeBudgets({
+    config: o.config, clock: o.clock, refreshMs: o.refreshMs,
+    readMode: async () => (await o.client.workflow.getHandle(MODE_WORKFLOW_ID).query(modeQuery)).mode,
+    portfolioUsd: () => portfolioUsd(valuation),
+  });
   return new CapitalGuard({ store: o.store, clock: o.clock, ...guardSettings(o.config), budgets, usdPrice: (a) => usdPrice(valuation, a) });
+}
+
+/**
+ * Budgets of the mode in force. The mode is read on every check (a query, cheap for the bots'
+ * pace): a flip activates the A-bot or G-bot at once, and a split cached from the previous mode
+ * would refuse their first orders. Only the portfolio's value (balances of every venue) is
+ * re-read at most every `refreshMs`.
+ */
+export function modeBudgets(o: { config: AppConfig; clock: Clock; refreshMs?: number; readMode: () => Promise<TradingMode>; portfolioUsd: () => Promise<Decimal> }): () => Promise<Budgets> {
+  let valued: { at: number; usd: Decimal } | undefined;
+  return async () => {
+    const mode = await o.readMode();
+    const now = o.clock.now();
+    if (!valued || now - valued.at >= (o.refreshMs ?? 10_000)) valued = { at: now, usd: await o.portfolioUsd() };
+    return budgetsFor(valued.usd, o.config.settings.modes.allocationPercent[mode], o.config.settings.qbot.splitPercent);
+  };
 }
 
 /** The hot path's budgets: the Q-bot's own cross/triangular capital (what it sizes trades on). */
