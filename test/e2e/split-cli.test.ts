@@ -127,15 +127,29 @@ test('operated with the temporal CLI: G-bot in GOLD, a flip to BTC (sell 85 %, k
 
   // An A-bot buy alert through the receiver process (TradingView's path) fills a slot in BTC mode.
   const webhook = system.urls.webhook as string;
-  const alert = await fetch(webhook, {
-    method: 'POST', headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ passphrase: DEMO_PASSPHRASE, kind: 'abot', action: 'buy', ticker: 'SOL', time: new Date().toISOString(), id: 'e2e-sol-buy' }),
-  });
-  expect(alert.status).toBe(200);
+  const sendBuy = async (id: string) => {
+    const alert = await fetch(webhook, {
+      method: 'POST', headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ passphrase: DEMO_PASSPHRASE, kind: 'abot', action: 'buy', ticker: 'SOL', time: new Date().toISOString(), id }),
+    });
+    expect(alert.status).toBe(200);
+  };
+  let alertId = 'e2e-sol-buy';
+  let sent = 1;
+  await sendBuy(alertId);
   const slot = await waitUntil('an A-bot slot holding SOL', async () => {
     const v = await query<AbotView>('abot', 'slots');
     // A slot is taken (amount 0) before its buy fills; filled means an amount bought.
     const filled = v.slots.find((s) => s.coin === 'SOL' && !s.seatWarmer && new Decimal(s.amount ?? '0').gt(0));
+    // The A-bot's buy is one IOC at the book it read: on a busy machine the simulator's market can
+    // move away before it arrives, a typed NO_FILL the A-bot reports and does not retry. The
+    // operator's answer is the next alert (a few at most): a market outcome, not the split's failure.
+    const missed = v.recent.find((r) => r.id === alertId && !r.done && /nothing filled/.test(r.message ?? ''));
+    if (!filled && missed && sent < 4) {
+      sent += 1;
+      alertId = `e2e-sol-buy-${sent}`;
+      await sendBuy(alertId);
+    }
     if (!filled) throw new Error(`no SOL slot yet: ${JSON.stringify({ slots: v.slots, recent: v.recent, queued: v.queued })}`);
     return filled;
   }, 60_000, 500);
