@@ -18,14 +18,14 @@ import { OrdersInFlight } from '../adapters/persistence/orders-in-flight';
 import { CapitalStore } from '../adapters/persistence/capital-sqlite';
 import { CapitalGuard } from '../adapters/capital/guard';
 import { guardSettings, qbotBudgets, qbotConsumerOf, qbotContinuesAttempt } from './capital';
-import { bookOpeningBalances } from '../adapters/persistence/ledger-entries';
+import { bookOpeningOrReport } from '../adapters/persistence/ledger-entries';
 import { feeSchedulesFromSettings, hydrateFeeBookFromLedger } from '../adapters/persistence/fee-book-setup';
 import { AccountFeeSource, accountFeeVenues, type VenueFeeStatus } from '../adapters/exchanges/account-fees';
 import { DecisionFees, qbotDecisionContext } from '../hotpath/decision-fees';
 import { simulatorCcxtOptions, startSimulator, type RunningSimulator } from '../adapters/sim';
 import type { Account } from '../ports/account';
 import { systemClock } from '../ports/clock';
-import { LedgerKeyConflictError, type Ledger } from '../ports/ledger';
+import type { Ledger } from '../ports/ledger';
 import type { Trading } from '../ports/trading';
 import { HOTPATH_TASK_QUEUE } from '../signals/defs';
 import { HotpathControl } from '../hotpath/control';
@@ -169,7 +169,7 @@ export async function startHotpath(o: HotpathOptions = {}): Promise<HotpathProce
       // Durable: a restart keeps the paper inventory (the demo inventory is only the first start's).
       const wallet = new PaperBalances(inventory, { store: state, exchange: v.exchange });
       // A first start books the inventory as opening balances, so `qbot reconcile` can agree.
-      if (wallet.fresh) bookOpening(ledger, v.exchange, inventory, clock.now(), log);
+      if (wallet.fresh) bookOpeningOrReport(ledger, { at: clock.now(), exchange: v.exchange, balances: inventory }, (obj, msg) => log.error(obj, msg));
       const paper = new PaperTrading({ exchange: v.exchange, markets, books: (s) => ref.qbot?.cache.get(v.exchange, s)?.book, ledger, feeBook, clock, wallet, maxBookAgeMs: config.staleAfterMs, store: state });
       trading.set(v.exchange, guard.trading(paper, paper, qbotConsumer, qbotContinuesAttempt));
       accounts.set(v.exchange, guard.spendable(paper, 'qbot-cross'));
@@ -301,15 +301,6 @@ function simulatorAt(url: string, exchange: ExchangeId): { urlsOverride: Record<
   return { urlsOverride: urls, ccxtOptions };
 }
 
-/** Opening balances already booked with other amounts are reported, not fatal: reconcile shows the gap. */
-function bookOpening(ledger: Ledger, exchange: ExchangeId, balances: Record<string, Decimal>, at: number, log: { error(o: object, m: string): void }): void {
-  try {
-    bookOpeningBalances(ledger, { at, exchange, balances });
-  } catch (err) {
-    if (!(err instanceof LedgerKeyConflictError)) throw err;
-    log.error({ exchange, key: err.key }, `${err.message}: the ledger already has other opening balances for this venue`);
-  }
-}
 
 async function main(): Promise<void> {
   // A stray rejection from a feed or a library is logged; the hot path keeps trading (workers/process-guard.ts).

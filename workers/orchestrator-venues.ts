@@ -11,12 +11,12 @@ import { PaperStaking } from '../adapters/paper/paper-staking';
 import { PaperFunding } from '../adapters/paper/paper-funding';
 import { PaperTransferNetwork } from '../adapters/paper/paper-transfers';
 import { feeSchedulesFromSettings } from '../adapters/persistence/fee-book-setup';
-import { bookOpeningBalances } from '../adapters/persistence/ledger-entries';
+import { bookOpeningOrReport } from '../adapters/persistence/ledger-entries';
 import { AccountFeeSource, accountFeeVenues } from '../adapters/exchanges/account-fees';
 import { createExchangeLogger } from '../adapters/exchanges/log';
 import type { BotVenue } from '../activities/bot-trading';
 import type { Clock } from '../ports/clock';
-import { LedgerKeyConflictError, type Ledger } from '../ports/ledger';
+import type { Ledger } from '../ports/ledger';
 import type { StateStore } from '../adapters/persistence/state-sqlite';
 import type { MarketData } from '../ports/market-data';
 import { GOLD_NETWORK, PAPER_NETWORKS } from './paper-networks';
@@ -89,7 +89,7 @@ export async function orchestratorVenues(o: {
       }
       const inventory = Object.fromEntries(Object.entries(PAPER_INVENTORY).map(([a, x]) => [a, new Decimal(x)]));
       const wallet = new PaperBalances(inventory, o.state ? { store: o.state, exchange } : undefined);
-      if (o.state && wallet.fresh) bookOpening(ledger, exchange, inventory, clock.now(), log);
+      if (o.state && wallet.fresh) bookOpeningOrReport(ledger, { at: clock.now(), exchange, balances: inventory }, (obj, msg) => log.warn(obj, msg));
       const trading = new PaperTrading({ exchange, markets, books: bookOf, ledger, feeBook, clock, wallet, ...(o.state ? { store: o.state } : {}) });
       transfers.register(exchange, wallet);
       venues.push({
@@ -116,14 +116,5 @@ export async function orchestratorVenues(o: {
   };
 }
 
-/** The first process on a fresh state file books the opening balances (so `qbot reconcile` agrees); a conflict is said, not fatal. */
-function bookOpening(ledger: Ledger, exchange: ExchangeId, balances: Record<string, Decimal>, at: number, log: { warn(obj: object, msg: string): void }): void {
-  try {
-    bookOpeningBalances(ledger, { at, exchange, balances });
-  } catch (err) {
-    if (!(err instanceof LedgerKeyConflictError)) throw err;
-    log.warn({ exchange, key: err.key }, `${err.message}: the ledger already has other opening balances for this venue`);
-  }
-}
 
 export { GOLD_NETWORK };

@@ -1,7 +1,7 @@
 import type { Decimal } from '../../domain/money/decimal';
 import { formatDecimal } from '../../domain/money/format';
 import { splitSymbol, type ExchangeId, type Symbol } from '../../domain/market';
-import type { Ledger, LedgerEntry } from '../../ports/ledger';
+import { LedgerKeyConflictError, type Ledger, type LedgerEntry } from '../../ports/ledger';
 
 /**
  * Builders for the ledger lines the system books. Each derives its idempotency keys from a
@@ -158,4 +158,17 @@ export function openingBalances(o: { at: number; exchange: ExchangeId; balances:
 export function bookOpeningBalances(ledger: Ledger, o: { at: number; exchange: ExchangeId; balances: Record<string, Decimal> }): boolean {
   const lines = openingBalances(o);
   return lines.length === 0 ? false : ledger.append(lines);
+}
+
+/**
+ * Opening balances booked by the first process on a fresh paper state file. Amounts already booked
+ * with other values are reported, not fatal: `qbot reconcile` shows the gap.
+ */
+export function bookOpeningOrReport(ledger: Ledger, o: { at: number; exchange: ExchangeId; balances: Record<string, Decimal> }, report: (obj: object, msg: string) => void): void {
+  try {
+    bookOpeningBalances(ledger, o);
+  } catch (err) {
+    if (!(err instanceof LedgerKeyConflictError)) throw err;
+    report({ exchange: o.exchange, key: err.key }, `${err.message}: the ledger already has other opening balances for this venue`);
+  }
 }
