@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { effectiveEnv, PROJECT_ROOT } from '../config/dotenv';
-import { consoleProgress, explainStartupError, type Progress } from './progress';
+import { consoleProgress, type Progress } from './progress';
 import type { RunningSystem } from './system';
 import { runSupervisedUntilSignal, startSupervisedSystem } from './supervised-system';
 
@@ -29,32 +29,6 @@ export function demoEnv(): NodeJS.ProcessEnv {
   const explicit = process.env.LOG_LEVEL !== undefined || fs.existsSync(path.join(PROJECT_ROOT, '.env'));
   if (!explicit) env.LOG_LEVEL = 'warn';
   return env;
-}
-
-/** Runs a started system until Ctrl-C / SIGTERM, then stops every part and exits. */
-export function runUntilSignal(system: RunningSystem, name: string): void {
-  const width = Math.max(...Object.keys(system.urls).map((k) => k.length));
-  console.log(`\n${name} is running (data in ${system.dataDir}):`);
-  for (const [k, v] of Object.entries(system.urls)) console.log(`  ${k.padEnd(width)}  ${v}`);
-  console.log('  Ctrl-C stops everything.\n');
-  let stopping = false;
-  const stop = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    console.log(`\n${signal}: stopping (workers drain, then the Temporal server)…`);
-    system.stop().then(
-      () => {
-        console.log(`stopped cleanly; the next start continues from ${system.dataDir}.`);
-        process.exit(0);
-      },
-      (err: unknown) => {
-        console.error(`stop failed: ${explainStartupError(err)}`);
-        process.exit(1);
-      },
-    );
-  };
-  process.on('SIGINT', () => stop('SIGINT'));
-  process.on('SIGTERM', () => stop('SIGTERM'));
 }
 
 if (require.main === module) {
