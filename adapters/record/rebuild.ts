@@ -67,12 +67,17 @@ export class BookRebuilder {
   }
 
   apply(f: RecordedFrame): OrderBook[] {
+    const at = Math.floor(f.t / 1000);
+    return this.update(f).flatMap((id) => this.view(f.v, id, at));
+  }
+
+  /** Applies a frame without building views; returns the wire ids of the books it changed. */
+  update(f: RecordedFrame): string[] {
     const changed: string[] = [];
     if (f.v === 'binance') this.binance(f, changed);
     else if (f.k === 'ws' && f.v === 'kraken') this.kraken(f, changed);
     else if (f.k === 'ws' && f.v === 'coinbase') this.coinbase(f, changed);
-    const at = Math.floor(f.t / 1000);
-    return changed.flatMap((id) => this.view(f.v, id, at));
+    return changed;
   }
 
   /** The current book of a venue's wire id, as OrderBooks under each unified symbol it serves. */
@@ -82,6 +87,12 @@ export class BookRebuilder {
     const bids = sorted(b.bids, true, limit);
     const asks = sorted(b.asks, false, limit);
     return this.symbols(exchange, wireId).map((symbol) => ({ exchange, symbol, receivedAt, bids, asks }));
+  }
+
+  /** Binance: the last diff id applied to a live book (the `lastUpdateId` a snapshot of it carries). */
+  nonce(exchange: ExchangeId, wireId: string): number | undefined {
+    const b = this.books.get(`${exchange}:${wireId}`);
+    return b?.live ? b.nonce : undefined;
   }
 
   private book(exchange: ExchangeId, id: string, conn: string): Book {

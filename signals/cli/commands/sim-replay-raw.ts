@@ -6,7 +6,7 @@ export async function serveRawReplay(dir: string, o: { port: number; host: strin
   const opts = Object.fromEntries(replay.meta.exchanges.map((e) => [e, (replay.ccxtOptions(e) as { urls: unknown }).urls]));
   if (o.json) console.log(JSON.stringify(opts));
   else {
-    console.log(`raw replay of ${dir} on ${o.host}:${replay.port} at ${o.speed === 0 ? 'full speed' : `${o.speed}x the recorded pace`}; each client socket replays from the start${o.rebaseTimes ? ', venue timestamps moved onto this clock' : ''} (no API key needed)`);
+    console.log(`raw replay of ${dir} on ${o.host}:${replay.port} at ${o.speed === 0 ? 'full speed' : `${o.speed}x the recorded pace`}; one timeline from the first subscription, every socket joins where it stands${o.rebaseTimes ? ', venue timestamps moved onto this clock' : ''} (no API key needed)`);
     for (const [id, urls] of Object.entries(opts)) console.log(`  ${id}: urls = ${JSON.stringify(urls)}`);
   }
   await new Promise<void>((resolve) => {
