@@ -90,6 +90,15 @@ export class PaperBalances {
   }
 
   /**
+   * Runs `fn` holding the shared file's write lock (BEGIN IMMEDIATE; a savepoint when already
+   * inside one): no other process changes these balances between a check in `fn` and a write.
+   * Other rows written in `fn` on the same store commit with it.
+   */
+  atomically<T>(fn: () => T): T {
+    return this.durable ? this.durable.store.immediate(fn) : fn();
+  }
+
+  /**
    * Applies deltas atomically; callers check `covers` first, so a shortfall here is a bug (or,
    * with a shared store, another process spent the money in between: nothing changes then either).
    */
@@ -106,8 +115,7 @@ export class PaperBalances {
       this.durable.store.setMany(this.scope, [...next].map(([asset, total]) => [asset, { total: formatDecimal(total) }]));
     };
     // Durable: read, check and write under one write lock (a failed write leaves the balances as they were).
-    if (this.durable) this.durable.store.immediate(run);
-    else run();
+    this.atomically(run);
   }
 
   snapshot(): Record<string, AssetBalance> {

@@ -58,9 +58,16 @@ export interface SettleContext {
 
 /**
  * Books one fill event of an order: fees, a funds check, balances, fee book, ledger, order
- * state. All or nothing: on a shortfall it changes nothing and says why.
+ * state. All or nothing: on a shortfall it changes nothing and says why. With balances shared
+ * through a file, the check and the write happen under its write lock, so money another process
+ * spent is a typed INSUFFICIENT_FUNDS before anything is booked, never a fill booked and then
+ * refused.
  */
 export function settle(ctx: SettleContext, o: PaperOrder, fills: BookLevel[], liquidity: 'taker' | 'maker'): { ok: true } | Rejected {
+  return ctx.balances.atomically(() => settleLocked(ctx, o, fills, liquidity));
+}
+
+function settleLocked(ctx: SettleContext, o: PaperOrder, fills: BookLevel[], liquidity: 'taker' | 'maker'): { ok: true } | Rejected {
   const { base, quote } = splitSymbol(o.market.symbol);
   const filled = fills.reduce((a, f) => a.plus(f.amount), ZERO);
   const cost = fills.reduce((a, f) => a.plus(f.amount.times(f.price)), ZERO);
