@@ -49,6 +49,8 @@ export interface RecoveryResult {
   /** What closed it: the action taken, or `nothing-open` when the fills left nothing to close. */
   outcome: RecoveryAction | 'nothing-open';
   realisedPnlUsd: Decimal;
+  /** It was held open before (and `onLeftOpen` told so): its failure is already counted. */
+  countedOpen: boolean;
 }
 
 export interface LegRecoveryDeps {
@@ -69,6 +71,12 @@ export interface LegRecoveryDeps {
   /** The Q-bot's coin locks: a cut trade's coins are not traded while it is being recovered (not while held). */
   locked?: Set<string>;
   onResolved?: (r: RecoveryResult) => void;
+  /**
+   * Once per cut trade, when the recovery holds it with exposure left for a reason of its own
+   * (beyond the loss bound, orders refused, tries spent, no book once the wait is over); not for a
+   * wait: the books after a start, an order being looked up, an operator's pause or kill switch.
+   */
+  onLeftOpen?: (o: { attemptId: string; reason: string }) => void;
   /** How far back the ledger is searched for cut trades (default 7 days). */
   lookbackMs?: number;
   /**
@@ -81,7 +89,7 @@ export interface LegRecoveryDeps {
 
 type Step =
   | { kind: 'resolved'; outcome: RecoveryResult['outcome'] }
-  | { kind: 'hold'; reason: string; exposure: Array<Pick<OpenExposure, 'exchange' | 'asset' | 'amount'>> }
+  | { kind: 'hold'; reason: string; exposure: Array<Pick<OpenExposure, 'exchange' | 'asset' | 'amount'>>; waiting?: true }
   | { kind: 'order'; decision: Extract<RecoveryDecision, { order: unknown }>; clientOrderId: string; exposure: Array<Pick<OpenExposure, 'exchange' | 'asset' | 'amount'>> };
 
 interface Open {
@@ -93,6 +101,8 @@ interface Open {
   lastReason?: string;
   /** When this process first tried it (the book wait counts from here). */
   firstTry?: number;
+  /** onLeftOpen was called for it. */
+  countedOpen?: boolean;
 }
 
 const MAX_TRIES_PER_STEP = 3;
@@ -181,19 +191,19 @@ export class LegRecovery {
       const lines = this.deps.ledger.entries({ correlationId: o.id });
       if (lines.some((e) => e.idempotencyKey === `attempt:${o.id}:result`)) return this.close(o, undefined);
       if (this.deps.unansweredAttempts().has(o.id)) {
-        this.hold(o, 'an order of this trade is still being looked up at the exchange', []);
+        this.hold(o, 'an order of this trade is still being looked up at the exchange', [], 'waiting');
         return undefined;
       }
       const committed = committedAction(o.id, lines);
       const step = o.plan.strategy === 'triangular' ? this.triStep(o, lines, committed) : this.crossStep(o, lines, committed);
       if (step.kind === 'resolved') return this.close(o, lines, step.outcome);
       if (step.kind === 'hold') {
-        this.hold(o, step.reason, step.exposure);
+        this.hold(o, step.reason, step.exposure, step.waiting ? 'waiting' : 'left-open');
         return undefined;
       }
       const halt = this.deps.halted?.();
       if (halt) {
-        this.hold(o, `no orders while ${halt}: recovery waits for the operator`, step.exposure);
+        this.hold(o, `no orders while ${halt}: recovery waits for the operator`, step.exposure, 'waiting');
         return undefined;
       }
       o.exposure = step.exposure.map((x) => ({ ...x, attemptId: o.id, strategy: o.plan.strategy, state: 'recovering', reason: null, since: o.since }));
@@ -202,18 +212,18 @@ export class LegRecovery {
       if (!committed) this.book([commitLine(o.id, this.deps.now(), decision)]);
       const t = this.deps.trading.get(decision.order.exchange);
       if (!t) {
-        this.hold(o, `no trading adapter for ${decision.order.exchange}`, step.exposure);
+        this.hold(o, `no trading adapter for ${decision.order.exchange}`, step.exposure, 'left-open');
         return undefined;
       }
       const ord = decision.order;
       this.deps.log.warn({ attemptId: o.id, action: decision.action, clientOrderId, exchange: ord.exchange, symbol: ord.symbol, side: ord.side, amount: formatDecimal(ord.amount), limitPrice: formatDecimal(ord.limitPrice), lossPercent: formatDecimal(decision.lossPercent, 4) }, 'cut trade: recovery order');
       const out = await t.placeOrder({ exchange: ord.exchange, symbol: ord.symbol, side: ord.side, type: 'ioc', amount: ord.amount, price: ord.limitPrice, clientOrderId, correlationId: o.id });
       if (out.status === 'rejected') {
-        this.hold(o, `${decision.action} order ${clientOrderId} rejected: ${out.code} ${out.reason}`, step.exposure);
+        this.hold(o, `${decision.action} order ${clientOrderId} rejected: ${out.code} ${out.reason}`, step.exposure, 'left-open');
         return undefined;
       }
     }
-    this.hold(o, `still open after ${MAX_ORDERS_PER_PASS} recovery orders`, o.exposure);
+    this.hold(o, `still open after ${MAX_ORDERS_PER_PASS} recovery orders`, o.exposure, 'left-open');
     return undefined;
   }
 
@@ -241,7 +251,7 @@ export class LegRecovery {
         else paths[action] = built;
       }
       // Less than the next order's minimum on every path back: dust, nothing left to close.
-      if (missing.length && this.waitingForBooks(o)) return { kind: 'hold', reason: `waiting for live books: ${missing.join('; ')}`, exposure };
+      if (missing.length && this.waitingForBooks(o)) return { kind: 'hold', reason: `waiting for live books: ${missing.join('; ')}`, exposure, waiting: true };
       const firsts = Object.values(paths).map((p) => p[0]!);
       if (firsts.length && firsts.every((s) => belowMinimum(held, s))) continue;
       const decision = decideTriRecovery({ held, spent, paths, fee, policy: this.deps.singleLeg.policy, maxLossPercent: this.deps.singleLeg.maxLossPercent });
@@ -272,7 +282,7 @@ export class LegRecovery {
       if (typeof built === 'string') why.push(`${action}: ${built}`);
       else books[action] = built[0]!;
     }
-    if (why.length && this.waitingForBooks(o)) return { kind: 'hold', reason: `waiting for live books: ${why.join('; ')}`, exposure };
+    if (why.length && this.waitingForBooks(o)) return { kind: 'hold', reason: `waiting for live books: ${why.join('; ')}`, exposure, waiting: true };
     const markets = Object.values(books);
     if (markets.length && markets.every((mb) => net.abs().lt(mb.market.minAmount) || net.abs().lt(mb.market.amountStep))) return { kind: 'resolved', outcome: committed ?? 'nothing-open' };
     const entry = entryPrice(lines, `${o.id}-${filled.side}`);
@@ -314,10 +324,14 @@ export class LegRecovery {
     return undefined;
   }
 
-  private hold(o: Open, reason: string, exposure: Array<Pick<OpenExposure, 'exchange' | 'asset' | 'amount'>>): void {
+  private hold(o: Open, reason: string, exposure: Array<Pick<OpenExposure, 'exchange' | 'asset' | 'amount'>>, why: 'waiting' | 'left-open'): void {
     // A held position is the operator's to judge: the rest of those coins trade on meanwhile.
     for (const k of o.locks) this.deps.locked?.delete(k);
     o.exposure = exposure.map((x) => ({ ...x, attemptId: o.id, strategy: o.plan.strategy, state: 'holding', reason, since: o.since }));
+    if (why === 'left-open' && exposure.length && !o.countedOpen) {
+      o.countedOpen = true;
+      this.deps.onLeftOpen?.({ attemptId: o.id, reason });
+    }
     // Logged when the reason changes, not on every pass.
     if (o.lastReason === reason) return;
     o.lastReason = reason;
@@ -340,7 +354,7 @@ export class LegRecovery {
       else pnl = pnl.plus(delta.times(price));
       open[key] = formatDecimal(delta);
     }
-    const result: RecoveryResult = { attemptId: o.id, strategy: o.plan.strategy, outcome, realisedPnlUsd: pnl };
+    const result: RecoveryResult = { attemptId: o.id, strategy: o.plan.strategy, outcome, realisedPnlUsd: pnl, countedOpen: o.countedOpen ?? false };
     this.book([{
       kind: 'decision', at: this.deps.now(), correlationId: o.id, idempotencyKey: `attempt:${o.id}:result`, realisedPnlUsd: pnl,
       details: { type: 'attempt-result', strategy: o.plan.strategy, status: 'recovered', recovery: outcome, realisedPnlUsd: formatDecimal(pnl), openDeltas: open, unpriced },

@@ -1,6 +1,6 @@
 import type { Decimal } from '../domain/money/decimal';
 import {
-  cycleTimeGate, cycleTimeMs, killSwitchGate, newBucket, newKillSwitch, recordAttempt, reject, resetKillSwitch, takeTokens,
+  cycleTimeGate, cycleTimeMs, killSwitchGate, newBucket, newKillSwitch, recordAttempt, recordRecovery, reject, resetKillSwitch, takeTokens,
   type GateRejection, type KillSwitchState, type RateBucket, type Strategy,
 } from '../domain/arbitrage';
 import type { QbotConfig } from './qbot-config';
@@ -66,9 +66,18 @@ export class RuntimeGates {
   }
 
   recordOutcome(ok: boolean, pnlUsd: Decimal): void {
+    this.update((k) => recordAttempt(k, this.config.killSwitch, { ok, pnlUsd }, this.now()));
+  }
+
+  /** A cut trade's recovery: a failure only when it left exposure or lost money (domain recordRecovery). */
+  recordRecovery(r: { pnlUsd: Decimal; leftOpen: boolean; countedOpen?: boolean }): void {
+    this.update((k) => recordRecovery(k, this.config.killSwitch, r, this.now()));
+  }
+
+  private update(next: (k: KillSwitchState) => KillSwitchState): void {
     this.syncKill();
     const wasTripped = Boolean(this.kill.tripped);
-    this.kill = recordAttempt(this.kill, this.config.killSwitch, { ok, pnlUsd }, this.now());
+    this.kill = next(this.kill);
     if (!wasTripped && this.kill.tripped) this.killStore?.tripKill?.(this.kill.tripped);
   }
 

@@ -3,7 +3,7 @@ import type { NativeConnection } from '@temporalio/worker';
 import type { Client } from '@temporalio/client';
 import { loadConfig, type AppConfig } from '../config';
 import { effectiveEnv } from '../config/dotenv';
-import { Decimal } from '../domain/money/decimal';
+import { Decimal, ZERO } from '../domain/money/decimal';
 import type { ExchangeId, Market } from '../domain/market';
 import type { OrderBook } from '../domain/orderbook';
 import { FeeBook } from '../domain/fees';
@@ -206,7 +206,9 @@ export async function startHotpath(o: HotpathOptions = {}): Promise<HotpathProce
     },
     unansweredAttempts: () => new Set(inFlightStores.flatMap((f) => f.unanswered().map((u) => u.request.correlationId ?? u.clientOrderId))),
     halted: () => (control.isPaused() ? 'paused' : control.killTrip() || q.gates.kill.tripped ? 'the kill switch is tripped' : null),
-    onResolved: (r) => q.gates.recordOutcome(false, r.realisedPnlUsd),
+    // The kill switch counts a recovery as a failure only when it leaves exposure or loses money.
+    onResolved: (r) => q.gates.recordRecovery({ pnlUsd: r.realisedPnlUsd, leftOpen: false, countedOpen: r.countedOpen }),
+    onLeftOpen: () => q.gates.recordRecovery({ pnlUsd: ZERO, leftOpen: true }),
   });
   recovery.find();
   // The float prefilters re-read the same snapshot the exact path reads, at every rebuild.
@@ -249,6 +251,10 @@ export async function startHotpath(o: HotpathOptions = {}): Promise<HotpathProce
     setInterval(() => { for (const v of venues) for (const h of v.marketData.health()) q.cache.setState(h.exchange, h.symbol, h.state); }, 250),
     setInterval(() => void q.refreshBalances().then(() => decisionFees.invalidate()).catch((err: unknown) => log.warn({ err }, 'balance refresh failed')), 30_000),
     setInterval(() => (q.tri.refreshFees(), q.cross.refreshFees()), 60_000),
+    // The guard's balance view is renewed before it ages out, so an order never waits for a read.
+    ...(cfg.settings.capital.balanceMaxAgeMs > 0 ? [setInterval(() => {
+      for (const v of venues) void guard.refresh(paperTrading.get(v.exchange) ?? v.account).catch((err: unknown) => log.warn({ err, exchange: v.exchange }, 'capital balance refresh failed'));
+    }, Math.max(1_000, cfg.settings.capital.balanceMaxAgeMs * 0.8))] : []),
   ];
   const server = o.metricsPort === undefined ? undefined : await serveMetrics(metrics, o.metricsPort, { status, token: cfg.env.DASHBOARD_TOKEN });
   // Dials with back-off, reads the mode before the first trade, watches it, reconnects forever.

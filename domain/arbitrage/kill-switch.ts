@@ -27,9 +27,25 @@ export function newKillSwitch(now: number): KillSwitchState {
  * an operator resumes explicitly.
  */
 export function recordAttempt(s: KillSwitchState, p: KillSwitchParams, outcome: { ok: boolean; pnlUsd: Decimal }, now: number): KillSwitchState {
+  return record(s, p, outcome.pnlUsd, outcome.ok ? 0 : s.consecutiveFailures + 1, now);
+}
+
+/**
+ * Books the recovery of a trade a crash cut between its legs (it had no outcome of its own). Its
+ * PnL always counts; it is a failure only when it left exposure open (held) or closed at a loss,
+ * and once per trade (`countedOpen`: it was counted when it was held). A clean recovery is not a
+ * success of the Q-bot either, so it leaves the run of failures as it was.
+ */
+export function recordRecovery(
+  s: KillSwitchState, p: KillSwitchParams, r: { pnlUsd: Decimal; leftOpen: boolean; countedOpen?: boolean }, now: number,
+): KillSwitchState {
+  const failed = r.leftOpen || (r.pnlUsd.isNegative() && !r.pnlUsd.isZero() && !r.countedOpen);
+  return record(s, p, r.pnlUsd, failed ? s.consecutiveFailures + 1 : s.consecutiveFailures, now);
+}
+
+function record(s: KillSwitchState, p: KillSwitchParams, pnl: Decimal, consecutiveFailures: number, now: number): KillSwitchState {
   const day = Math.floor(now / DAY_MS);
-  const pnlUsd = (day === s.day ? s.pnlUsd : ZERO).plus(outcome.pnlUsd);
-  const consecutiveFailures = outcome.ok ? 0 : s.consecutiveFailures + 1;
+  const pnlUsd = (day === s.day ? s.pnlUsd : ZERO).plus(pnl);
   let tripped = s.tripped;
   if (!tripped && pnlUsd.negated().gte(p.maxDailyLossUsd)) {
     tripped = { at: now, reason: reject('KILL_SWITCH', { cause: 'daily loss', lossUsd: pnlUsd.negated(), limitUsd: p.maxDailyLossUsd }) };

@@ -153,6 +153,7 @@ describe('a trade cut between its legs by a crash is recovered at the next start
     expectLedgerEqualsExchange(ledger, 'binance', ex0);
     expect(hp.status().openExposure).toEqual([]);
     expect(hp.qbot.locked.size).toBe(0);
+    expect(hp.qbot.gates.kill.consecutiveFailures).toBe(result!.realisedPnlUsd!.isNegative() ? 1 : 0);
     await hp.close();
     running.splice(0);
     // A further start: nothing found, nothing sent, nothing booked twice.
@@ -214,6 +215,8 @@ describe('a trade cut between its legs by a crash is recovered at the next start
     expect(shown).toMatchObject({ attemptId: id, strategy: 'cross', exchange: 'binance', asset: 'BTC', amount: bought.toFixed() });
     expect(shown.reason).toMatch(/paused/);
     expect(cids('kraken', id)).toEqual([]);
+    // Held only because the operator paused: not a failure for the kill switch.
+    expect(hp.qbot.gates.kill.consecutiveFailures).toBe(0);
     hp.control.resume();
     const [result] = await waitUntil('the cut cross trade finished', () => resultOf(ledger, id).at(0) && resultOf(ledger, id), 20_000);
     expect(result!.details).toMatchObject({ status: 'recovered', recovery: 'finish' });
@@ -223,6 +226,9 @@ describe('a trade cut between its legs by a crash is recovered at the next start
     // Square to the market's step (0.00001 on Kraken's BTC/USDT in the simulator).
     expect(d.get('binance:BTC')!.plus(d.get('kraken:BTC')!).abs().lt('0.0001')).toBe(true);
     expect(hp.status().openExposure).toEqual([]);
+    // Closed with nothing left open: a failure for the kill switch only if it lost money.
+    expect({ failures: hp.qbot.gates.kill.consecutiveFailures, pnl: hp.qbot.gates.kill.pnlUsd.toFixed() })
+      .toEqual({ failures: result!.realisedPnlUsd!.isNegative() ? 1 : 0, pnl: result!.realisedPnlUsd!.toFixed() });
     expectLedgerEqualsExchange(ledger, 'binance', b0);
     expectLedgerEqualsExchange(ledger, 'kraken', k0);
   }, 120_000);

@@ -1,7 +1,7 @@
 import { ONE } from '../../domain/money/decimal';
 import {
   bookGate, clampedThresholdSource, cycleTimeGate, cycleTimeMs, evaluateCross, feesFromMarkets, isHighRange, killSwitchGate,
-  lockGate, newBucket, newKillSwitch, recordAttempt, resetKillSwitch, takeTokens, type CrossInput,
+  lockGate, newBucket, newKillSwitch, recordAttempt, recordRecovery, resetKillSwitch, takeTokens, type CrossInput,
 } from '../../domain/arbitrage';
 import { book, d, market, mb } from './arbitrage-fixtures';
 
@@ -130,5 +130,22 @@ describe('kill switch', () => {
     s = recordAttempt(s, p, { ok: false, pnlUsd: d('0') }, 6);
     expect(killSwitchGate(s)?.message).toBe('KILL_SWITCH: cause=consecutive failures failures=3 limit=3');
     expect(killSwitchGate(resetKillSwitch(s))).toBeUndefined();
+  });
+  it('a recovered cut trade counts as a failure only when it left exposure or lost money, once, and always adds its PnL', () => {
+    let s = recordAttempt(newKillSwitch(0), p, { ok: false, pnlUsd: d('0') }, 1);
+    // Closed without a loss: not a failure, and not a success either (the run stays as it was).
+    s = recordRecovery(s, p, { pnlUsd: d('2.5'), leftOpen: false }, 2);
+    expect([s.consecutiveFailures, s.pnlUsd.toFixed()]).toEqual([1, '2.5']);
+    // Closed at a loss: a failure.
+    s = recordRecovery(s, p, { pnlUsd: d('-1'), leftOpen: false }, 3);
+    expect([s.consecutiveFailures, s.pnlUsd.toFixed()]).toEqual([2, '1.5']);
+    // Held open (exposure left): a failure, which trips the run of three.
+    s = recordRecovery(s, p, { pnlUsd: d('0'), leftOpen: true }, 4);
+    expect(killSwitchGate(s)?.message).toBe('KILL_SWITCH: cause=consecutive failures failures=3 limit=3');
+    // The same trade closed later at a loss: its PnL counts, its failure was counted when it was held.
+    const t = recordRecovery(resetKillSwitch(s), p, { pnlUsd: d('-3'), leftOpen: false, countedOpen: true }, 5);
+    expect([t.consecutiveFailures, t.pnlUsd.toFixed()]).toEqual([0, '-1.5']);
+    // A recovery's loss counts towards the day's limit like any other.
+    expect(killSwitchGate(recordRecovery(newKillSwitch(0), p, { pnlUsd: d('-95'), leftOpen: false }, 6))?.message).toBe('KILL_SWITCH: cause=daily loss lossUsd=95 limitUsd=90');
   });
 });
