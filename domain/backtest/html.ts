@@ -38,7 +38,7 @@ const breakdownRows = (b: RunSummary['byStrategy']) => Object.entries(b).map(([k
 export function renderReportHtml(r: BacktestReport): string {
   const run = r.run;
   const headline = [
-    ['source', r.source], ['books', r.books], ['latency ms', r.latencyMs], ['threshold %', r.thresholdPercent ?? 'baseline'],
+    ['source', r.source], ['books', r.books], ['latency ms', r.latencyMs], ['threshold %', r.thresholdPercent ?? (r.thresholdSource === 'market-scanner' ? 'per decision' : 'baseline')], ['threshold source', r.thresholdSource],
     ['trades', r.trades], ['net PnL USD', r.netPnlUsd], ['fees USD', r.feesUsd], ['win rate', run.winRate], ['average net % (decision)', run.averageNetPercent],
     ['evaluated', run.evaluated], ['refused', run.refused],
   ];
@@ -59,7 +59,7 @@ export function renderReportHtml(r: BacktestReport): string {
   ];
   if (r.byThreshold) {
     parts.push(table('One row per threshold', 'by-threshold', ['threshold %', 'trades', 'net PnL USD', 'fees USD', 'win rate', 'refused'],
-      r.byThreshold.map((t) => [t.thresholdPercent ?? 'baseline', t.trades, t.netPnlUsd, t.feesUsd, t.winRate, t.refused])));
+      r.byThreshold.map((t) => [t.thresholdPercent ?? t.thresholdSource, t.trades, t.netPnlUsd, t.feesUsd, t.winRate, t.refused])));
   }
   parts.push(table('Trades', 'trades', ['time (UTC)', 'strategy', 'route', 'status', 'net PnL USD', 'expected USD', 'fees USD', 'decision net %'],
     run.tradeList.map((t) => [new Date(t.at).toISOString(), t.strategy, t.route, t.status, t.pnlUsd, t.expectedPnlUsd ?? '-', t.feesUsd, t.decisionNetPercent])));

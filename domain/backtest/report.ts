@@ -19,9 +19,17 @@ export interface TradeRecord {
   thresholdPercent: Decimal;
 }
 
+/**
+ * Where a run's net threshold came from: the market scanner's context over the recorded trades
+ * (dynamic, 0.4-1 %), a fixed `--threshold`, or the configured baseline (no trades to read).
+ */
+export const THRESHOLD_SOURCES = ['market-scanner', 'fixed', 'baseline'] as const;
+export type ThresholdSourceName = (typeof THRESHOLD_SOURCES)[number];
+
 export interface RunResult {
-  /** The fixed threshold of this run (percent), or null when the configured baseline applied. */
+  /** The fixed threshold of this run (percent), or null when the configured baseline or the market scanner applied. */
   thresholdPercent: Decimal | null;
+  thresholdSource: ThresholdSourceName;
   trades: TradeRecord[];
   refusedByReason: Record<string, number>;
   evaluated: number;
@@ -34,6 +42,7 @@ const breakdown = z.record(z.string(), z.strictObject({ trades: count, netPnlUsd
 
 export const runSummarySchema = z.strictObject({
   thresholdPercent: money.nullable(),
+  thresholdSource: z.enum(THRESHOLD_SOURCES),
   trades: count,
   completed: count,
   singleLeg: count,
@@ -68,6 +77,7 @@ export const backtestReportSchema = z.strictObject({
   toMs: count,
   /** The headline run: the only one, or the best net PnL of a threshold range. */
   thresholdPercent: money.nullable(),
+  thresholdSource: z.enum(THRESHOLD_SOURCES),
   trades: count,
   netPnlUsd: money,
   feesUsd: money,
@@ -126,6 +136,7 @@ export function summarizeRun(r: RunResult): RunSummary {
   const n = trades.length;
   return {
     thresholdPercent: r.thresholdPercent ? s(r.thresholdPercent) : null,
+    thresholdSource: r.thresholdSource,
     trades: n,
     completed: trades.filter((t) => t.status === 'completed').length,
     singleLeg: trades.filter((t) => t.status === 'single-leg').length,
@@ -165,7 +176,7 @@ export function buildReport(i: ReportInput): BacktestReport {
   for (const r of summaries) if (new Decimal(r.netPnlUsd).gt(best.netPnlUsd)) best = r;
   const report: BacktestReport = {
     format: 'qbot-backtest/1', source: i.source, books: i.books, latencyMs: i.latencyMs, fromMs: i.fromMs, toMs: i.toMs,
-    thresholdPercent: best.thresholdPercent, trades: best.trades, netPnlUsd: best.netPnlUsd, feesUsd: best.feesUsd, refusedByReason: best.refusedByReason,
+    thresholdPercent: best.thresholdPercent, thresholdSource: best.thresholdSource, trades: best.trades, netPnlUsd: best.netPnlUsd, feesUsd: best.feesUsd, refusedByReason: best.refusedByReason,
     run: best,
     ...(i.runs.length > 1 ? { byThreshold: summaries.map(({ tradeList: _t, equity: _e, ...row }) => row) } : {}),
   };

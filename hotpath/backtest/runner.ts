@@ -157,6 +157,7 @@ export async function runBacktest(o: BacktestOptions): Promise<RunResult> {
   await settle();
   return {
     thresholdPercent: o.thresholdPercent ?? null,
+    thresholdSource: o.thresholdPercent ? 'fixed' : scanner ? 'market-scanner' : 'baseline',
     trades: [...taken.values()],
     refusedByReason: refused,
     evaluated,

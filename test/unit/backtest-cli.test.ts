@@ -63,7 +63,7 @@ describe('backtest report arithmetic (pure)', () => {
   });
 
   it('adds PnL, fees, wins and slippage exactly, per strategy, route and venue', () => {
-    const s = summarizeRun({ thresholdPercent: new Decimal('0.5'), trades: [t(2, '1.10', '0.3', '1.2'), t(1, '-0.2', '0.1', '0.1')], refusedByReason: { NET_BELOW_THRESHOLD: 3 }, evaluated: 5, opportunityDurationsMs: [300, 100, 200] });
+    const s = summarizeRun({ thresholdPercent: new Decimal('0.5'), thresholdSource: 'fixed', trades: [t(2, '1.10', '0.3', '1.2'), t(1, '-0.2', '0.1', '0.1')], refusedByReason: { NET_BELOW_THRESHOLD: 3 }, evaluated: 5, opportunityDurationsMs: [300, 100, 200] });
     expect(s).toMatchObject({ trades: 2, wins: 1, winRate: '0.5', netPnlUsd: '0.9', feesUsd: '0.4', refused: 3, averageNetPercent: '0.6' });
     // Slippage: (1.10 - 1.2) + (-0.2 - 0.1) = -0.4
     expect(s.slippage).toEqual({ trades: 2, totalUsd: '-0.4', meanUsd: '-0.2' });

@@ -9,6 +9,8 @@ import { marketsFromBooks } from '../../hotpath/replay/default-markets';
 import { qbotConfigFrom } from '../../hotpath/qbot-config';
 import { runBacktest } from '../../hotpath/backtest/runner';
 import { scannerConfigFromSettings } from '../../hotpath/scanner/config';
+import { backtest } from '../../signals/cli/commands/backtest';
+import { backtestReportSchema } from '../../domain/backtest/report';
 
 const cfg = loadConfig({ env: { LATENCY_MODE: 'laptop', LOG_LEVEL: 'silent' } });
 const d = (x: number | string) => new Decimal(typeof x === 'number' ? x.toFixed(2) : x);
@@ -56,5 +58,19 @@ describe('the market scanner in the backtest: recorded trades set the threshold 
   it('a fixed --threshold wins over the scanner', async () => {
     const fixed = await run({ scanner: true, threshold: '0.7' });
     expect(fixed.trades.map((t) => t.thresholdPercent.toFixed())).toEqual(['0.7']);
+  });
+
+  it('report.json says which threshold source the run used: the market scanner, a fixed --threshold, or the configured baseline', async () => {
+    const { books, trades } = session();
+    const input = { source: 'test', books, markets: marketsFromBooks(books), trades };
+    const o = { latencyMs: 0, balances: { kraken: { USD: d('50000'), BTC: d('0.5') }, coinbase: { USD: d('50000'), BTC: d('0.5') } }, config: qbotConfigFrom(cfg, 'laptop'), feeBook: new FeeBook(feeSchedulesFromSettings(cfg.settings.fees)) };
+    const source = async (r: Promise<unknown>) => {
+      const report = backtestReportSchema.parse(JSON.parse(JSON.stringify(await r)));
+      return [report.thresholdSource, report.run.thresholdSource, ...(report.byThreshold ?? []).map((x) => x.thresholdSource)];
+    };
+    expect(await source(backtest(input, { ...o, thresholds: [undefined], scanner: scannerConfigFromSettings(cfg.settings) }))).toEqual(['market-scanner', 'market-scanner']);
+    expect(await source(backtest(input, { ...o, thresholds: [d('0.5'), d('0.7')], scanner: scannerConfigFromSettings(cfg.settings) }))).toEqual(['fixed', 'fixed', 'fixed', 'fixed']);
+    // No trades recorded (a JSONL books file): nothing for the scanner to read.
+    expect(await source(backtest({ ...input, trades: [] }, { ...o, thresholds: [undefined], scanner: scannerConfigFromSettings(cfg.settings) }))).toEqual(['baseline', 'baseline']);
   });
 });

@@ -99,8 +99,7 @@ export function registerBacktestCommands(program: Command): void {
       fs.writeFileSync(path.join(o.out, 'report.json'), `${JSON.stringify(report, null, 2)}\n`);
       fs.writeFileSync(path.join(o.out, 'report.html'), renderReportHtml(report));
       if (process.stderr.isTTY) process.stderr.write('\n');
-      // Without a fixed threshold the market scanner set it when the recording held trades.
-      console.log(summaryTable(report, input.trades.length ? 'market scanner' : 'baseline'));
+      console.log(summaryTable(report));
       console.log(`report: ${path.join(o.out, 'report.json')} and ${path.join(o.out, 'report.html')}`);
     });
 }
@@ -130,8 +129,9 @@ function progressBar(run: number, runs: number, done: number, total: number): vo
 }
 
 /** The terminal summary: one row per run. */
-export function summaryTable(r: BacktestReport, unfixed = 'baseline'): string {
-  const rows = (r.byThreshold ?? [r.run]).map((x) => [x.thresholdPercent ?? unfixed, String(x.trades), x.netPnlUsd, x.feesUsd, x.winRate, String(x.refused)]);
+export function summaryTable(r: BacktestReport): string {
+  // Without a fixed threshold: where it came from (the market scanner over the recorded trades, or the baseline).
+  const rows = (r.byThreshold ?? [r.run]).map((x) => [x.thresholdPercent ?? x.thresholdSource, String(x.trades), x.netPnlUsd, x.feesUsd, x.winRate, String(x.refused)]);
   const head = ['threshold %', 'trades', 'net PnL USD', 'fees USD', 'win rate', 'refused'];
   const w = head.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
   const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(w[i]!) : c.padStart(w[i]!))).join('  ');
