@@ -15,6 +15,8 @@ export const feeScheduleStatusSchema = z.array(z.strictObject({
   markets: z.number().int().nonnegative(),
   lastError: z.string().nullable(),
   sample: z.strictObject({ symbol: z.string(), makerPercent: z.string().regex(/^\d+(\.\d+)?$/), takerPercent: z.string().regex(/^\d+(\.\d+)?$/) }).nullable(),
+  /** Binance's "pay fees with BNB" switch as the venue said; null: not read (the config's discount applies). */
+  discountSwitch: z.enum(['on', 'off']).nullable(),
 }));
 export type FeeScheduleStatusWire = z.infer<typeof feeScheduleStatusSchema>;
 
@@ -28,6 +30,7 @@ export function feeScheduleStatusWire(statuses: VenueFeeStatus[]): FeeScheduleSt
     markets: s.markets,
     lastError: s.lastError ?? null,
     sample: s.sample ? { symbol: s.sample.symbol, makerPercent: s.sample.makerPercent, takerPercent: s.sample.takerPercent } : null,
+    discountSwitch: s.discountSwitch ?? null,
   }));
 }
 
@@ -42,5 +45,6 @@ export function describeFeeSchedule(s: FeeScheduleStatusWire[number]): string {
   const rates = s.sample ? ` (${s.sample.symbol} taker ${s.sample.takerPercent} %, maker ${s.sample.makerPercent} %)` : '';
   const venue = s.ccxtId === s.exchange ? s.exchange : `${s.exchange} (${s.ccxtId})`;
   const what = s.source === 'account' ? `account schedule, ${age(s.ageMs ?? 0)} old` : 'config fallback tier';
-  return `${venue}: ${what}${rates}${s.lastError ? `; last read refused: ${s.lastError}` : ''}`;
+  const discount = s.discountSwitch ? `; fees in BNB ${s.discountSwitch}` : '';
+  return `${venue}: ${what}${rates}${discount}${s.lastError ? `; last read refused: ${s.lastError}` : ''}`;
 }

@@ -48,11 +48,19 @@ export function parseAccountFees(raw: unknown): { ok: true; rates: Map<Symbol, F
   return { ok: true, rates };
 }
 
+/**
+ * Binance's answer to GET /sapi/v1/bnbBurn. Only the spot switch matters for trading fees; anything
+ * but a boolean is refused (the switch in force stays).
+ */
+const discountSwitchSchema = z.object({ spotBNBBurn: z.boolean() }).loose();
+
 export interface AccountFeeVenue {
   exchange: ExchangeId;
   /** 'binanceus' for the Binance.US variant of the binance venue. */
   ccxtId: string;
   fetch(): Promise<Record<string, RawFeeRates> | Rejected>;
+  /** The venue's "pay fees in the discount asset" switch, unvalidated (Binance); absent: the config decides. */
+  fetchDiscountSwitch?(): Promise<unknown>;
 }
 
 export type FeeRefreshOutcome =
@@ -73,6 +81,8 @@ export interface VenueFeeStatus {
   lastError?: string;
   /** A representative market's taker/maker in percent as decimal strings. */
   sample?: { symbol: Symbol; makerPercent: string; takerPercent: string; source: string };
+  /** Fees paid in the discount asset (Binance's BNB switch) as the venue last said; absent: not read, the config decides. */
+  discountSwitch?: 'on' | 'off';
 }
 
 interface Log {
@@ -148,6 +158,7 @@ export class AccountFeeSource {
     const at = this.o.clock.now();
     st.lastAttemptAt = at;
     st.lastRefreshAt = at;
+    await this.readDiscountSwitch(st.venue, why);
     const inForce = this.o.book.accountRatesAppliedAt(exchange) === undefined ? 'fallback' as const : 'account' as const;
     const refuse = (reason: string): FeeRefreshOutcome => {
       st.lastError = reason;
@@ -174,6 +185,32 @@ export class AccountFeeSource {
     st.sampleSymbol = this.o.sampleSymbol?.(exchange) ?? st.sampleSymbol ?? [...parsed.rates.keys()][0];
     this.o.log.info({ exchange, ccxtId, why, markets: parsed.rates.size, changed, sample: this.sample(exchange, st.sampleSymbol) }, changed ? 'account fee schedule applied' : 'account fee schedule unchanged');
     return { status: 'applied', exchange, at, markets: parsed.rates.size, changed, why };
+  }
+
+  /**
+   * The discount switch (Binance: pay fees with BNB), read with the schedule: off removes the BNB
+   * discount from every decision, on restores it while BNB covers the fee. A failed or malformed
+   * read changes nothing (the last answer, or the config's discount, stays) and is logged.
+   */
+  private async readDiscountSwitch(venue: AccountFeeVenue, why: string): Promise<void> {
+    const { exchange, ccxtId } = venue;
+    if (!venue.fetchDiscountSwitch || this.o.book.discountAsset(exchange) === undefined) return;
+    let raw: unknown;
+    try {
+      raw = await venue.fetchDiscountSwitch();
+    } catch (err) {
+      raw = { failed: err instanceof Error ? err.message : String(err) };
+    }
+    if (isRejected(raw) && raw.code === 'NOT_SUPPORTED') return;
+    const parsed = discountSwitchSchema.safeParse(raw);
+    const inForce = this.o.book.discountSwitchOf(exchange);
+    if (!parsed.success) {
+      const reason = isRejected(raw) ? `${raw.code}: ${raw.reason}` : `invalid answer: ${JSON.stringify(raw)?.slice(0, 200)}`;
+      this.o.log.warn({ exchange, ccxtId, why, reason, inForce: inForce === undefined ? 'config' : inForce ? 'on' : 'off' }, 'fee discount switch unread: the switch in force stays');
+      return;
+    }
+    const on = parsed.data.spotBNBBurn;
+    if (this.o.book.setDiscountSwitch(exchange, on).changed) this.o.log.info({ exchange, ccxtId, why, discountAsset: this.o.book.discountAsset(exchange), on }, `fees in ${this.o.book.discountAsset(exchange) ?? ''} switched ${on ? 'on' : 'off'} at the venue`);
   }
 
   /**
@@ -223,6 +260,7 @@ export class AccountFeeSource {
     return [...this.venues.values()].map((st) => {
       const appliedAt = this.o.book.accountRatesAppliedAt(st.venue.exchange);
       const sample = this.sample(st.venue.exchange, st.sampleSymbol ?? this.o.sampleSymbol?.(st.venue.exchange));
+      const discount = this.o.book.discountSwitchOf(st.venue.exchange);
       return {
         exchange: st.venue.exchange,
         ccxtId: st.venue.ccxtId,
@@ -232,6 +270,7 @@ export class AccountFeeSource {
         ...(st.lastAttemptAt !== undefined ? { lastAttemptAt: st.lastAttemptAt } : {}),
         ...(st.lastError ? { lastError: st.lastError } : {}),
         ...(sample ? { sample } : {}),
+        ...(discount !== undefined ? { discountSwitch: discount ? 'on' as const : 'off' as const } : {}),
       };
     });
   }
@@ -258,6 +297,9 @@ export class AccountFeeSource {
 }
 
 /** The account fee venues of a set of ccxt adapters. */
-export function accountFeeVenues(venues: Array<{ exchange: ExchangeId; trading: { fetchAccountFees(): Promise<Record<string, RawFeeRates> | Rejected>; readonly ccxtId: string } }>): AccountFeeVenue[] {
-  return venues.map((v) => ({ exchange: v.exchange, ccxtId: v.trading.ccxtId, fetch: () => v.trading.fetchAccountFees() }));
+export function accountFeeVenues(venues: Array<{ exchange: ExchangeId; trading: { fetchAccountFees(): Promise<Record<string, RawFeeRates> | Rejected>; fetchFeeDiscountSwitch?(): Promise<unknown>; readonly ccxtId: string } }>): AccountFeeVenue[] {
+  return venues.map((v) => ({
+    exchange: v.exchange, ccxtId: v.trading.ccxtId, fetch: () => v.trading.fetchAccountFees(),
+    ...(v.trading.fetchFeeDiscountSwitch ? { fetchDiscountSwitch: () => v.trading.fetchFeeDiscountSwitch!() } : {}),
+  }));
 }

@@ -12,7 +12,7 @@ import type { Logger } from './log';
 import { toOutcome } from './order-outcome';
 import type { RateBudget } from './rate-budget';
 import type { VenueQuirks } from './venues/types';
-import { tradingFeeFetcher, type RawFeeRates } from './venues/trading-fees';
+import { feeDiscountSwitchFetcher, tradingFeeFetcher, type RawFeeRates } from './venues/trading-fees';
 
 /** Orders through a ccxt instance of their own (never shared with market data). */
 export class CcxtTrading implements Trading {
@@ -165,5 +165,16 @@ export class CcxtTrading implements Trading {
     const loaded = await guarded(this.budget, 'read', () => loadMarketsRecovering(this.ex));
     if (isRejected(loaded)) return loaded;
     return guarded(this.budget, 'read', () => fetcher(this.ex, Object.values(loaded)));
+  }
+
+  /**
+   * Whether the account pays fees in its discount asset (Binance's BNB switch), as the venue answers
+   * it (unvalidated: the account fee source validates it). A venue without such a switch says so.
+   */
+  async fetchFeeDiscountSwitch(): Promise<unknown> {
+    const fetcher = feeDiscountSwitchFetcher(this.quirks.ccxtId);
+    if (!fetcher) return rejected('NOT_SUPPORTED', `${this.quirks.ccxtId}: no fee discount switch to read`);
+    if (!this.ex.apiKey) return rejected('AUTH_FAILED', `${this.quirks.ccxtId}: no API key, so no fee discount switch`);
+    return guarded(this.budget, 'read', () => fetcher(this.ex));
   }
 }

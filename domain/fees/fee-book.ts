@@ -38,6 +38,8 @@ export class FeeBook {
   private readonly allowanceUsed = new Map<string, Decimal>();
   private readonly paid = new Map<string, { exchange: ExchangeId; currency: string; amount: Decimal }>();
   private readonly accountRatesAt = new Map<ExchangeId, number>();
+  /** The venue's own answer to "pay fees in the discount asset?"; absent: the config's discount applies. */
+  private readonly discountSwitch = new Map<ExchangeId, boolean>();
   private readonly listeners = new Set<() => void>();
 
   constructor(accounts: AccountFeeSchedule[]) {
@@ -97,6 +99,23 @@ export class FeeBook {
     return { changed: !same };
   }
 
+  /**
+   * The venue's "pay fees with BNB" switch as read from the account: off means no discount whatever
+   * BNB is held; on (or never read) means the configured discount applies while BNB covers the fee.
+   */
+  setDiscountSwitch(exchange: ExchangeId, on: boolean): { changed: boolean } {
+    this.account(exchange);
+    const changed = this.discountSwitch.get(exchange) !== on;
+    this.discountSwitch.set(exchange, on);
+    if (changed) this.changed();
+    return { changed };
+  }
+
+  /** What the venue said about its discount switch (undefined: not read; the config decides). */
+  discountSwitchOf(exchange: ExchangeId): boolean | undefined {
+    return this.discountSwitch.get(exchange);
+  }
+
   /** When the account's own schedule was last applied (undefined: the config's tiers are in force). */
   accountRatesAppliedAt(exchange: ExchangeId): number | undefined {
     return this.accountRatesAt.get(exchange);
@@ -124,6 +143,7 @@ export class FeeBook {
       allowanceUsedUsd: this.allowanceUsed.get(`${exchange}:${allowanceMonth(at)}`) ?? ZERO,
       fromExchange: this.fromExchange.get(`${exchange}:${symbol}`)?.rates,
       ctx,
+      discountSwitchedOff: this.discountSwitch.get(exchange) === false,
     });
   }
 

@@ -23,6 +23,8 @@ export interface QuoteInput {
   allowanceUsedUsd: Decimal;
   fromExchange?: FeeRates;
   ctx?: FeeQuoteContext;
+  /** The venue said the account does not pay fees in the discount asset (Binance's BNB switch off). */
+  discountSwitchedOff?: boolean;
 }
 
 /**
@@ -56,7 +58,9 @@ export function quoteFee(q: QuoteInput): FeeQuote {
   let feeCurrency = quote;
   let discountApplied = false;
   const discount = q.account.discount;
-  if (discount && rate.gt(ZERO)) {
+  if (discount && rate.gt(ZERO) && q.discountSwitchedOff) {
+    reasons.push(`no ${discount.asset} discount: paying fees in ${discount.asset} is switched off at the venue`);
+  } else if (discount && rate.gt(ZERO)) {
     const discounted = rate.times(ONE.minus(discount.fraction));
     const needUsd = q.notionalUsd?.times(discounted);
     const have = q.ctx?.discountAssetValueUsd;

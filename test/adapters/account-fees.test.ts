@@ -110,3 +110,49 @@ describe('a tier change is picked up from a fill whose fee differs from the sche
     expect(source.status()[0]!.lastAttemptAt).toBe(before);
   });
 });
+
+describe('Binance\'s "pay fees with BNB" switch is read from the venue (GET /sapi/v1/bnbBurn through ccxt)', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness('binance');
+  });
+  afterAll(async () => h?.close());
+  afterEach(() => h.sim.control.clearFaults());
+
+  // A $1,000 trade with $1,000 of BNB held: the BNB covers the discounted fee, so only the switch decides.
+  const quote = (book: FeeBook) => book.effectiveTakerFee('binance', 'BTC/USDT', new Decimal('1000'), Date.now(), { discountAssetValueUsd: new Decimal('1000') });
+  const ccxtEx = () => (h.ad.trading as unknown as { ex: Record<string, (p?: object) => Promise<unknown>> }).ex;
+
+  it('switched off at the venue: no BNB discount, however much BNB is held; switched on (ccxt POST): the discount applies', async () => {
+    const { book, source } = sourceFor(h);
+    // Before any read the config's discount is the fallback.
+    expect(quote(book).discountApplied).toBe(true);
+    await source.refreshAll('start');
+    expect(source.status()[0]).toMatchObject({ discountSwitch: 'off' });
+    const off = quote(book);
+    expect([off.discountApplied, off.feeCurrency, f(off.rate)]).toEqual([false, 'USDT', '0.001']);
+    expect(off.reason).toMatch(/paying fees in BNB is switched off at the venue/);
+
+    // The operator turns it on at the venue (the same call Binance's page makes).
+    expect(await ccxtEx().sapiPostBnbBurn!({ spotBNBBurn: 'true' })).toMatchObject({ spotBNBBurn: true });
+    await source.refreshAll('daily');
+    const on = quote(book);
+    expect([on.discountApplied, on.feeCurrency, f(on.rate), source.status()[0]!.discountSwitch]).toEqual([true, 'BNB', '0.00075', 'on']);
+    // The simulator then charges fees in BNB: the switch the fee book read is the one the venue applies.
+    const ask = new Decimal(h.sim.control.book('binance', 'BTC/USDT').asks[0]![0]);
+    const out = await h.ad.trading.placeOrder({ exchange: 'binance', symbol: 'BTC/USDT', side: 'buy', type: 'ioc', amount: new Decimal('0.001'), price: ask.times('1.001') });
+    expect(out.status === 'confirmed' && out.fees.map((x) => x.currency)).toEqual(['BNB']);
+  });
+
+  it('a malformed answer (spotBNBBurn not a boolean) changes nothing: the switch in force stays and the reason is logged', async () => {
+    const warnings: string[] = [];
+    const { book, source } = sourceFor(h, 'binance', { info: () => undefined, warn: (o: object, m: string) => void warnings.push(`${m} ${JSON.stringify(o)}`) });
+    await source.refreshAll('start');
+    expect(book.discountSwitchOf('binance')).toBe(false);
+    h.sim.control.injectFault('binance', { type: 'garbage-fees' });
+    await source.refreshAll('daily');
+    expect(book.discountSwitchOf('binance')).toBe(false);
+    expect(quote(book).discountApplied).toBe(false);
+    expect(warnings.join('\n')).toMatch(/fee discount switch unread: the switch in force stays.*invalid answer/);
+  });
+});

@@ -76,3 +76,14 @@ export function tradingFeeFetcher(ccxtId: string): TradingFeeFetcher | undefined
     default: return undefined;
   }
 }
+
+/** Reads whether the account pays its fees in the venue's discount asset (unvalidated answer). */
+export type FeeDiscountSwitchFetcher = (ex: Exchange) => Promise<unknown>;
+
+/**
+ * Binance's "pay fees with BNB" switch: GET /sapi/v1/bnbBurn (`{ spotBNBBurn, interestBNBBurn }`).
+ * Binance.US has no such endpoint (its config's discount stays the fallback); other venues have no discount asset.
+ */
+export function feeDiscountSwitchFetcher(ccxtId: string): FeeDiscountSwitchFetcher | undefined {
+  return ccxtId === 'binance' ? (ex) => implicit(ex, 'sapiGetBnbBurn')() : undefined;
+}

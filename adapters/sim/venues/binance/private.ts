@@ -10,6 +10,7 @@ import { binanceError } from './public';
 import { parseOrderParams } from './orders';
 import { EARN_ROUTES } from './earn';
 import { binanceTradeFees } from '../trading-fees';
+import { GARBAGE_FEE } from '../../accounts/fee-tiers';
 
 const EX: ExchangeId = 'binance';
 const s = (d: Decimal): string => formatDecimal(d);
@@ -24,6 +25,13 @@ export async function binancePrivate(req: HttpRequest, ctx: SimContext): Promise
 }
 
 type Params = Record<string, unknown>;
+
+/** Binance's standard discount for spot fees paid in BNB (percent). */
+const BINANCE_BNB_PERCENT_OFF = '25';
+/** The switch as Binance answers it; the `garbage-fees` fault breaks it too (a client must refuse a non-boolean). */
+const bnbBurn = (ctx: SimContext) => (ctx.faults[EX]?.garbageFees
+  ? { spotBNBBurn: GARBAGE_FEE.maker, interestBNBBurn: false }
+  : { spotBNBBurn: ctx.accounts.bnbFeePercentOff !== undefined, interestBNBBurn: false });
 const str = (p: Params, k: string): string | undefined => (p[k] === undefined ? undefined : String(p[k]));
 
 const ROUTES: Record<string, (p: Params, ctx: SimContext) => HttpReply> = {
@@ -38,6 +46,15 @@ const ROUTES: Record<string, (p: Params, ctx: SimContext) => HttpReply> = {
   'GET /sapi/v1/asset/tradeFee': (p, ctx) => json(binanceTradeFees(ctx, p.symbol)),
   // Binance.US's own endpoint for the same rows (it does not serve /sapi/v1/asset/tradeFee).
   'GET /sapi/v1/asset/query/trading-fee': (p, ctx) => json(binanceTradeFees(ctx, p.symbol)),
+  // The "pay fees with BNB" switch (Binance's wire: booleans); on, fills pay their fee in BNB while it covers it.
+  'GET /sapi/v1/bnbBurn': (_p, ctx) => json(bnbBurn(ctx)),
+  'POST /sapi/v1/bnbBurn': (p, ctx) => {
+    const spot = str(p, 'spotBNBBurn');
+    if (spot !== undefined && spot !== 'true' && spot !== 'false') return binanceError(400, -1102, 'Param \'spotBNBBurn\' must be true or false.');
+    if (spot === 'true') ctx.accounts.bnbFeePercentOff ??= new Decimal(BINANCE_BNB_PERCENT_OFF);
+    if (spot === 'false') ctx.accounts.bnbFeePercentOff = undefined;
+    return json(bnbBurn(ctx));
+  },
   'POST /api/v3/order': (p, ctx) => placeOrder(p, ctx),
   'GET /api/v3/order': (p, ctx) => {
     const o = ctx.accounts.find(EX, ref(p));
