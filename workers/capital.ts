@@ -117,9 +117,12 @@ export function modeBudgets(o: { config: AppConfig; clock: Clock; refreshMs?: nu
   };
 }
 
-/** The hot path's budgets: the Q-bot's own cross/triangular capital (what it sizes trades on). */
-export function qbotBudgets(capital: () => { cross: Decimal; triangular: Decimal }): () => Promise<Budgets> {
-  return async () => {
+/**
+ * The hot path's budgets: the Q-bot's own cross/triangular capital (what it sizes trades on).
+ * Synchronous, so the guard checks and reserves in the decision's own step.
+ */
+export function qbotBudgets(capital: () => { cross: Decimal; triangular: Decimal }): () => Budgets {
+  return () => {
     const c = capital();
     return { 'qbot-cross': c.cross, 'qbot-tri': c.triangular, abot: null, gbot: null, money: null, sweep: null };
   };

@@ -18,8 +18,11 @@ export interface CapitalGuardDeps {
    * withdrawals moved since the read is applied on top (0: read before every check).
    */
   balanceMaxAgeMs: number;
-  /** Budgets per consumer from the mode in force (the caller caches as it sees fit). */
-  budgets: () => Promise<Budgets>;
+  /**
+   * Budgets per consumer from the mode in force (the caller caches as it sees fit). Answered
+   * synchronously (the hot path's own split), the check needs no await at all.
+   */
+  budgets: () => Budgets | Promise<Budgets>;
   /**
    * Tolerated over a budget, in percent (default 0): a buy reserves at its worst limit price while
    * the bot split its budget at mid, so a purchase of exactly its budget must still pass.
@@ -28,6 +31,8 @@ export interface CapitalGuardDeps {
   usdPrice: (asset: string) => Decimal | undefined;
   log?: { warn: (obj: object, msg: string) => void };
 }
+
+type ReserveFor = { key: string; consumer: ConsumerId; venue: string; asset: string; amount: Decimal };
 
 /** Which consumer an order belongs to: fixed per port, or read from the request (the Q-bot's two strategies). */
 export type ConsumerOf<R> = ConsumerId | ((req: R) => ConsumerId);
@@ -39,6 +44,11 @@ export type ConsumerOf<R> = ConsumerId | ((req: R) => ConsumerId);
  * NO_USD_PRICE); after the typed outcome the reservation is settled (what moved is recorded and
  * the owning bot's holding follows) or released. An outcome that may have executed
  * (UNKNOWN_OUTCOME, a throw) keeps its reservation until it expires.
+ *
+ * With a balance view younger than `balanceMaxAgeMs` and budgets known synchronously, the check,
+ * the durable reservation (one synchronous SQLite transaction) and the call to the exchange run
+ * in the caller's own step: the order leaves with the decision that made it, not after whatever
+ * else the event loop resolved meanwhile (the other books of the same socket read).
  */
 export class CapitalGuard {
   private readonly snapshots = new Map<string, Balances>();
@@ -85,6 +95,8 @@ export class CapitalGuard {
       balances: async () => {
         const b = await inner.balances();
         if (!('assets' in b)) return b;
+        // The consumer's own read is as fresh as the guard's would be: the next check need not read again.
+        this.remember(inner.exchange, b);
         const claimed = this.deps.store.claimedFrom(consumer, inner.exchange, this.deps.clock.now());
         const assets = Object.fromEntries(Object.entries(b.assets).map(([asset, x]) => {
           const free = Decimal.max(ZERO, x.free.minus(claimed.get(asset) ?? ZERO));
@@ -108,14 +120,24 @@ export class CapitalGuard {
     return { exchange: inner.exchange, products: (a) => inner.products(a), positions: () => inner.positions(), stake: track('stake'), unstake: track('unstake') };
   }
 
-  private async placeOrder(inner: Trading, account: Account, consumer: ConsumerId, req: OrderRequest, continuing: boolean): Promise<OrderOutcome> {
-    const spend = spendOf(req);
-    // Without a client order id the reservation has no key to settle by: the guard gives one.
-    const key = req.clientOrderId ?? `cap-${consumer}-${this.deps.clock.now()}-${Math.floor(performance.now() * 1000)}`;
-    const refuse = (r: Rejected): OrderOutcome => ({ ...r, clientOrderId: key });
-    if ('error' in spend) return refuse(rejected('INVALID_ORDER', spend.error));
-    const verdict = await this.reserve(account, { key, consumer, venue: inner.exchange, asset: spend.asset, amount: spend.amount }, continuing);
-    if (verdict) return refuse(verdict);
+  /** Not async: on a fresh balance view the order reaches `inner` before this returns (see the class). */
+  private placeOrder(inner: Trading, account: Account, consumer: ConsumerId, req: OrderRequest, continuing: boolean): Promise<OrderOutcome> {
+    try {
+      const spend = spendOf(req);
+      // Without a client order id the reservation has no key to settle by: the guard gives one.
+      const key = req.clientOrderId ?? `cap-${consumer}-${this.deps.clock.now()}-${Math.floor(performance.now() * 1000)}`;
+      const refuse = (r: Rejected): OrderOutcome => ({ ...r, clientOrderId: key });
+      if ('error' in spend) return Promise.resolve(refuse(rejected('INVALID_ORDER', spend.error)));
+      const send = (verdict: Rejected | undefined): Promise<OrderOutcome> => (verdict ? Promise.resolve(refuse(verdict)) : this.send(inner, consumer, req, key, spend.amount));
+      const verdict = this.reserve(account, { key, consumer, venue: inner.exchange, asset: spend.asset, amount: spend.amount }, continuing);
+      return verdict instanceof Promise ? verdict.then(send) : send(verdict);
+    } catch (err) {
+      return Promise.reject(err as Error);
+    }
+  }
+
+  /** The order is reserved: it leaves now (synchronously), and its outcome settles or releases the reservation. */
+  private async send(inner: Trading, consumer: ConsumerId, req: OrderRequest, key: string, reserved: Decimal): Promise<OrderOutcome> {
     let outcome: OrderOutcome;
     try {
       outcome = await inner.placeOrder({ ...req, clientOrderId: key });
@@ -128,7 +150,7 @@ export class CapitalGuard {
       if (outcome.code !== 'UNKNOWN_OUTCOME') this.deps.store.release(key, now);
       return outcome;
     }
-    this.deps.store.settle(key, { venue: inner.exchange, now, ...this.orderEffects(consumer, req, spend.amount, outcome) });
+    this.deps.store.settle(key, { venue: inner.exchange, now, ...this.orderEffects(consumer, req, reserved, outcome) });
     return outcome;
   }
 
@@ -169,13 +191,25 @@ export class CapitalGuard {
     return r;
   }
 
-  /** Reserves, or answers the typed refusal (undefined: reserved, or a retry of a known key). */
-  private async reserve(account: Account, req: { key: string; consumer: ConsumerId; venue: string; asset: string; amount: Decimal }, noBudget = false): Promise<Rejected | undefined> {
+  /**
+   * Reserves, or answers the typed refusal (undefined: reserved, or a retry of a known key).
+   * Synchronous when the balance view is fresh and the budgets are known without waiting.
+   */
+  private reserve(account: Account, req: ReserveFor, noBudget = false): Rejected | undefined | Promise<Rejected | undefined> {
     if (!req.amount.gt(ZERO)) return rejected('INVALID_ORDER', `${req.consumer}: nothing to spend (${req.amount.toFixed()} ${req.asset})`);
-    const balances = await this.balances(account);
+    const balances = this.freshBalances(account.exchange) ?? this.readBalances(account);
+    return balances instanceof Promise ? balances.then((b) => this.reserveWithBudget(req, b, noBudget)) : this.reserveWithBudget(req, balances, noBudget);
+  }
+
+  private reserveWithBudget(req: ReserveFor, balances: Balances | Rejected, noBudget: boolean): Rejected | undefined | Promise<Rejected | undefined> {
     if ('status' in balances) return rejected(balances.code, `capital check could not read ${req.venue} balances: ${balances.reason}`, balances.retryable);
+    const budgets = noBudget ? null : this.deps.budgets();
+    return budgets instanceof Promise ? budgets.then((all) => this.reserveOn(req, balances, all[req.consumer])) : this.reserveOn(req, balances, budgets === null ? null : budgets[req.consumer]);
+  }
+
+  /** The check and the reservation: one synchronous SQLite transaction (committed when it returns). */
+  private reserveOn(req: ReserveFor, balances: Balances, budget: Decimal | null): Rejected | undefined {
     const now = this.deps.clock.now();
-    const budget = noBudget ? null : (await this.deps.budgets())[req.consumer];
     const slack = this.deps.budgetSlackPercent ?? ZERO;
     const r = this.deps.store.reserve(req, {
       balance: { free: balances.assets[req.asset]?.free ?? ZERO, at: balances.at },
@@ -185,11 +219,29 @@ export class CapitalGuard {
     return rejected(r.reason === 'KEY_CONFLICT' ? 'DUPLICATE_CLIENT_ID' : r.reason, r.detail);
   }
 
-  private async balances(account: Account): Promise<Balances | Rejected> {
-    const known = this.snapshots.get(account.exchange);
-    if (known && this.deps.clock.now() - known.at < this.deps.balanceMaxAgeMs) return known;
+  /** The venue's last balance read while it is younger than `balanceMaxAgeMs`. */
+  private freshBalances(exchange: string): Balances | undefined {
+    const known = this.snapshots.get(exchange);
+    return known && this.deps.clock.now() - known.at < this.deps.balanceMaxAgeMs ? known : undefined;
+  }
+
+  /**
+   * Reads the venue's balances for the next checks now, off any order's path (a hot path calls it
+   * on a timer shorter than `balanceMaxAgeMs`, so its first order after a quiet spell need not wait).
+   */
+  async refresh(account: Account): Promise<Balances | Rejected> {
+    return this.readBalances(account);
+  }
+
+  private async readBalances(account: Account): Promise<Balances | Rejected> {
     const b = await account.balances();
-    if ('assets' in b) this.snapshots.set(account.exchange, b);
+    if ('assets' in b) this.remember(account.exchange, b);
     return b;
+  }
+
+  private remember(exchange: string, b: Balances): void {
+    const known = this.snapshots.get(exchange);
+    // Reads may answer out of order: the newest read wins.
+    if (!known || b.at >= known.at) this.snapshots.set(exchange, b);
   }
 }

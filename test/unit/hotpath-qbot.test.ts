@@ -1,5 +1,4 @@
-import { Decimal } from '../../domain/money/decimal';
-import type { ExchangeId, Market } from '../../domain/market';
+import type { ExchangeId } from '../../domain/market';
 import type { OrderBook } from '../../domain/orderbook';
 import { baselineThresholdSource, feesFromMarkets } from '../../domain/arbitrage';
 import { loadConfig } from '../../config/loader';
@@ -11,16 +10,9 @@ import { QbotMetrics } from '../../hotpath/metrics';
 import { createLogger } from '../../hotpath/logger';
 import { qbotConfigFrom, type QbotConfig } from '../../hotpath/qbot-config';
 import { HotpathControl } from '../../hotpath/control';
+import { book, d, mk } from '../helpers/qbot-books';
 
-const d = (x: string) => new Decimal(x);
 const T0 = Date.UTC(2026, 10, 24, 20, 0);
-type Levels = Array<[string, string]>;
-const lv = (l: Levels) => l.map(([p, a]) => ({ price: d(p), amount: d(a) }));
-const mk = (exchange: ExchangeId, symbol: string): Market => {
-  const [base, quote] = symbol.split('/') as [string, string];
-  return { exchange, symbol, base, quote, id: symbol, amountStep: d('0.0001'), priceTick: d('0.01'), minAmount: d('0.0001'), minNotional: d('1'), takerFee: d('0.001'), makerFee: d('0.001'), active: true };
-};
-const book = (exchange: ExchangeId, symbol: string, bids: Levels, asks: Levels, at: number): OrderBook => ({ exchange, symbol, bids: lv(bids), asks: lv(asks), receivedAt: at });
 
 const MARKETS = [mk('kraken', 'BTC/USD'), mk('coinbase', 'BTC/USD'), mk('kraken', 'BTC/USDC'), mk('kraken', 'USDC/USD')];
 
