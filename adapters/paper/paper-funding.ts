@@ -46,10 +46,22 @@ export class PaperFunding implements Funding {
   private readonly withdrawals = new Map<string, WithdrawalStatus>();
   private readonly scope: string;
 
+  /**
+   * With a store, keys and withdrawals are read from the file on each call (never from a copy
+   * loaded at start), so every process on it answers a key another process used with that
+   * withdrawal instead of sending it again.
+   */
   constructor(private readonly opts: PaperFundingOptions) {
     this.exchange = opts.exchange;
     this.scope = `paper-withdrawals:${opts.exchange}`;
-    for (const [key, w] of opts.store?.all(this.scope, storedWithdrawalSchema) ?? []) this.remember(key, w);
+  }
+
+  /** A key's outcome: this process's memory, else the file's row. */
+  private known(key: string): WithdrawalSubmitted | Rejected | undefined {
+    const mine = this.byKey.get(key);
+    if (mine) return mine;
+    const row = this.opts.store?.get(this.scope, key, storedWithdrawalSchema);
+    return row ? this.remember(key, row) : undefined;
   }
 
   private remember(key: string, w: StoredWithdrawal): WithdrawalSubmitted | Rejected {
@@ -76,7 +88,7 @@ export class PaperFunding implements Funding {
   }
 
   async withdraw(req: WithdrawalRequest): Promise<WithdrawalSubmitted | Rejected> {
-    const known = this.byKey.get(req.idempotencyKey);
+    const known = this.known(req.idempotencyKey);
     if (known) return known;
     const store = this.opts.store;
     if (!store) {
@@ -84,8 +96,11 @@ export class PaperFunding implements Funding {
       this.byKey.set(req.idempotencyKey, outcome);
       return outcome;
     }
-    // The debit and the key commit together: a crash leaves either both or neither.
-    return store.transaction(() => {
+    // The key is claimed, the debit made and the key written under one write lock: a crash leaves
+    // both or neither, and of two processes sending one key at once the second finds the first's.
+    return store.immediate(() => {
+      const claimed = this.known(req.idempotencyKey);
+      if (claimed) return claimed;
       const outcome = this.send(req);
       const w = this.withdrawals.get(outcome.status === 'submitted' ? outcome.id : '');
       const row: StoredWithdrawalRow = outcome.status === 'rejected'
@@ -119,6 +134,12 @@ export class PaperFunding implements Funding {
   }
 
   async withdrawalStatus(id: string): Promise<WithdrawalStatus | Rejected> {
+    const mine = this.withdrawals.get(id);
+    if (mine) return mine;
+    // Sent by another process on the file: rows are keyed by idempotency key, so look for its id.
+    for (const [key, w] of this.opts.store?.all(this.scope, storedWithdrawalSchema) ?? []) {
+      if (w.status === 'submitted' && w.id === id) this.remember(key, w);
+    }
     return this.withdrawals.get(id) ?? rejected('INVALID_ORDER', `unknown paper withdrawal ${id}`);
   }
 

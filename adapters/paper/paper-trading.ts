@@ -7,7 +7,7 @@ import type { Account, Balances } from '../../ports/account';
 import { systemClock, type Clock } from '../../ports/clock';
 import type { Ledger } from '../../ports/ledger';
 import { rejected, type Rejected } from '../../ports/outcomes';
-import type { OrderOutcome, OrderRequest, Trading } from '../../ports/trading';
+import type { Confirmed, OrderOutcome, OrderRequest, Trading } from '../../ports/trading';
 import { decision, orderAttempt, orderRejected } from '../persistence/ledger-entries';
 import { PaperBalances } from './paper-balances';
 import { checkOrder, consume, crossingLevels, levelKey, protectionLimit, walkWithFills, type BookLevelKey } from './paper-fill';
@@ -15,7 +15,7 @@ import { assetPricer } from './paper-prices';
 import { settle, snapshot, type OrderRef, type PaperOrder, type SettleContext } from './paper-order';
 import type { StateStore } from '../persistence/state-sqlite';
 import { createHash } from 'node:crypto';
-import { orderOutcomeFromRow, orderOutcomeRow, orderOutcomeToRow } from './paper-durable';
+import { orderOutcomeFromRow, orderOutcomeRow, orderOutcomeToRow, processAlive, type OrderRow } from './paper-durable';
 
 export interface PaperTradingOptions {
   exchange: ExchangeId;
@@ -40,9 +40,12 @@ export interface PaperTradingOptions {
   /** USD per unit of an asset; default: USD-like stables at 1, else the mid of ASSET/USD(T|C). */
   usdPrice?: (asset: string) => Decimal | undefined;
   /**
-   * Keeps every client order id with its latest outcome across restarts (scope `paper-orders:<exchange>`):
-   * the same id after a restart answers what it answered before and never fills again. A limit order
-   * resting at a restart is canceled then (its reservation was not kept).
+   * Keeps every client order id with its latest outcome across restarts and processes (scope
+   * `paper-orders:<exchange>`; give the durable wallet's store): the same id, after a restart or in
+   * another process on the file, answers what it answered before and never fills again. An id is
+   * claimed in the file before it executes and its outcome commits with its fill. A limit order
+   * resting when its process ended is canceled by the next process to start (its reservation was
+   * not kept).
    */
   store?: StateStore;
   /**
@@ -84,30 +87,72 @@ export class PaperTrading implements Trading, Account {
     this.prices = assetPricer(opts.books, opts.usdPrice);
     this.sleep = opts.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
     this.scope = `paper-orders:${opts.exchange}`;
-    for (const [cid, row] of opts.store?.all(this.scope, orderOutcomeRow) ?? []) {
-      let known = orderOutcomeFromRow(row);
-      if (known.status === 'confirmed' && known.orderStatus === 'open') {
-        known = { ...known, orderStatus: 'canceled' };
-        opts.store?.set(this.scope, cid, orderOutcomeToRow(known));
+    const store = opts.store;
+    // Orders of processes that ended: a claim never filled (the fill commits with the outcome), a
+    // resting order lost its reservation. Rows of running processes are theirs.
+    store?.immediate(() => {
+      for (const [cid, row] of store.all(this.scope, orderOutcomeRow)) {
+        const ended = this.endedOrder(row);
+        if (ended) store.set(this.scope, cid, orderOutcomeToRow(ended));
       }
-      this.outcomes.set(cid, Promise.resolve(known));
-    }
+    });
   }
 
   private save(outcome: OrderOutcome): OrderOutcome {
-    this.opts.store?.set(this.scope, outcome.clientOrderId, orderOutcomeToRow(outcome));
+    this.opts.store?.set(this.scope, outcome.clientOrderId, orderOutcomeToRow(outcome, process.pid));
     return outcome;
   }
 
-  /** The same client order id twice returns the first outcome (even while it is in flight). */
+  /** The final outcome of a row whose process has ended, when it has not got one. */
+  private endedOrder(row: OrderRow): OrderOutcome | undefined {
+    if (row.status === 'pending' && !processAlive(row.owner)) {
+      return { ...rejected('EXCHANGE_REJECTED', `the paper process that placed it (pid ${row.owner}) ended before it filled: nothing was filled`), clientOrderId: row.clientOrderId };
+    }
+    if (row.status === 'confirmed' && row.orderStatus === 'open' && (row.owner === undefined || !processAlive(row.owner))) {
+      return { ...(orderOutcomeFromRow(row) as Confirmed), orderStatus: 'canceled' };
+    }
+    return undefined;
+  }
+
+  /**
+   * The id's row in the file, once final; with `claim`, an absent id is claimed for this process
+   * (undefined: execute it). Another process's claim is waited for; one whose process ended counts
+   * as never filled; one still pending after the order's latency plus 30 s is UNKNOWN_OUTCOME.
+   */
+  private async stored(clientOrderId: string, claim: boolean): Promise<OrderOutcome | { status: 'not-found' } | undefined> {
+    const store = this.opts.store;
+    if (!store) return claim ? undefined : { status: 'not-found' };
+    const giveUpAt = Date.now() + (this.opts.latencyMs ?? 0) + 30_000;
+    for (;;) {
+      const row = store.immediate((): OrderRow | undefined => {
+        const r = store.get(this.scope, clientOrderId, orderOutcomeRow);
+        if (!r && claim) store.set(this.scope, clientOrderId, { status: 'pending', clientOrderId, owner: process.pid, claimedAt: Date.now() });
+        const ended = r && this.endedOrder(r);
+        if (ended) store.set(this.scope, clientOrderId, orderOutcomeToRow(ended));
+        return ended ? orderOutcomeToRow(ended) as OrderRow : r;
+      });
+      if (!row) return claim ? undefined : { status: 'not-found' };
+      if (row.status !== 'pending') return orderOutcomeFromRow(row);
+      if (Date.now() > giveUpAt) {
+        return { ...rejected('UNKNOWN_OUTCOME', `another paper process (pid ${row.owner}) is still executing it; ask again by client order id`), clientOrderId };
+      }
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  }
+
+  /** The same client order id twice returns the first outcome (even while it is in flight, in any process on the store). */
   placeOrder(req: OrderRequest): Promise<OrderOutcome> {
     const clientOrderId = req.clientOrderId ?? `paper-${this.exchange}-${this.clock.now()}-${(this.seq += 1)}`;
     const known = this.outcomes.get(clientOrderId);
     if (known) return known;
-    const outcome = this.execute(req, clientOrderId).catch((err: unknown): OrderOutcome => ({
-      ...rejected('EXCHANGE_REJECTED', `paper engine error, nothing was filled: ${(err as Error).message}`),
-      clientOrderId,
-    })).then((o) => this.save(o));
+    const outcome = this.stored(clientOrderId, true).then((found) => {
+      if (found?.status === 'rejected' && found.code === 'UNKNOWN_OUTCOME') this.outcomes.delete(clientOrderId);
+      if (found && found.status !== 'not-found') return found;
+      return this.execute(req, clientOrderId).catch((err: unknown): OrderOutcome => ({
+        ...rejected('EXCHANGE_REJECTED', `paper engine error, nothing was filled: ${(err as Error).message}`),
+        clientOrderId,
+      })).then((o) => (o.status === 'confirmed' ? o : this.save(o)));
+    });
     this.outcomes.set(clientOrderId, outcome);
     return outcome;
   }
@@ -139,12 +184,16 @@ export class PaperTrading implements Trading, Account {
       // Also when the wait fails: a reservation must never leak.
       this.wallet.release(reserveAsset, reserved);
     }
-    // From here on no await: the book read, the checks and the balance changes are one step.
+    // From here on no await: the book read, the checks and the balance changes are one step, and
+    // a fill's outcome commits with its balances (a crash leaves the claim, never a fill without it).
     const order: PaperOrder = {
       ref, orderId: '', type: req.type, market: m, amount: checked.amount, price: checked.price, filled: ZERO, cost: ZERO, fills: [],
       fees: new Map(), status: 'open', reserveAsset, reserved: ZERO, reservePerUnit: perUnit ?? ZERO, timestamp: this.clock.now(), events: 0,
     };
-    return this.takerStep(order, reject);
+    return this.wallet.atomically(() => {
+      const outcome = this.takerStep(order, reject);
+      return outcome.status === 'confirmed' ? this.save(outcome) : outcome;
+    });
   }
 
   private takerStep(o: PaperOrder, reject: (r: Rejected) => OrderOutcome): OrderOutcome {
@@ -257,9 +306,11 @@ export class PaperTrading implements Trading, Account {
   /** The order's current state (a resting order's fills so far), or its rejection. */
   async fetchOrderByClientId(_symbol: Symbol, clientOrderId: string): Promise<OrderOutcome | { status: 'not-found' }> {
     const first = await this.outcomes.get(clientOrderId);
-    if (!first) return { status: 'not-found' };
-    const live = first.status === 'confirmed' ? this.orders.get(first.orderId) : undefined;
-    return live ? snapshot(live) : first;
+    const live = first?.status === 'confirmed' ? this.orders.get(first.orderId) : undefined;
+    if (live) return snapshot(live);
+    // A final answer of this process; else the file's latest state (another process's order, or one placed before a restart).
+    if (first && !(first.status === 'confirmed' && first.orderStatus === 'open')) return first;
+    return (await this.stored(clientOrderId, false)) ?? { status: 'not-found' };
   }
 
   async balances(): Promise<Balances> {

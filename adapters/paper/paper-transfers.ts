@@ -31,15 +31,21 @@ export class PaperTransferNetwork {
   private static readonly SCOPE = 'paper-transfers';
 
   /**
-   * With `store` (and durable wallets on it) transfers in flight survive a restart: each is a row
-   * keyed by txid, and its credit commits together with the receiving wallet's change.
+   * With `store` (and durable wallets on the same store) transfers in flight survive a restart and
+   * are shared by every process on the file: each is a row keyed by txid, read from the file on
+   * each question (never from a copy loaded at start), and claimed and credited in one
+   * BEGIN IMMEDIATE transaction, so of several processes asking at once exactly one credits it.
    */
-  constructor(private readonly clock: Clock, private readonly delayMs = 5_000, private readonly store?: StateStore) {
-    for (const [, t] of store?.all(PaperTransferNetwork.SCOPE, transferRow) ?? []) this.inFlight.push({ ...t, to: t.to as ExchangeId });
-  }
+  constructor(private readonly clock: Clock, private readonly delayMs = 5_000, private readonly store?: StateStore) {}
 
   private persist(t: InFlight): void {
     this.store?.set(PaperTransferNetwork.SCOPE, t.txid, { ...t, amount: formatDecimal(t.amount) });
+  }
+
+  /** Every transfer: the file's rows with a store, else this process's list. */
+  private transfers(): InFlight[] {
+    if (!this.store) return this.inFlight;
+    return this.store.all(PaperTransferNetwork.SCOPE, transferRow).map(([, t]) => ({ ...t, to: t.to as ExchangeId }));
   }
 
   register(exchange: ExchangeId, wallet: PaperBalances): void {
@@ -61,32 +67,32 @@ export class PaperTransferNetwork {
     const now = this.clock.now();
     const t = { txid, to, asset, amount, sentAt: now, creditAt: now + this.delayMs, credited: false };
     this.persist(t);
-    this.inFlight.push(t);
+    if (!this.store) this.inFlight.push(t);
   }
 
   /** A deposit to `exchange`, by txid or by asset and amount since a time. */
   deposit(exchange: ExchangeId, q: { asset: string; txid?: string; amount?: Decimal; since: number }): DepositStatus {
     this.settle();
-    const match = this.inFlight.find((t) =>
+    const match = this.transfers().find((t) =>
       t.to === exchange && t.asset === q.asset && t.sentAt >= q.since && (q.txid ? t.txid === q.txid : q.amount ? t.amount.eq(q.amount) : true));
     if (!match) return { status: 'not-found' };
     return match.credited ? { status: 'confirmed', txid: match.txid, amount: match.amount } : { status: 'pending', txid: match.txid, amount: match.amount };
   }
 
+  /** Credits the transfers whose time has come: claim (the row read under the write lock) then credit, in one transaction. */
   private settle(): void {
     const now = this.clock.now();
-    for (const t of this.inFlight) {
-      if (t.credited || t.creditAt > now) continue;
-      const wallet = this.wallets.get(t.to);
-      // Not registered (yet) in this process: credited once its venue is.
-      if (!wallet) continue;
-      const credit = () => {
-        wallet.apply([[t.asset, t.amount]]);
-        this.persist({ ...t, credited: true });
-      };
-      if (this.store) this.store.transaction(credit);
-      else credit();
-      t.credited = true;
-    }
+    const due = () => this.transfers().filter((t) => !t.credited && t.creditAt <= now && this.wallets.has(t.to));
+    const credit = () => {
+      // Not registered (yet) in this process: left for a process that has the venue, or for later.
+      for (const t of due()) {
+        (this.wallets.get(t.to) as PaperBalances).apply([[t.asset, t.amount]]);
+        if (this.store) this.persist({ ...t, credited: true });
+        else t.credited = true;
+      }
+    };
+    // The lock is taken only when something looks due (a status poll alone writes nothing).
+    if (!this.store) credit();
+    else if (due().length > 0) this.store.immediate(credit);
   }
 }
