@@ -12,7 +12,8 @@ import type { MarketData } from '../ports/market-data';
 import type { Confirmed, Trading } from '../ports/trading';
 
 export interface ConversionActivityDeps {
-  venues: Partial<Record<ExchangeId, { trading: Trading; marketData: MarketData }>>;
+  /** `booksFills`: the venue books every fill and fee itself (paper venues), so a leg adds no conversion lines. */
+  venues: Partial<Record<ExchangeId, { trading: Trading; marketData: MarketData; booksFills?: boolean }>>;
   ledger: Ledger;
   clock: Clock;
   /** How long to wait for the first books of the candidate markets. */
@@ -107,7 +108,8 @@ export function createConversionActivities(deps: ConversionActivityDeps) {
         const received = receivedOf(outcome, leg.side, leg.toAsset, takerFee, known.status === 'confirmed');
         const at = deps.clock.now();
         const key = `conversion:${input.exchange}:${clientOrderId}`;
-        deps.ledger.append([
+        // A venue that booked the fill and its fee already (paper) would see the leg twice in the ledger.
+        if (!venue.booksFills) deps.ledger.append([
           { kind: 'conversion', at, exchange: input.exchange, asset: leg.fromAsset, delta: spent.negated(), correlationId: input.rebalanceId, idempotencyKey: `${key}:from`, details: { to: leg.toAsset, symbol: leg.symbol } },
           { kind: 'conversion', at, exchange: input.exchange, asset: leg.toAsset, delta: received, correlationId: input.rebalanceId, idempotencyKey: `${key}:to`, details: { from: leg.fromAsset, symbol: leg.symbol } },
         ]);

@@ -21,12 +21,12 @@ export function wireMoney(o: { config: AppConfig; venues: BotVenue[]; marketData
   const valuation = { venues: o.venues, ledger: o.ledger, clock: o.clock, quoteCurrencies: [...coins.quoteCurrencies] };
   const usdPrice = async (asset: string): Promise<Decimal | undefined> => usdPriceFromBooks(valuation, asset);
   const money: Partial<Record<ExchangeId, { account: BotVenue['account']; funding: NonNullable<BotVenue['funding']>; marketData?: MarketData }>> = {};
-  const trade: Partial<Record<ExchangeId, { trading: BotVenue['trading']; marketData: MarketData }>> = {};
+  const trade: Partial<Record<ExchangeId, { trading: BotVenue['trading']; marketData: MarketData; booksFills: boolean }>> = {};
   for (const v of o.venues) {
     const md = o.marketData.get(v.exchange);
     // The venue's markets tell the money manager which assets it lists (no USD target on Binance.com).
     if (v.funding) money[v.exchange] = { account: v.account, funding: v.funding, ...(md ? { marketData: md } : {}) };
-    if (md) trade[v.exchange] = { trading: v.trading, marketData: md };
+    if (md) trade[v.exchange] = { trading: v.trading, marketData: md, booksFills: v.booksFills };
   }
   return {
     ...createMoneyActivities({ venues: money, ledger: o.ledger, clock: o.clock, catalogue: networks, rules: settings.transfers, stablecoins: coins.stablecoins, usdPrice }),

@@ -5,6 +5,8 @@ import { startSimulator, type RunningSimulator } from '../../adapters/sim';
 import type { ExchangeAdapters } from '../../adapters/exchanges';
 import { systemClock } from '../../ports/clock';
 import { adaptersFor } from './helpers/exchange-harness';
+import { PaperTrading } from '../../adapters/paper/paper-trading';
+import { PaperBalances } from '../../adapters/paper/paper-balances';
 
 let sim: RunningSimulator;
 let venues: Record<'binance' | 'kraken', ExchangeAdapters>;
@@ -62,5 +64,27 @@ describe('convertInExchange (real ccxt adapters against the simulator)', () => {
     expect(r.status).toBe('rejected');
     expect(r.status === 'rejected' && r.reason).toMatch(/all 10 route\(s\) from USDT to USDC rejected: .*USDC\/USDT leg 1: USDC\/USDT asks absorb/);
     expect(sim.control.orders('binance').length).toBe(orders);
+  });
+});
+
+describe('convertInExchange on a paper venue that books its own fills', () => {
+  it('books each leg once: the ledger moves exactly as the paper wallet did (no conversion lines on top of the fills)', async () => {
+    const paperLedger = SqliteLedger.open({ file: ':memory:' });
+    const md = venues.binance.marketData;
+    const markets = await md.markets();
+    const wallet = new PaperBalances({ USDT: new Decimal('1000') });
+    const trading = new PaperTrading({ exchange: 'binance', markets, books: (s) => md.latestBook(s), ledger: paperLedger, clock: systemClock, wallet });
+    const paper = createConversionActivities({ venues: { binance: { trading, marketData: md, booksFills: true } }, ledger: paperLedger, clock: systemClock });
+    try {
+      const r = await paper.convertInExchange({ rebalanceId: 'conv-paper-1', exchange: 'binance', from: 'USDT', to: 'USDC', amount: '100', toUsdPrice: '1', bridges: BRIDGES });
+      if (r.status !== 'converted') throw new Error(r.reason);
+      const implied = Object.fromEntries(paperLedger.impliedBalances().map((b) => [b.asset, b.amount.toFixed()]));
+      const held = wallet.snapshot();
+      // The ledger holds only the changes (no opening balance was booked): USDT spent, USDC received.
+      expect(implied).toEqual({ USDT: held.USDT!.total.minus(1000).toFixed(), USDC: held.USDC!.total.toFixed() });
+      expect(new Decimal(implied.USDC!).eq(new Decimal(r.received))).toBe(true);
+    } finally {
+      paperLedger.close();
+    }
   });
 });
