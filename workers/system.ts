@@ -105,7 +105,8 @@ export async function startSystem(o: SystemOptions): Promise<RunningSystem> {
     process.env.TEMPORAL_ADDRESS = temporalAddress;
     const settings = temporalConnectSettings(connectEnv);
 
-    const ledger = SqliteLedger.open({ dataDir });
+    // Over the local simulator every entry is marked simulated, as the supervised demo's processes mark theirs.
+    const ledger = SqliteLedger.open({ dataDir, simulated: o.simulator });
     // The pause, the kill switch and the paper inventory live beside the ledger and survive a restart.
     const state = StateStore.open({ dataDir });
     stack.push({ name: 'ledger', stop: () => ledger.close() });

@@ -1,94 +1,16 @@
 import * as fs from 'node:fs';
-import * as path from 'node:path';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { Client, Connection } from '@temporalio/client';
-import { Command } from 'commander';
-import { registerReconcileCommands } from '../../signals/cli/commands/reconcile';
-import { GBOT_WORKFLOW_ID, goldQuery, MODE_WORKFLOW_ID, ORCHESTRATOR_TASK_QUEUE, setModeUpdate, type GoldView, type HotpathSnapshot } from '../../signals/defs';
-import { hotpathControlWorkflow, hotpathStatusWorkflow } from '../../workflows/hotpath-status';
+import { GBOT_WORKFLOW_ID, goldQuery, MODE_WORKFLOW_ID, ORCHESTRATOR_TASK_QUEUE, setModeUpdate, type GoldView } from '../../signals/defs';
+import { hotpathControlWorkflow } from '../../workflows/hotpath-status';
 import { RECONCILE_WORKFLOW_ID } from '../../workers/reconcile';
-import { SqliteLedger } from '../../adapters/persistence/ledger-sqlite';
 import { Decimal } from '../../domain/money/decimal';
-import { processGone, tempDataDir } from './demo-helpers';
+import { tempDataDir } from './demo-helpers';
 import { waitUntil } from '../helpers/wait';
-
-/** `qbot reconcile --json --data-dir D` as an operator runs it: its JSON and exit code. */
-interface CliReport { ok: boolean; differences: Array<{ exchange: string; asset: string; difference: string; exchangeAmount: string }> }
-
-async function reconcileCli(dataDir: string): Promise<{ report: CliReport; exitCode: number | undefined }> {
-  const program = new Command('qbot').exitOverride();
-  registerReconcileCommands(program);
-  const out: string[] = [];
-  const spy = jest.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void out.push(a.join(' ')));
-  const before = process.exitCode;
-  try {
-    await program.parseAsync(['node', 'qbot', 'reconcile', '--json', '--data-dir', dataDir]);
-    return { report: JSON.parse(out.join('\n')) as CliReport, exitCode: process.exitCode as number | undefined };
-  } finally {
-    spy.mockRestore();
-    process.exitCode = before;
-  }
-}
-
-const fills = (dataDir: string): number => {
-  const ledger = SqliteLedger.open({ dataDir });
-  try {
-    return ledger.entries({ kind: 'fill' }).length;
-  } finally {
-    ledger.close();
-  }
-};
-
-const ROOT = path.resolve(__dirname, '../..');
-
-/** The whole system as its own process (restart-child.ts), so that it can be killed with -9. */
-interface SystemProcess {
-  child: ChildProcess;
-  temporalAddress: string;
-  temporalPid: number | null;
-  client: Client;
-  output(): string;
-}
-
-async function startSystemProcess(dataDir: string): Promise<SystemProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, 'restart-child.ts'), dataDir], { cwd: ROOT, env: process.env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  child.stdout?.on('data', (b: Buffer) => (out += b.toString()));
-  child.stderr?.on('data', (b: Buffer) => (out += b.toString()));
-  const ready = await waitUntil('the system process ready', () => {
-    if (child.exitCode !== null) throw new Error(`the system process exited ${child.exitCode}:\n${out}`);
-    const line = out.split('\n').find((l) => l.startsWith('{"ready":true'));
-    return line ? (JSON.parse(line) as { temporalAddress: string; temporalPid: number | null }) : undefined;
-  }, 240_000, 250);
-  const connection = await Connection.connect({ address: ready.temporalAddress });
-  return { child, ...ready, client: new Client({ connection }), output: () => out };
-}
-
-/**
- * Stops the system: `clean` is SIGTERM and the system's own stop (exit 0); `kill` is `kill -9` of the
- * process and of its Temporal dev server, everything at once, as a power cut would.
- */
-async function stopSystemProcess(p: SystemProcess, how: 'clean' | 'kill'): Promise<void> {
-  await p.client.connection.close();
-  const exited = new Promise<number | null>((r) => (p.child.exitCode !== null ? r(p.child.exitCode) : p.child.once('exit', (code) => r(code))));
-  if (how === 'clean') {
-    p.child.kill('SIGTERM');
-    expect(await exited).toBe(0);
-    return;
-  }
-  p.child.kill('SIGKILL');
-  if (p.temporalPid) process.kill(p.temporalPid, 'SIGKILL');
-  await exited;
-  const pid = p.temporalPid;
-  if (pid) await waitUntil('the killed dev server gone', () => processGone(pid) || undefined, 30_000, 100);
-}
-
-const runSnapshot = (c: Client): Promise<HotpathSnapshot> =>
-  c.workflow.execute(hotpathStatusWorkflow, { taskQueue: ORCHESTRATOR_TASK_QUEUE, workflowId: `restart-trial-snapshot-${Date.now()}`, args: [] });
+import { fills, reconcileCli, runSnapshot, startSystemProcess, stopSystemProcess, type SystemProcess } from './restart-helpers';
 
 /**
  * Not part of `npm test` (8-12 minutes on a loaded 2-core machine: four full system starts, each
- * bundling the workflows): run it with `npm run trial:restart`.
+ * bundling the workflows): run it with `npm run trial:restart`. `restart-bounded.test.ts` is its
+ * short form in `npm test` (one `kill -9`, one clean stop, no flip).
  *
  * The whole system (workers/system.ts, paper trading over the simulator's books) as its own
  * process on one data dir: started, trading, then restarted three times in the middle of its
