@@ -13,7 +13,7 @@ export function botWorkflowInputs(settings: Settings, coins: Coins): { abot: Abo
   const a = settings.abot;
   return {
     abot: {
-      slots: a.slots, universe: [...coins.abotUniverse], keepSignalPositionsOnGold: a.keepSignalPositionsOnGold,
+      slots: a.slots, universe: [...coins.abotUniverse], keepSignalPositionsOnGold: a.keepSignalPositionsOnGold, noFillRetries: a.noFillRetries,
       rules: { buyWhenEmptyMoreThan: a.seatWarmers.buyWhenEmptyMoreThan, sellWhenEmptyFewerThan: a.seatWarmers.sellWhenEmptyFewerThan },
     },
     gbot: { sellPercentOnFlip: settings.gbot.sellPercentOnFlip.toFixed(), minBuyUsd: settings.qbot.minTradeUsd.toFixed() },

@@ -120,6 +120,8 @@ export const settingsSchema = z
         sellOrder: z.literal('FIFO'),
       }),
       keepSignalPositionsOnGold: z.boolean(),
+      /** Fresh-quote attempts after a buy's IOC filled nothing (NO_FILL); other refusals are never retried. */
+      noFillRetries: z.number().int().min(0).max(5).default(2),
     }),
     gbot: z.strictObject({ sellPercentOnFlip: percentageString, keepPercentOnFlip: percentageString }),
     sweep: z.strictObject({

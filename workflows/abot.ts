@@ -18,8 +18,13 @@ export interface AbotState {
 }
 export interface AbotInput {
   slots: number; rules: SeatWarmerRules; universe: string[]; keepSignalPositionsOnGold: boolean;
+  /** settings abot.noFillRetries; absent in runs started before it existed (they get the default). */
+  noFillRetries?: number;
   maxHistoryEvents?: number; state?: AbotState;
 }
+
+/** settings.json's default, for runs whose input predates the setting. */
+const DEFAULT_NO_FILL_RETRIES = 2;
 
 const acts = proxyActivities<AbotActivities>(boundedActivities({ startToClose: '1 minute', scheduleToClose: '1 hour' }));
 // Polls once a minute until the unstaked coins are free; no unbonding period we use comes near a week.
@@ -127,8 +132,17 @@ export async function abotWorkflow(input: AbotInput): Promise<void> {
     if (slot < 0 || s.slots[slot] !== null) return { done: false, message: 'the slot was taken meanwhile' };
     s.slots[slot] = { coin: r.coin, exchange: 'binance', amount: '0', costUsd: '0', seatWarmer: r.seatWarmer ?? false, openedSeq: ++s.seq, openedAt: Date.now(), stake: null };
     const budget = slotBudgetUsd(new Decimal(await acts.abotCapitalUsd()), new Decimal(s.percent), s.slots.length);
-    const t = await acts.abotBuy({ key: `${key}:buy`, coin: r.coin, budgetUsd: budget.toFixed(), seatWarmer: r.seatWarmer ?? false });
-    if (t.status !== 'confirmed') { s.slots[slot] = null; return { done: false, message: `buy refused: ${t.reason}` }; }
+    const order = { coin: r.coin, budgetUsd: budget.toFixed(), seatWarmer: r.seatWarmer ?? false };
+    let t = await acts.abotBuy({ key: `${key}:buy`, ...order });
+    let attempts = 1;
+    // One IOC misses a market that moved after the quote: ask again with a fresh quote (a new key, so
+    // a new client order id), a bounded number of times. Any other refusal (over budget, no venue) is final.
+    if (patched('abot-retry-no-fill')) {
+      for (; t.status === 'rejected' && t.code === 'NO_FILL' && attempts <= (input.noFillRetries ?? DEFAULT_NO_FILL_RETRIES); attempts += 1) {
+        t = await acts.abotBuy({ key: `${key}:buy:retry-${attempts}`, ...order });
+      }
+    }
+    if (t.status !== 'confirmed') { s.slots[slot] = null; return { done: false, message: `buy refused${attempts > 1 ? ` after ${attempts} attempts` : ''}: ${t.reason}` }; }
     const p = s.slots[slot] as SlotPosition;
     Object.assign(p, { exchange: t.exchange, amount: t.filled, costUsd: t.usd });
     const st = await acts.abotStake({ key: `${key}:stake`, coin: r.coin, exchange: t.exchange, amount: t.filled });
