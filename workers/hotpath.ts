@@ -17,7 +17,7 @@ import { StateStore } from '../adapters/persistence/state-sqlite';
 import { OrdersInFlight } from '../adapters/persistence/orders-in-flight';
 import { CapitalStore } from '../adapters/persistence/capital-sqlite';
 import { CapitalGuard } from '../adapters/capital/guard';
-import { guardSettings, qbotBudgets, qbotConsumerOf, qbotContinuesAttempt } from './capital';
+import { guardSettings, qbotBudgets, qbotConsumerOf, qbotContinuesAttempt } from './qbot-capital';
 import { bookOpeningOrReport } from '../adapters/persistence/ledger-entries';
 import { feeSchedulesFromSettings, hydrateFeeBookFromLedger } from '../adapters/persistence/fee-book-setup';
 import { AccountFeeSource, accountFeeVenues, type VenueFeeStatus } from '../adapters/exchanges/account-fees';
@@ -27,7 +27,6 @@ import type { Account } from '../ports/account';
 import { systemClock } from '../ports/clock';
 import type { Ledger } from '../ports/ledger';
 import type { Trading } from '../ports/trading';
-import { HOTPATH_TASK_QUEUE } from '../signals/defs';
 import { HotpathControl } from '../hotpath/control';
 import { createLogger } from '../hotpath/logger';
 import { QbotMetrics } from '../hotpath/metrics';
@@ -35,7 +34,9 @@ import { Qbot } from '../hotpath/qbot';
 import { qbotConfigFrom } from '../hotpath/qbot-config';
 import { watchList } from '../hotpath/watch-list';
 import { MarketScanner, ScannerMetrics, scannerConfigFromSettings, scannerThresholdSource } from '../hotpath/scanner';
-import { gateOnAllocation, HotpathLink } from './hotpath-link';
+// The Temporal link (and @temporalio/worker, ~46 MB of RSS) is loaded only by a hot path that runs it.
+import type { HotpathLink } from './hotpath-link';
+import { gateOnAllocation } from './allocation-gate';
 import { listenOn } from '../adapters/net/listen';
 import { createHardenedServer, guardRequests } from '../adapters/http/request-guard';
 import { OpportunityTap } from '../dashboard/opportunities';
@@ -258,8 +259,8 @@ export async function startHotpath(o: HotpathOptions = {}): Promise<HotpathProce
   ];
   const server = o.metricsPort === undefined ? undefined : await serveMetrics(metrics, o.metricsPort, { status, token: cfg.env.DASHBOARD_TOKEN });
   // Dials with back-off, reads the mode before the first trade, watches it, reconnects forever.
-  const link = o.temporal === false ? undefined : new HotpathLink({
-    control, namespace: cfg.env.TEMPORAL_NAMESPACE, log, taskQueue: HOTPATH_TASK_QUEUE,
+  const link = o.temporal === false ? undefined : new (await import('./hotpath-link')).HotpathLink({
+    control, namespace: cfg.env.TEMPORAL_NAMESPACE, log, taskQueue: (await import('../signals/defs')).HOTPATH_TASK_QUEUE,
     ...(o.temporalConnection ? { connection: o.temporalConnection } : {}), ...(o.temporalClient ? { client: o.temporalClient } : {}),
     ...(o.modeWatchMs ? { watchEveryMs: o.modeWatchMs } : {}),
   });
