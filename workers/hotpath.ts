@@ -24,7 +24,7 @@ import { AccountFeeSource, accountFeeVenues, type VenueFeeStatus } from '../adap
 import { DecisionFees, qbotDecisionContext } from '../hotpath/decision-fees';
 import { simulatorCcxtOptions, startSimulator, type RunningSimulator } from '../adapters/sim';
 import type { Account } from '../ports/account';
-import { systemClock } from '../ports/clock';
+import { systemClock, type Clock } from '../ports/clock';
 import type { Ledger } from '../ports/ledger';
 import type { Trading } from '../ports/trading';
 import { HotpathControl } from '../hotpath/control';
@@ -77,6 +77,14 @@ export interface HotpathOptions {
   maxSymbolsPerVenue?: number;
   /** Use the configured baseline threshold instead of the market scanner's context (tests, bench). */
   baselineThreshold?: boolean;
+  /** A replay's clock instead of the system's (a paper run paced over a recording: workers/paper-replay.ts). */
+  clock?: Clock;
+  /** ccxt options per venue for market data from another server (a raw replay); trading stays paper. */
+  ccxtOptions?: (exchange: ExchangeId) => Record<string, unknown>;
+  /** Only these markets (a recording holds only its own: the others would never get a book). */
+  symbols?: readonly string[];
+  /** Paper fills after this latency, waited with this sleep (default: at once, on timers). */
+  paperFills?: { latencyMs: number; sleep?: (ms: number) => Promise<void> };
 }
 
 export interface HotpathProcess {
@@ -113,7 +121,7 @@ export async function startHotpath(o: HotpathOptions = {}): Promise<HotpathProce
   const cfg = o.config ?? loadConfig({ env: effectiveEnv() });
   const config = qbotConfigFrom(cfg);
   const log = createLogger(cfg.env.LOG_LEVEL);
-  const clock = systemClock;
+  const clock = o.clock ?? systemClock;
   const metrics = new QbotMetrics();
   // Venues that are the local simulator (SIM_URL or --sim): every entry is marked simulated.
   const ledger = o.ledger ?? SqliteLedger.open({ dataDir: cfg.env.QBOT_DATA_DIR, simulated: o.simUrl !== undefined || o.sim !== undefined });
@@ -131,9 +139,10 @@ export async function startHotpath(o: HotpathOptions = {}): Promise<HotpathProce
       exchange, env: cfg.env, settings: cfg.settings, clock, networks: cfg.networks, state, // live withdrawal keys are durable
       ...(o.sim ? { urlsOverride: o.sim.urls[exchange], ccxtOptions: o.sim.ccxtOptions(exchange) } : {}),
       ...(o.simUrl ? simulatorAt(o.simUrl, exchange) : {}),
+      ...(o.ccxtOptions ? { ccxtOptions: o.ccxtOptions(exchange) } : {}),
     });
     venues.push(v);
-    markets.push(...(await v.marketData.markets()));
+    markets.push(...(await v.marketData.markets()).filter((m) => !o.symbols || o.symbols.includes(m.symbol)));
   }
   // Against a simulator process the orders go to it for real, like the orchestrator's (no paper inventory).
   const live = cfg.env.TRADING_MODE === 'live' || o.simUrl !== undefined;
@@ -171,7 +180,7 @@ export async function startHotpath(o: HotpathOptions = {}): Promise<HotpathProce
       const wallet = new PaperBalances(inventory, { store: state, exchange: v.exchange });
       // A first start books the inventory as opening balances, so `qbot reconcile` can agree.
       if (wallet.fresh) bookOpeningOrReport(ledger, { at: clock.now(), exchange: v.exchange, balances: inventory }, (obj, msg) => log.error(obj, msg));
-      const paper = new PaperTrading({ exchange: v.exchange, markets, books: (s) => ref.qbot?.cache.get(v.exchange, s)?.book, ledger, feeBook, clock, wallet, maxBookAgeMs: config.staleAfterMs, store: state });
+      const paper = new PaperTrading({ exchange: v.exchange, markets, books: (s) => ref.qbot?.cache.get(v.exchange, s)?.book, ledger, feeBook, clock, wallet, maxBookAgeMs: config.staleAfterMs, store: state, ...o.paperFills });
       trading.set(v.exchange, guard.trading(paper, paper, qbotConsumer, qbotContinuesAttempt));
       accounts.set(v.exchange, guard.spendable(paper, 'qbot-cross'));
       paperTrading.set(v.exchange, paper);

@@ -47,6 +47,8 @@ export interface RunningRawReplay {
   step(): ReplayStep | undefined;
   /** Receive time (µs) of the last frame played; 0 before the first. */
   positionUs(): number;
+  /** Receive time (µs) of the next frame to play; undefined at the end. */
+  nextUs(): number | undefined;
   close(): Promise<void>;
 }
 
@@ -222,6 +224,7 @@ export async function startRawReplay(o: RawReplayOptions): Promise<RunningRawRep
       return cursor < timeline.length ? play(timeline[cursor++]!) : undefined;
     },
     positionUs: () => (cursor > 0 ? timeline[cursor - 1]!.frame.t : 0),
+    nextUs: () => timeline[cursor]?.frame.t,
     async close() {
       if (timer) clearTimeout(timer);
       for (const x of sessions) x.ws.terminate();

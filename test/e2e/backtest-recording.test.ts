@@ -2,8 +2,6 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
-import { startSimulator } from '../../adapters/sim';
-import { Recorder } from '../../adapters/record/recorder';
 import { SqliteLedger } from '../../adapters/persistence/ledger-sqlite';
 import { feeSchedulesFromSettings } from '../../adapters/persistence/fee-book-setup';
 import { loadConfig } from '../../config/loader';
@@ -15,46 +13,7 @@ import { qbotConfigFrom } from '../../hotpath/qbot-config';
 import { runBacktest } from '../../hotpath/backtest/runner';
 import { backtest, loadBacktestInput, type BacktestInput } from '../../signals/cli/commands/backtest';
 import { scannerConfigFromSettings } from '../../hotpath/scanner/config';
-import { waitUntil } from '../helpers/wait';
-
-const SYMBOLS = ['BTC/USDT', 'BTC/USD', 'USDT/USD', 'USDC/USD', 'USDC/USDT'];
-const BALANCES = {
-  binance: { BTC: new Decimal('0.05'), USDT: new Decimal('5000'), USDC: new Decimal('5000') },
-  kraken: { BTC: new Decimal('0.05'), USDT: new Decimal('5000'), USD: new Decimal('5000'), USDC: new Decimal('5000') },
-};
-
-/**
- * A recording made from the simulator in the test: the model steps, and twice Binance's BTC/USDT
- * is lifted 2 % above Kraken's for a few frames (a cross opportunity that fees cannot eat), then
- * the model takes over again.
- */
-async function recordWithDislocations(dir: string): Promise<void> {
-  const sim = await startSimulator({ port: 0, seed: 21, autoTick: false, exchanges: ['binance', 'kraken'], dislocationRate: 0 });
-  try {
-    const rec = new Recorder({ exchanges: ['binance', 'kraken'], symbols: SYMBOLS, out: dir, sim: `http://127.0.0.1:${sim.port}`, krakenDepth: 25, flushEveryFrames: 25 });
-    await rec.start();
-    const frames = () => Object.values(rec.stats().venues).reduce((a, v) => a + v.frames, 0);
-    const settled = async (what: string, act: () => void) => {
-      const before = frames();
-      act();
-      await waitUntil(what, () => frames() > before, 10_000, 10);
-    };
-    // Binance's diff stream starts once its REST snapshot is recorded.
-    await waitUntil('binance snapshots', () => rec.stats().venues.binance!.frames > 0, 10_000);
-    for (let round = 0; round < 2; round += 1) {
-      for (let i = 0; i < 8; i += 1) await settled('a model step', () => sim.control.step());
-      const ask = new Decimal(sim.control.book('kraken', 'BTC/USDT').asks[0]![0]);
-      for (let k = 0; k < 3; k += 1) {
-        const bid = ask.times('1.02').toDecimalPlaces(2);
-        await settled('a dislocation', () => sim.control.setBook('binance', 'BTC/USDT', [[bid.plus(k).toFixed(2), '0.5'], [bid.minus(1).toFixed(2), '1']], [[bid.plus(k + 5).toFixed(2), '0.5'], [bid.plus(k + 6).toFixed(2), '1']]));
-      }
-    }
-    for (let i = 0; i < 5; i += 1) await settled('a model step', () => sim.control.step());
-    await rec.stop();
-  } finally {
-    await sim.close();
-  }
-}
+import { BALANCES, recordWithDislocations, SYMBOLS } from '../helpers/dislocation-recording';
 
 describe('qbot backtest over a recording the simulator made in the test', () => {
   let dir: string;
