@@ -121,6 +121,38 @@ function runMover(env: NodeJS.ProcessEnv, timeoutMs: number, hooks: { onPoint?: 
   });
 }
 
+/** What the exchange may say of a withdrawal whose step ended with this outcome. */
+const WITHDRAWAL_STATUS: Record<string, string[]> = { confirmed: ['ok'], 'failed:refunded': ['failed'], pending: ['pending', 'ok'] };
+
+/** The client order ids of a step, in the order its outcome lists them (`a|b` for a pair). */
+function stepOrders(plan: ReturnType<typeof planFor>, step: number): string[] {
+  const s = plan[step];
+  if (s?.kind === 'pair') return [s.buyCid, s.sellCid];
+  if (s?.kind === 'flip') return [s.cid];
+  return [];
+}
+
+/** The per-order parts of a step's outcome (`filled:x|rejected:Y`, `flipped:GOLD:filled:x`). */
+const orderParts = (outcome: string): string[] => outcome.replace(/^flipped:[A-Z]+:/, '').split('|');
+
+/** Faults the mover must ride out within its back-off: every order still fills. */
+const RIDDEN_OUT: readonly FaultKind[] = ['http-429', 'http-418', 'order-timeout', 'silence', 'drop-sockets', 'gap', 'silence-leg'];
+
+/**
+ * The fault had its effect and was answered as it should be: recoverable faults end with every
+ * order filled (recovery within the back-off, not a rejection or a skip); a failing withdrawal
+ * is refunded and a stuck one stays pending (so a fault that never bit makes the trial fail).
+ */
+function checkFaultEffect(fault: FaultKind, outcomes: TrialResult['outcomes'], check: (ok: boolean, what: string) => void): void {
+  const orders = outcomes.filter((o) => o.kind === 'pair' || o.kind === 'flip').flatMap((o) => orderParts(o.outcome).map((p) => ({ step: o.step, p })));
+  const withdrawals = outcomes.filter((o) => o.kind === 'withdraw' || o.kind === 'sweep');
+  if (RIDDEN_OUT.includes(fault)) {
+    for (const o of orders) check(o.p.startsWith('filled:') || o.p.startsWith('refused:'), `fault ${fault}: step ${o.step} ended ${o.p}, not filled within the back-off`);
+  }
+  if (fault === 'withdrawal-fails') check(withdrawals.some((o) => o.outcome === 'failed:refunded'), `fault withdrawal-fails: no withdrawal failed and was refunded (${withdrawals.map((o) => o.outcome).join(', ')})`);
+  if (fault === 'withdrawal-stuck') check(withdrawals.some((o) => o.outcome === 'pending'), `fault withdrawal-stuck: no withdrawal stayed pending (${withdrawals.map((o) => o.outcome).join(', ')})`);
+}
+
 const TYPED = /^(filled:\d+(\.\d+)?|rejected:[A-Z_]+|refused:(PAUSED|KILL_SWITCH)|skipped:STALE_BOOK|resumed|confirmed|pending|failed:refunded|flipped:(BTC|GOLD):.+)$/;
 
 export async function runTrial(spec: TrialSpec, opts: { timeScale?: number; keepDir?: boolean } = {}): Promise<TrialResult> {
@@ -170,6 +202,7 @@ export async function runTrial(spec: TrialSpec, opts: { timeScale?: number; keep
     check(JSON.stringify(final.done?.state) === JSON.stringify({ mode: 'BTC', allocation: btc, paused: false, pausedReason: null, killSwitch: null }), `final state ${JSON.stringify(final.done?.state)} is not the plan's (BTC, not paused, no kill switch)`);
     for (const o of outcomes) check(TYPED.test(o.outcome.split('|')[0] ?? '') && o.outcome.split('|').every((p) => TYPED.test(p)), `step ${o.step} (${o.kind}) outcome not typed: ${o.outcome}`);
     for (const o of outcomes.filter((x) => x.kind === 'pause' || x.kind === 'trip-kill')) check(o.outcome.startsWith('refused:'), `step ${o.step} (${o.kind}) did not refuse trading: ${o.outcome}`);
+    checkFaultEffect(spec.fault, outcomes, check);
 
     const ledger = SqliteLedger.open({ dataDir, readOnly: true });
     try {
@@ -191,10 +224,24 @@ export async function runTrial(spec: TrialSpec, opts: { timeScale?: number; keep
         if (outcome.startsWith('rejected:')) check(atSim.length === 0, `withdrawal ${key} rejected but at the exchange ${atSim.length} times`);
         else check(atSim.length === 1, `withdrawal ${key} is at the exchange ${atSim.length} times`);
         for (const w of atSim) {
+          // The typed outcome says what the exchange did (a pending one may have settled since).
+          const expected = WITHDRAWAL_STATUS[outcome] ?? [];
+          check(expected.includes(w.status), `withdrawal ${key} ended "${outcome}" but is ${w.status} at the exchange`);
           const out = entries.filter((e) => e.kind === 'transfer-out' && e.details?.withdrawalId === w.id);
           check(out.length === 1, `withdrawal ${key} (${w.id}) booked ${out.length} times`);
           const refunds = entries.filter((e) => e.kind === 'transfer-failed' && e.details?.withdrawalId === w.id);
           check(refunds.length === (w.status === 'failed' ? 1 : 0), `withdrawal ${key} is ${w.status} at the exchange, refund booked ${refunds.length} times`);
+        }
+      }
+      // Every order outcome is booked: a rejection as the order's rejected line, a skip as its decision line.
+      for (const o of plannedOrders(plan)) {
+        for (const x of outcomes) {
+          const at = stepOrders(plan, x.step).indexOf(o.cid);
+          const part = at >= 0 ? orderParts(x.outcome)[at] : undefined;
+          if (part === undefined) continue;
+          const code = /^rejected:([A-Z_]+)$/.exec(part)?.[1];
+          if (code) check(entries.some((e) => e.idempotencyKey === `order:${o.exchange}:${o.cid}:rejected`), `order ${o.cid} ended ${part} but no rejection is booked`);
+          if (part === 'skipped:STALE_BOOK') check(entries.some((e) => e.idempotencyKey === `chaos:${o.cid}:stale`), `order ${o.cid} skipped on a stale book but no decision is booked`);
         }
       }
       // No order on a venue whose feeds were silent for longer than the mover's staleness bound.

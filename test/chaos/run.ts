@@ -5,9 +5,8 @@
  * mid-trade, ten each; silence; paused restart; two orchestrators and two hot paths), summary
  * tables, exit 1 on any invariant violation.
  */
-import { Runtime, DefaultLogger } from '@temporalio/worker';
 import { runTrial, summaryTable, trialSpecs, type TrialResult } from './driver';
-import { DEFAULT_WORKER_PLAN, runWorkerTrials, workerSummaryTable, type WorkerTrialResult } from './worker-trials';
+import type { WorkerTrialResult } from './worker-trials';
 
 function flag(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
@@ -41,7 +40,11 @@ async function main(): Promise<void> {
     }
   }
   let workerResults: WorkerTrialResult[] = [];
+  let workerTable = '';
   if (workers !== 'off') {
+    // Loaded only when asked for: `--workers off` needs neither Temporal's worker SDK nor the worker rig.
+    const { Runtime, DefaultLogger } = await import('@temporalio/worker');
+    const { DEFAULT_WORKER_PLAN, runWorkerTrials, workerSummaryTable } = await import('./worker-trials');
     Runtime.install({ logger: new DefaultLogger('ERROR') });
     // --worker-trials N: N orchestrator and N hot path kills (default 10 each); the other kinds scale along.
     const n = flag('worker-trials', DEFAULT_WORKER_PLAN.orchestratorKills);
@@ -50,9 +53,10 @@ async function main(): Promise<void> {
       console.log(`worker trial ${r.kind} seed ${r.seed} (${r.point}): ${r.violations.length ? `${r.violations.length} VIOLATION(S)` : 'ok'} (${(r.ms / 1000).toFixed(1)} s)`);
       for (const v of r.violations) console.log(`  - ${v}`);
     });
+    workerTable = workerSummaryTable(workerResults);
   }
   if (results.length) console.log(`\n${summaryTable(results)}`);
-  if (workerResults.length) console.log(`\n${workerSummaryTable(workerResults)}`);
+  if (workerResults.length) console.log(`\n${workerTable}`);
   console.log(`\nwall time ${((Date.now() - t0) / 60_000).toFixed(1)} min`);
   process.exit(results.some((r) => r.violations.length) || workerResults.some((r) => r.violations.length) ? 1 : 0);
 }
