@@ -35,9 +35,11 @@ async function main(): Promise<void> {
     for (const spec of trialSpecs(trials, seed)) {
       const r = await runTrial(spec, { timeScale: scale });
       results.push(r);
-      console.log(`trial ${results.length}/${trials} seed ${r.seed} crash ${r.crashAt} fault ${r.fault}: ${r.violations.length ? `${r.violations.length} VIOLATION(S)` : 'ok'} (${(r.ms / 1000).toFixed(1)} s)`);
+      console.log(`trial ${results.length}/${trials} seed ${r.seed} crash ${r.crashAt} fault ${r.fault}: ${r.violations.length ? `${r.violations.length} VIOLATION(S)` : 'ok'} (${(r.ms / 1000).toFixed(1)} s, ${r.invariantsChecked} invariants checked, ${r.faultsInjected} fault(s) injected)`);
       for (const v of r.violations) console.log(`  - ${v}`);
     }
+    // Printed now as well: the worker trials after them take much longer.
+    console.log(`\n${summaryTable(results)}\n\nmover trials: ${((Date.now() - t0) / 60_000).toFixed(1)} min\n`);
   }
   let workerResults: WorkerTrialResult[] = [];
   let workerTable = '';
