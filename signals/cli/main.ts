@@ -11,7 +11,7 @@ import { registerTopCommands } from './commands/top';
 import { registerWorkerCommands } from './commands/worker';
 import { registerReconcileCommands } from './commands/reconcile';
 import { registerRecordCommands } from './commands/record';
-import { registerBacktestCommands } from './commands/backtest';
+import { registerBacktestCommands, registerPaperReplayCommand } from './commands/backtest';
 
 /** The `qbot` operator command. Each area registers its own subcommands. */
 export function buildProgram(): Command {
@@ -29,6 +29,7 @@ export function buildProgram(): Command {
   registerReconcileCommands(program);
   registerRecordCommands(program);
   registerBacktestCommands(program);
+  registerPaperReplayCommand(program);
   return program;
 }
 

@@ -6,6 +6,7 @@ import { latencyModeSchema } from '../../../config/schemas';
 import { EXCHANGE_IDS, type ExchangeId, type Market } from '../../../domain/market';
 import { Decimal } from '../../../domain/money/decimal';
 import { parseDecimal } from '../../../domain/money/parse';
+import { formatDecimal } from '../../../domain/money/format';
 import type { OrderBook } from '../../../domain/orderbook';
 import { FeeBook } from '../../../domain/fees';
 import { buildReport, thresholdRange, type BacktestReport, type RunResult } from '../../../domain/backtest/report';
@@ -101,6 +102,44 @@ export function registerBacktestCommands(program: Command): void {
       if (process.stderr.isTTY) process.stderr.write('\n');
       console.log(summaryTable(report));
       console.log(`report: ${path.join(o.out, 'report.json')} and ${path.join(o.out, 'report.html')}`);
+    });
+}
+
+/**
+ * `qbot paper-replay`: the live hot path in paper mode over a recording, paced frame by frame by
+ * its acknowledgements on the recording's clock (workers/paper-replay.ts); with `--compare`, also
+ * `qbot backtest` of the same recording with the same settings (baseline threshold), and exit 1
+ * when the two realised PnLs differ in any digit.
+ */
+export function registerPaperReplayCommand(program: Command): void {
+  program
+    .command('paper-replay')
+    .description('the live hot path in paper mode over a recording, paced frame by frame; prints its ledger\'s realised PnL (--compare: against qbot backtest, exit 1 on a difference)')
+    .requiredOption('--recording <dir>', 'a raw recording (qbot record)')
+    .option('--balances <file>', 'paper balances {"binance":{"USDT":"5000"},...} (default: the hot path\'s paper inventory on every venue)')
+    .option('--latency-ms <n>', 'paper fills wait this long on the recording\'s clock', '100')
+    .option('--config <dir>', 'config folder (default: the project config/)')
+    .option('--compare', 'also run qbot backtest over the same recording and compare the PnL to the last unit')
+    .action(async (o: { recording: string; balances?: string; latencyMs: string; config?: string; compare?: boolean }) => {
+      const latencyMs = Number(o.latencyMs);
+      if (!(Number.isInteger(latencyMs) && latencyMs >= 0)) throw new Error(`--latency-ms must be a whole number >= 0, got "${o.latencyMs}"`);
+      if (process.env.TRADING_MODE === 'live') throw new Error('paper-replay trades on paper only: unset TRADING_MODE=live');
+      const balances = readBalancesFile(o.balances);
+      const cfg = loadConfig({ ...(o.config ? { dir: o.config } : {}), env: { ...process.env, TRADING_MODE: 'paper', LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' } });
+      const ledger = SqliteLedger.open({ file: ':memory:' });
+      const { runPaperReplay } = await import('../../../workers/paper-replay');
+      const run = await runPaperReplay({ dir: o.recording, config: cfg, latencyMs, balances, ledger });
+      const attempts = ledger.entries({ kind: 'decision' }).filter((e) => (e.details as { type?: string } | undefined)?.type === 'attempt-result').length;
+      const paperPnl = formatDecimal(ledger.realisedPnlUsd());
+      console.log(`paper hot path: joined at ${new Date(run.joinedAtMs).toISOString()}, ${run.frames} frames, ${run.books} books, ${attempts} attempts, realised PnL ${paperPnl} USD (ledger)`);
+      for (const d of run.differentBooks) console.log(`  book differs from the recording: ${d}`);
+      if (!o.compare) return;
+      const config = qbotConfigFrom(cfg, latencyModeSchema.parse(cfg.env.LATENCY_MODE));
+      const report = await backtest(await loadBacktestInput({ recording: o.recording }), { thresholds: [undefined], latencyMs, balances, config, feeBook: new FeeBook(feeSchedulesFromSettings(cfg.settings.fees)) });
+      console.log(`backtest: ${report.trades} trades, net PnL ${report.netPnlUsd} USD (threshold: ${report.thresholdSource})`);
+      const equal = report.netPnlUsd === paperPnl && report.trades === attempts && !run.differentBooks.length;
+      console.log(equal ? 'equal to the last unit' : 'DIFFERENT');
+      if (!equal) process.exitCode = 1;
     });
 }
 
