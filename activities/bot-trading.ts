@@ -12,6 +12,8 @@ import { LedgerKeyConflictError, type Ledger, type LedgerEntry } from '../ports/
 import type { Staking } from '../ports/staking';
 import type { Confirmed, OrderOutcome, OrderRequest, Trading } from '../ports/trading';
 import { decision, orderFilled } from '../adapters/persistence/ledger-entries';
+import { withAllowanceSpent } from '../adapters/persistence/fee-book-setup';
+import type { FeeBook } from '../domain/fees';
 import { configError } from './failures';
 
 /**
@@ -51,6 +53,13 @@ export interface BotTradingDeps {
   /** Quote currencies the bots may pay with (coins.json quoteCurrencies). */
   quoteCurrencies: string[];
   logger?: BotLogger;
+  /**
+   * The process's fee book and account fee source, so that a live bot fill spends the zero-fee
+   * allowance (Coinbase One) where every process sees it (the fee line in the ledger; `sync` first
+   * brings the book level with the other processes' fills) and a fee that disagrees with the
+   * schedule reads the account's schedule again, as the hot path's fills do.
+   */
+  fees?: { book: FeeBook; sync?: { sync(now: number): void }; source?: { noticeFill(c: Confirmed): void } };
 }
 
 const USD_LIKE = ['USD', 'USDT', 'USDC'];
@@ -160,10 +169,19 @@ export async function placeBotOrder(deps: BotTradingDeps, venue: BotVenue, req: 
 
 function bookBotFill(deps: BotTradingDeps, venue: BotVenue, req: OrderRequest, outcome: OrderOutcome): OrderOutcome {
   if (outcome.status !== 'confirmed' || outcome.filled.isZero()) return outcome;
-  deps.ledger.append(orderFilled({
-    at: deps.clock.now(), exchange: venue.exchange, symbol: outcome.symbol, side: outcome.side, clientOrderId: outcome.clientOrderId, correlationId: req.correlationId ?? outcome.clientOrderId,
-    orderId: outcome.orderId, filled: outcome.filled, cost: outcome.cost, fees: outcome.fees.map((f) => ({ currency: f.currency, amount: f.amount })), quoteUsd: usdPrice(deps, outcome.symbol.split('/')[1] ?? ''),
+  const at = deps.clock.now();
+  const quote = outcome.symbol.split('/')[1] ?? '';
+  const quoteUsd = usdPrice(deps, quote);
+  const book = deps.fees?.book;
+  deps.fees?.sync?.sync(at);
+  const fees = withAllowanceSpent(book, venue.exchange, outcome.fees, outcome.cost, quote, quoteUsd, at);
+  const written = deps.ledger.append(orderFilled({
+    at, exchange: venue.exchange, symbol: outcome.symbol, side: outcome.side, clientOrderId: outcome.clientOrderId, correlationId: req.correlationId ?? outcome.clientOrderId,
+    orderId: outcome.orderId, filled: outcome.filled, cost: outcome.cost, fees, quoteUsd,
   }));
+  // Counted once: a replayed booking (a retry that found the order) spends nothing again.
+  if (written) for (const f of fees) book?.recordFee({ exchange: venue.exchange, at, currency: f.currency, amount: f.amount, ...(f.allowanceUsedUsd ? { allowanceUsedUsd: f.allowanceUsedUsd } : {}) });
+  deps.fees?.source?.noticeFill(outcome);
   return outcome;
 }
 

@@ -8,6 +8,7 @@ import type { OrderOutcome, OrderRequest, Trading } from '../../ports/trading';
 import { decision, orderAttempt, orderFilled, orderRejected } from '../persistence/ledger-entries';
 import type { OrdersInFlight } from '../persistence/orders-in-flight';
 import type { FeeBook } from '../../domain/fees';
+import { withAllowanceSpent } from '../persistence/fee-book-setup';
 
 type FeeLine = { currency: string; amount: Decimal; allowanceUsedUsd?: Decimal };
 
@@ -116,7 +117,7 @@ export class LedgerBookedTrading implements Trading {
     else if (out.filled.gt(0)) {
       const quote = out.symbol.split('/')[1] ?? '';
       const quoteUsd = this.deps.usdPrice?.(quote);
-      const fees = this.withAllowance(out.fees, out.cost, quote, quoteUsd, at);
+      const fees = withAllowanceSpent(this.deps.feeBook, this.exchange, out.fees, out.cost, quote, quoteUsd, at);
       lines.push(...orderFilled({
         ...ref, symbol: out.symbol, side: out.side, orderId: out.orderId, filled: out.filled, cost: out.cost, fees, ...(quoteUsd ? { quoteUsd } : {}),
       }));
@@ -134,23 +135,6 @@ export class LedgerBookedTrading implements Trading {
     if (this.append(lines, out.clientOrderId)) {
       for (const f of spent) this.deps.feeBook?.recordFee({ exchange: this.exchange, at, currency: f.currency, amount: f.amount, ...(f.allowanceUsedUsd ? { allowanceUsedUsd: f.allowanceUsedUsd } : {}) });
     }
-  }
-
-  /**
-   * The allowance a live fill spends, the way decisions price it (domain/fees quoteFee): its USD
-   * notional, up to what is left this month. Carried on the fee line (a restart replays it from
-   * the ledger); a fee-free fill gets a zero fee line to carry it.
-   */
-  private withAllowance(fees: Array<{ currency: string; amount: Decimal }>, cost: Decimal, quote: string, quoteUsd: Decimal | undefined, at: number): FeeLine[] {
-    const lines: FeeLine[] = fees.map((f) => ({ currency: f.currency, amount: f.amount }));
-    const usage = this.deps.feeBook?.allowanceUsage(this.exchange, at);
-    if (!usage || usage.remainingUsd.lte(0) || !quoteUsd) return lines;
-    const notionalUsd = cost.times(quoteUsd);
-    const used = Decimal.min(usage.remainingUsd, notionalUsd);
-    if (used.lte(0)) return lines;
-    if (lines.length === 0) lines.push({ currency: quote, amount: new Decimal(0) });
-    lines[0] = { ...lines[0]!, allowanceUsedUsd: used };
-    return lines;
   }
 
   private append(lines: LedgerEntry[], clientOrderId?: string): boolean {

@@ -1,7 +1,8 @@
 import { parseDecimal } from '../../domain/money/parse';
 import { percentToFraction } from '../../domain/money/percent';
 import { EXCHANGE_IDS, type ExchangeId } from '../../domain/market';
-import { type FeeBook, monthStartUtc, type AccountFeeSchedule, type FeePaid, type FeeRates } from '../../domain/fees';
+import { type FeeBook, allowanceMonth, monthStartUtc, type AccountFeeSchedule, type FeePaid, type FeeRates } from '../../domain/fees';
+import { Decimal, ZERO } from '../../domain/money/decimal';
 import type { Settings } from '../../config/schemas';
 import type { Ledger } from '../../ports/ledger';
 import { feeEntry } from './ledger-entries';
@@ -68,3 +69,51 @@ export function recordFee(book: FeeBook, ledger: Ledger, fee: FeePaid & { correl
   return written;
 }
 
+
+/**
+ * A fill's fee lines with the zero-fee allowance it spends (Coinbase One), the way decisions price
+ * it (domain/fees quoteFee): its USD notional, up to what is left this month, carried on the first
+ * fee line (`details.allowanceUsedUsd`; a fee-free fill gets a zero fee line to carry it), so the
+ * ledger is the record every process on it reads (a restart, the hot path, the orchestrator's bots).
+ */
+export function withAllowanceSpent(book: FeeBook | undefined, exchange: ExchangeId, fees: Array<{ currency: string; amount: Decimal }>, cost: Decimal, quote: string, quoteUsd: Decimal | undefined, at: number): Array<{ currency: string; amount: Decimal; allowanceUsedUsd?: Decimal }> {
+  const lines: Array<{ currency: string; amount: Decimal; allowanceUsedUsd?: Decimal }> = fees.map((f) => ({ currency: f.currency, amount: f.amount }));
+  const usage = book?.allowanceUsage(exchange, at);
+  if (!usage || usage.remainingUsd.lte(0) || !quoteUsd) return lines;
+  const used = Decimal.min(usage.remainingUsd, cost.times(quoteUsd));
+  if (used.lte(0)) return lines;
+  if (lines.length === 0) lines.push({ currency: quote, amount: new Decimal(0) });
+  lines[0] = { ...lines[0]!, allowanceUsedUsd: used };
+  return lines;
+}
+
+/**
+ * Keeps a fee book's zero-fee allowance level with what every process booked in the shared ledger
+ * this month (the hot path's fills, the bots' fills in the orchestrator): reads only lines it has
+ * not seen, and raises the book to the ledger's total, never lowers it (the book's own fills are
+ * in the ledger too). Nothing to do, and no read, when no venue has an allowance.
+ */
+export class LedgerAllowanceSync {
+  private lastId = 0;
+  private lastAt = 0;
+  private readonly booked = new Map<string, Decimal>();
+
+  constructor(private readonly book: FeeBook, private readonly ledger: Ledger) {}
+
+  sync(now: number): void {
+    const venues = EXCHANGE_IDS.filter((ex) => this.book.allowanceUsage(ex, now) !== undefined);
+    if (venues.length === 0) return;
+    // Lines come from several processes' clocks: a minute of overlap, deduplicated by id.
+    const since = Math.max(monthStartUtc(now), this.lastAt - 60_000);
+    for (const e of this.ledger.entries({ kind: 'fee', since })) {
+      if (e.id <= this.lastId) continue;
+      this.lastId = e.id;
+      this.lastAt = Math.max(this.lastAt, e.at);
+      const used = e.details?.allowanceUsedUsd;
+      if (typeof used !== 'string' || !e.exchange || e.exchange === 'cold-wallet') continue;
+      const k = `${e.exchange}:${allowanceMonth(e.at)}`;
+      this.booked.set(k, (this.booked.get(k) ?? ZERO).plus(parseDecimal(used)));
+    }
+    for (const ex of venues) this.book.raiseAllowanceUsed(ex, now, this.booked.get(`${ex}:${allowanceMonth(now)}`) ?? ZERO);
+  }
+}

@@ -160,6 +160,17 @@ export class FeeBook {
     }
   }
 
+  /**
+   * The month's allowance used as the shared record (the ledger, all processes) says: raised to
+   * `totalUsedUsd` when that is more than this book counted; never lowered.
+   */
+  raiseAllowanceUsed(exchange: ExchangeId, at: number, totalUsedUsd: Decimal): void {
+    const mk = `${exchange}:${allowanceMonth(at)}`;
+    if (totalUsedUsd.lte(this.allowanceUsed.get(mk) ?? ZERO)) return;
+    this.allowanceUsed.set(mk, totalUsedUsd);
+    this.changed();
+  }
+
   allowanceUsage(exchange: ExchangeId, at: number): AllowanceUsage | undefined {
     const allowance = this.account(exchange).allowance;
     if (!allowance) return undefined;
