@@ -47,7 +47,7 @@ export interface SupervisorOptions {
   maxQuickFailures?: number;
   /** Called once the supervisor gave up on a part (after it stopped everything). */
   onGiveUp?: (part: string, reason: string) => void;
-  /** Node flags for the children (default: the TypeScript hook and a bigger young generation). */
+  /** Node flags for the children (default: the TypeScript hook and the measured young generation, docs/qbot.md). */
   execArgv?: string[];
 }
 
@@ -55,7 +55,7 @@ const ROOT = path.resolve(__dirname, '..');
 const PARENT_WATCH = path.join(__dirname, 'parent-watch.ts');
 
 export function defaultExecArgv(): string[] {
-  return ['--max-semi-space-size=64', '--require', require.resolve('tsx/cjs'), '--require', PARENT_WATCH];
+  return ['--max-semi-space-size=16', '--require', require.resolve('tsx/cjs'), '--require', PARENT_WATCH];
 }
 
 interface Running {

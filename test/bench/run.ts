@@ -276,9 +276,12 @@ async function main(): Promise<void> {
   const figures: Record<string, number | string | boolean | null | Record<string, number>> = {
     tick_to_order_ms_p50: n(quantile(ticksMs, 0.5)), tick_to_order_ms_p99: n(quantile(ticksMs, 0.99)), tick_to_order_ms_max: n(quantile(ticksMs, 1)),
     tick_to_order_samples: ticksMs.length, tick_to_order_missed: live?.missed ?? null,
+    book_to_order_us_p50: n(quantile(live?.bookToOrderUs ?? [], 0.5)), book_to_order_us_p99: n(quantile(live?.bookToOrderUs ?? [], 0.99)),
+    book_to_order_note: 'in the hot path alone: the Q-bot receives the dislocated book (parsed by ccxt, copied) -> decision, gates, capital reservation -> order booked',
     tick_to_order_note: 'simulator process WebSocket -> ccxt -> cache -> scanners -> gates -> first IOC order booked (paper); process.hrtime (CLOCK_MONOTONIC) in both processes, µs resolution',
     gc_ms_total: n(live?.gc.ms), gc_count: live?.gc.count ?? null, gc_ms_max: n(live?.gc.maxMs),
     gc_note: 'GC pauses in the hot path process during the tick-to-order run',
+    tick_to_order_load_avg_start: n(live?.load.start), tick_to_order_load_avg_end: n(live?.load.end),
     hotpath_rss_mb: n(live?.rssMb),
     hotpath_heap_used_mb: n(live?.memory.heapUsedMb), hotpath_new_space_mb: n(live?.memory.newSpaceMb), hotpath_old_space_mb: n(live?.memory.oldSpaceMb),
     hotpath_code_and_large_objects_mb: n(live?.memory.codeAndLargeMb), hotpath_external_mb: n(live?.memory.externalMb),
@@ -312,7 +315,8 @@ async function main(): Promise<void> {
   };
   target('tick_to_order_ms_p50', 2, 'ms');
   target('tick_to_order_ms_p99', 10, 'ms');
-  console.log(`  ${ticksMs.length} samples (${live?.missed ?? '-'} missed), max ${figures.tick_to_order_ms_max} ms; GC in the hot path ${figures.gc_ms_total} ms in ${figures.gc_count} pauses, longest ${figures.gc_ms_max} ms`);
+  console.log(`  ${ticksMs.length} samples (${live?.missed ?? '-'} missed), max ${figures.tick_to_order_ms_max} ms; GC in the hot path ${figures.gc_ms_total} ms in ${figures.gc_count} pauses, longest ${figures.gc_ms_max} ms; load average ${figures.tick_to_order_load_avg_start} -> ${figures.tick_to_order_load_avg_end}`);
+  console.log(`  in the hot path alone, book received -> order booked: ${figures.book_to_order_us_p50} / ${figures.book_to_order_us_p99} us p50/p99`);
   target('hotpath_rss_mb', 200, 'MB');
   console.log(`  heap in use ${figures.hotpath_heap_used_mb} MB; resident: new space ${figures.hotpath_new_space_mb}, old space ${figures.hotpath_old_space_mb}, code and large objects ${figures.hotpath_code_and_large_objects_mb} MB; external ${figures.hotpath_external_mb} MB`);
   console.log(`  a live order's state writes (fsynced): ${figures.order_state_write_us_p50} / ${figures.order_state_write_us_p99} us p50/p99 each, ${figures.order_state_writes_per_order_us_p50} / ${figures.order_state_writes_per_order_us_p99} us both; ledger order-attempt line ${figures.order_ledger_attempt_us_p50} / ${figures.order_ledger_attempt_us_p99} us`);

@@ -1,4 +1,5 @@
 import { fork, type ChildProcess } from 'node:child_process';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { PerformanceObserver } from 'node:perf_hooks';
 import * as v8 from 'node:v8';
@@ -14,6 +15,11 @@ import type { SimReply, SimRequest } from './sim-child';
 export interface TickToOrder {
   /** Tick (simulator applies the book) to the first IOC order booked by the hot path, µs. */
   us: number[];
+  /**
+   * In the hot path alone: from the Q-bot receiving the dislocated book (ccxt parsed it, our copy
+   * made) to that order booked, µs: the decision, the gates, the capital check and reservation.
+   */
+  bookToOrderUs: number[];
   /** Dislocations that produced no order within the deadline. */
   missed: number;
   /** RSS of the hot path process alone (the simulator runs in its own process). */
@@ -22,6 +28,8 @@ export interface TickToOrder {
   memory: { heapUsedMb: number; newSpaceMb: number; oldSpaceMb: number; codeAndLargeMb: number; externalMb: number };
   /** GC pauses in the hot path process during the measured run. */
   gc: { ms: number; count: number; maxMs: number };
+  /** The machine's 1-minute load average when the measured run started and ended (how busy the figures' machine was). */
+  load: { start: number; end: number };
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -89,6 +97,8 @@ export async function tickToOrder(samples: number): Promise<TickToOrder> {
   // The order time: when paper trading books the attempt (the ledger sees it synchronously).
   const inner = SqliteLedger.open({ file: ':memory:' });
   let orderAt: bigint | undefined;
+  let bookAt: bigint | undefined;
+  let bookAtOrder: bigint | undefined;
   let onOrder: (() => void) | undefined;
   const ledger = new Proxy(inner, {
     get(target, prop, receiver) {
@@ -96,6 +106,7 @@ export async function tickToOrder(samples: number): Promise<TickToOrder> {
         return (entries: LedgerEntry[]) => {
           if (orderAt === undefined && entries.some((e) => e.kind === 'order-attempt')) {
             orderAt = process.hrtime.bigint();
+            bookAtOrder = bookAt;
             onOrder?.();
           }
           return target.append(entries);
@@ -106,9 +117,17 @@ export async function tickToOrder(samples: number): Promise<TickToOrder> {
     },
   }) as Ledger;
   const hp = await startHotpath({ sim, temporal: false, ledger, config: cfg, baselineThreshold: true });
+  // The book that triggers the order is the last Binance BTC/USDT book the Q-bot received before it.
+  const onBook = hp.qbot.onBook.bind(hp.qbot);
+  hp.qbot.onBook = (book) => {
+    if (book.exchange === 'binance' && book.symbol === 'BTC/USDT') bookAt = process.hrtime.bigint();
+    return onBook(book);
+  };
   const us: number[] = [];
+  const bookToOrderUs: number[] = [];
   let missed = 0;
   const gc = { ms: 0, count: 0, maxMs: 0 };
+  const load = { start: 0, end: 0 };
   const obs = new PerformanceObserver((list) => {
     for (const e of list.getEntries()) {
       gc.ms += e.duration;
@@ -130,6 +149,7 @@ export async function tickToOrder(samples: number): Promise<TickToOrder> {
     const dislocatedAsk = new Set<string>();
     await calm();
     obs.observe({ entryTypes: ['gc'] });
+    load.start = os.loadavg()[0]!;
     for (let i = 0; i < samples; i += 1) {
       orderAt = undefined;
       const r = await ask({ type: 'dislocate', down: i % 2 === 0 });
@@ -144,13 +164,17 @@ export async function tickToOrder(samples: number): Promise<TickToOrder> {
         onOrder = undefined;
       }
       if (orderAt === undefined) missed += 1;
-      else us.push(Number((orderAt as bigint) - t0) / 1000);
+      else {
+        us.push(Number((orderAt as bigint) - t0) / 1000);
+        if (bookAtOrder !== undefined && bookAtOrder >= t0) bookToOrderUs.push(Number((orderAt as bigint) - bookAtOrder) / 1000);
+      }
       await within(hp.qbot.drain(), 10_000, 'the attempts in flight');
       await calm();
       if ((i + 1) % 100 === 0) process.stderr.write(`tick-to-order: ${i + 1}/${samples} samples, ${missed} missed\n`);
       dislocatedAsk.clear();
     }
     obs.disconnect();
+    load.end = os.loadavg()[0]!;
     const mu = process.memoryUsage();
     rssMb = mu.rss / 1024 / 1024;
     const space = (name: string) => (v8.getHeapSpaceStatistics().find((x) => x.space_name === name)?.physical_space_size ?? 0) / 1024 / 1024;
@@ -163,5 +187,5 @@ export async function tickToOrder(samples: number): Promise<TickToOrder> {
     await hp.close();
     child.send({ type: 'close' } satisfies SimRequest);
   }
-  return { us, missed, rssMb, memory, gc };
+  return { us, bookToOrderUs, missed, rssMb, memory, gc, load };
 }
