@@ -25,7 +25,8 @@ export interface DecisionFeeContext {
  * fee the exact path will read: the prefilter stays an upper bound when a fee falls.
  */
 export class DecisionFees {
-  private readonly cache = new Map<string, Decimal>();
+  /** Per exchange, then per symbol: no key string built and hashed on every decision. */
+  private readonly cache = new Map<ExchangeId, Map<Symbol, Decimal>>();
   private context: DecisionFeeContext | undefined;
   private readonly listeners: Array<() => void> = [];
   private rebuilds = 0;
@@ -35,12 +36,16 @@ export class DecisionFees {
   }
 
   readonly fee: TakerFeeFn = (exchange: ExchangeId, symbol: Symbol): Decimal => {
-    const key = `${exchange}:${symbol}`;
-    let rate = this.cache.get(key);
+    let bySymbol = this.cache.get(exchange);
+    if (!bySymbol) {
+      bySymbol = new Map();
+      this.cache.set(exchange, bySymbol);
+    }
+    let rate = bySymbol.get(symbol);
     if (rate === undefined) {
       const ctx = (this.context ??= this.readContext());
       rate = this.book.effectiveTakerFee(exchange, symbol, ctx.maxNotionalUsd, this.now(), { discountAssetValueUsd: ctx.discountAssetValueUsd(exchange) }).rate;
-      this.cache.set(key, rate);
+      bySymbol.set(symbol, rate);
     }
     return rate;
   };

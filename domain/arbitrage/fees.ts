@@ -9,10 +9,15 @@ export type TakerFeeFn = (exchange: ExchangeId, symbol: Symbol, side: 'buy' | 's
 
 /** The fee the market listing states, when nothing better is known. */
 export function feesFromMarkets(markets: Iterable<Market>): TakerFeeFn {
-  const byKey = new Map<string, Decimal>();
-  for (const m of markets) byKey.set(`${m.exchange}:${m.symbol}`, m.takerFee);
+  // Per exchange, then per symbol: no key string to build and hash on every call of the hot path.
+  const byExchange = new Map<ExchangeId, Map<Symbol, Decimal>>();
+  for (const m of markets) {
+    const bySymbol = byExchange.get(m.exchange) ?? new Map<Symbol, Decimal>();
+    bySymbol.set(m.symbol, m.takerFee);
+    byExchange.set(m.exchange, bySymbol);
+  }
   return (exchange, symbol) => {
-    const fee = byKey.get(`${exchange}:${symbol}`);
+    const fee = byExchange.get(exchange)?.get(symbol);
     if (!fee) throw new Error(`no fee known for ${exchange}:${symbol}`);
     return fee;
   };

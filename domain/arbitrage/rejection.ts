@@ -59,28 +59,43 @@ function figureText(v: Figure): string {
 /**
  * A rejection whose figures and message are formatted on first read: a scan rejects hundreds of
  * candidates per update that nobody logs, and formatting their Decimals was most of its cost.
- * The getters are own enumerable properties, so spread, JSON and logs see plain fields.
+ * A class with getters on its prototype: an object literal with getters is built by V8's runtime
+ * in dictionary mode, which cost more than the triangle evaluation's arithmetic (#17). JSON and
+ * logs see plain fields (`toJSON`); a spread copies `code` only (nothing spreads a rejection).
  */
+class LazyRejection implements GateRejection {
+  #text: Record<string, string> | undefined;
+  #message: string | undefined;
+  readonly #raw: Record<string, Figure>;
+
+  constructor(readonly code: GateCode, figures: Record<string, Figure>) {
+    this.#raw = figures;
+  }
+
+  get figures(): Record<string, string> {
+    if (!this.#text) {
+      const text: Record<string, string> = {};
+      for (const k in this.#raw) text[k] = figureText(this.#raw[k]!);
+      this.#text = text;
+    }
+    return this.#text;
+  }
+
+  get message(): string {
+    if (this.#message === undefined) {
+      const parts = Object.entries(this.figures).map(([k, v]) => `${k}=${v}`);
+      this.#message = parts.length ? `${this.code}: ${parts.join(' ')}` : this.code;
+    }
+    return this.#message;
+  }
+
+  toJSON(): GateRejection {
+    return { code: this.code, figures: this.figures, message: this.message };
+  }
+}
+
 export function reject(code: GateCode, figures: Record<string, Figure> = {}): GateRejection {
-  let text: Record<string, string> | undefined;
-  let message: string | undefined;
-  return {
-    code,
-    get figures() {
-      if (!text) {
-        text = {};
-        for (const k in figures) text[k] = figureText(figures[k]!);
-      }
-      return text;
-    },
-    get message() {
-      if (message === undefined) {
-        const parts = Object.entries(this.figures).map(([k, v]) => `${k}=${v}`);
-        message = parts.length ? `${code}: ${parts.join(' ')}` : code;
-      }
-      return message;
-    },
-  };
+  return new LazyRejection(code, figures);
 }
 
 /** A percentage for a figure, two places like a trader reads it ("0.31%"). */

@@ -1,10 +1,12 @@
 import { isDecimal, ZERO, type Decimal } from '../money/decimal';
 import * as scaled from '../fixed/scaled-decimal';
 import type { Scaled } from '../fixed/scaled-decimal';
-import type { Market } from '../market';
+import type { ExchangeId, Market, Symbol } from '../market';
 import type { BookLevel } from '../orderbook';
 import { LazyFigure, pct, reject, type GateRejection } from './rejection';
 import type { TriEvaluation, TriInput, TriLegResult } from './tri-eval';
+import type { DecisionContext } from './threshold';
+import type { TriCycle } from './tri-graph';
 
 /**
  * The triangular evaluation of tri-eval.ts, operation for operation, on scaled BigInts
@@ -25,7 +27,8 @@ export function evaluateCycleFixed(i: TriInput): TriEvaluation | undefined {
 
 // Local references, read once: run under tsx, an imported function is a getter on the module's
 // export object, and reading it on every call cost more than the BigInt arithmetic it calls.
-const { add, cmp, cmpQuotient, div, floorQuotientSum, fromDecimal, isZero, lt, lte, mul, mulExact, powerOfTenPlaces, quantizeDown, S_ONE, S_ZERO, sign, sub, toDecimal } = scaled;
+const { add, cmp, cmpQuotient, div, floorQuotientSum, fromDecimal, isZero, lt, lte, mul, mulExact, powerOfTenPlaces, quantizeDown, S_ONE, S_ZERO, shifted, sign, sub, toDecimal } = scaled;
+const isSafe = Number.isSafeInteger;
 
 /** Thrown (and caught above) when an input has no exact scaled form: NaN, an infinity, a zero divisor. */
 const NOT_FIXED = new Error('not representable as a scaled integer');
@@ -56,6 +59,13 @@ interface ScaledSide {
   amounts: Scaled[];
   fromPrice: Decimal[];
   fromAmount: Decimal[];
+  /** The sum of the top `depthCount` levels' amounts, while those are `depthFrom` (depthOf). */
+  depth: Scaled | undefined;
+  depthCount: number;
+  depthFrom: Decimal[];
+  /** depth / multiple (rounded as Decimal), for `perMultipleOf`, while `depth` stands. */
+  perMultiple: Scaled | undefined;
+  perMultipleOf: Scaled | undefined;
 }
 
 const scaledSides = new WeakMap<readonly BookLevel[], ScaledSide>();
@@ -63,7 +73,7 @@ const scaledSides = new WeakMap<readonly BookLevel[], ScaledSide>();
 function scaledSide(levels: readonly BookLevel[]): ScaledSide {
   let side = scaledSides.get(levels);
   if (!side) {
-    side = { prices: [], amounts: [], fromPrice: [], fromAmount: [] };
+    side = { prices: [], amounts: [], fromPrice: [], fromAmount: [], depth: undefined, depthCount: 0, depthFrom: [], perMultiple: undefined, perMultipleOf: undefined };
     scaledSides.set(levels, side);
   }
   return side;
@@ -81,6 +91,8 @@ interface LegRules {
 
 interface FixedLeg {
   amount: Scaled;
+  /** What the leg receives before its fee. */
+  gross: Scaled;
   worstPrice: Decimal;
   spent: Scaled;
   received: Scaled;
@@ -169,12 +181,83 @@ class PercentFigure extends LazyFigure {
 
 const where = (i: TriInput, k: number): string => `${i.books[k]!.market.exchange}:${i.books[k]!.market.symbol}`;
 
+/*
+ * The walks below run first on plain numbers: a level's price and amount are safe integers at
+ * their own scale (value = n x 10^-s) and so is every sum and product the walk makes while it
+ * stays below 2^53, which Number.isSafeInteger proves after each step (a product or sum of
+ * integers that comes out below 2^53 is exact; one that should not comes out at or above it).
+ * Exact results of at most 16 digits are what decimal.js's 40-digit operations give too, so the
+ * figures are the same; no object per operation. The first step that is not proven exact (or a
+ * BigInt operand, e.g. a 40-digit start amount) hands the whole walk to the Scaled path.
+ */
+
+/** The scale of the last `addUnits` result (a second return value without an object). */
+let unitsScale = 0;
+
+/** x x 10^-xs + y x 10^-ys in units of 10^-unitsScale; not a safe integer when it is not exact. */
+function addUnits(x: number, xs: number, y: number, ys: number): number {
+  if (xs === ys) {
+    unitsScale = xs;
+    return x + y;
+  }
+  if (xs > ys) {
+    unitsScale = xs;
+    return x + shifted(y, xs - ys);
+  }
+  unitsScale = ys;
+  return shifted(x, ys - xs) + y;
+}
+
+/** Sign of x x 10^-xs - y x 10^-ys, NaN when the alignment is not exact. */
+function cmpUnits(x: number, xs: number, y: number, ys: number): number {
+  const u = xs >= ys ? x : shifted(x, ys - xs);
+  const v = xs >= ys ? shifted(y, xs - ys) : y;
+  return u !== u || v !== v ? NaN : u < v ? -1 : u > v ? 1 : 0;
+}
+
+/** orderAmountForQuote on numbers; undefined: not proven exact, or a level divides (the Scaled path decides). */
+function orderAmountForQuoteUnits(r: LegRules, budget: Scaled): Scaled | undefined {
+  let rn = budget.n;
+  let rs = budget.s;
+  if (typeof rn !== 'number') return undefined;
+  let fn = 0;
+  let fs = 0;
+  const levels = r.levels;
+  for (let k = 0; k < levels.length; k += 1) {
+    if (rn <= 0) break;
+    const amount = amountAt(r, k);
+    const price = priceAt(r, k);
+    const an = amount.n;
+    const pn = price.n;
+    if (typeof an !== 'number' || typeof pn !== 'number') return undefined;
+    const cost = an * pn + 0;
+    const cs = amount.s + price.s;
+    if (!isSafe(cost)) return undefined;
+    const c = cmpUnits(cost, cs, rn, rs);
+    if (c !== c) return undefined;
+    if (c > 0) {
+      // The budget ends inside this level: the floor of the exact amount when proven, else divide.
+      if (r.places !== undefined && pn > 0 && fn >= 0) return floorQuotientSum({ n: fn, s: fs }, { n: rn, s: rs }, price, r.places);
+      return undefined;
+    }
+    if (an <= 0) continue;
+    fn = addUnits(fn, fs, an, amount.s);
+    fs = unitsScale;
+    rn = addUnits(rn, rs, -cost, cs);
+    rs = unitsScale;
+    if (!isSafe(fn) || !isSafe(rn)) return undefined;
+  }
+  return quantizeDown({ n: fn, s: fs }, r.step, r.places);
+}
+
 /**
  * The order amount of a buy sized in quote: walkBookForQuote's filled amount quantized down to the
  * step. A budget that ends inside a level takes the floor of the exact amount when that is proven
  * to be what the 40-digit division and sum would round to (floorQuotientSum), else divides.
  */
 function orderAmountForQuote(r: LegRules, budget: Scaled): Scaled {
+  const fast = orderAmountForQuoteUnits(r, budget);
+  if (fast) return fast;
   let remaining = budget;
   let filled = S_ZERO;
   for (let k = 0; k < r.levels.length; k += 1) {
@@ -198,7 +281,49 @@ function orderAmountForQuote(r: LegRules, budget: Scaled): Scaled {
 /** walkBookForBase: the walk's figures land in `baseWalk` (one object reused, not one per walk). */
 const baseWalk = { filled: S_ZERO, quote: S_ZERO, worstPrice: ZERO, complete: false };
 
+/** walkForBase on numbers; false: not proven exact (the Scaled path walks it). */
+function walkForBaseUnits(r: LegRules, amount: Scaled): boolean {
+  const n0 = amount.n;
+  if (typeof n0 !== 'number') return false;
+  let rn = n0;
+  let rs = amount.s;
+  let qn = 0;
+  let qs = 0;
+  let worstPrice = ZERO;
+  const levels = r.levels;
+  for (let k = 0; k < levels.length; k += 1) {
+    if (rn <= 0) break;
+    const available = amountAt(r, k);
+    const an = available.n;
+    if (typeof an !== 'number') return false;
+    const c = cmpUnits(rn, rs, an, available.s);
+    if (c !== c) return false;
+    const tn = c <= 0 ? rn : an;
+    const ts = c <= 0 ? rs : available.s;
+    if (tn <= 0) continue;
+    const price = priceAt(r, k);
+    const pn = price.n;
+    if (typeof pn !== 'number') return false;
+    const product = tn * pn + 0;
+    if (!isSafe(product)) return false;
+    qn = addUnits(qn, qs, product, ts + price.s);
+    qs = unitsScale;
+    rn = addUnits(rn, rs, -tn, ts);
+    rs = unitsScale;
+    if (!isSafe(qn) || !isSafe(rn)) return false;
+    worstPrice = levels[k]!.price;
+  }
+  const filled = addUnits(n0, amount.s, -rn, rs);
+  if (!isSafe(filled)) return false;
+  baseWalk.filled = { n: filled, s: unitsScale };
+  baseWalk.quote = { n: qn, s: qs };
+  baseWalk.worstPrice = worstPrice;
+  baseWalk.complete = rn <= 0;
+  return true;
+}
+
 function walkForBase(r: LegRules, amount: Scaled): void {
+  if (walkForBaseUnits(r, amount)) return;
   let remaining = amount;
   let quote = S_ZERO;
   let worstPrice = ZERO;
@@ -219,16 +344,38 @@ function walkForBase(r: LegRules, amount: Scaled): void {
 
 /** Each leg's fee read once for the whole evaluation (and only when a walk reaches that leg). */
 function feeOf(i: TriInput, known: Scaled[], k: number): Scaled {
-  const m = i.books[k]!.market;
-  return (known[k] ??= num(i.fee(m.exchange, m.symbol, i.cycle.legs[k]!.side)));
+  let f = known[k];
+  if (f === undefined) {
+    const m = i.books[k]!.market;
+    const d = i.fee(m.exchange, m.symbol, i.cycle.legs[k]!.side);
+    const plan = plans.get(i.cycle)!;
+    if (plan.feeFrom[k] !== d) {
+      plan.fees[k] = num(d);
+      plan.feeFrom[k] = d;
+    }
+    f = known[k] = plan.fees[k]!;
+  }
+  return f;
 }
 
-/** `fees` undefined: the walk without fees (the gross edge). */
-function walkCycle(i: TriInput, rules: readonly LegRules[], amount: Scaled, fees: Scaled[] | undefined): FixedWalk {
+/**
+ * `fees` undefined: the walk without fees (the gross edge). `first`: that walk's first leg is the
+ * fee-paying walk's of the same amount (the same order, book and checks; only the fee differs),
+ * so it starts from that leg's gross instead of walking the start amount (often a 40-digit
+ * quotient) again.
+ */
+function walkCycle(i: TriInput, rules: readonly LegRules[], amount: Scaled, fees: Scaled[] | undefined, first?: FixedLeg): FixedWalk {
   const legs: FixedLeg[] = [];
   let have = amount;
   let spentFirst = S_ZERO;
-  for (let k = 0; k < 3; k += 1) {
+  let k0 = 0;
+  if (first) {
+    legs.push(first);
+    spentFirst = first.spent;
+    have = first.gross;
+    k0 = 1;
+  }
+  for (let k = k0; k < 3; k += 1) {
     const side = i.cycle.legs[k]!.side;
     const r = rules[k]!;
     const f = fees ? feeOf(i, fees, k) : S_ZERO;
@@ -255,18 +402,45 @@ function walkCycle(i: TriInput, rules: readonly LegRules[], amount: Scaled, fees
     if (lt(quote, r.minNotional)) return { legs, spent: spentFirst, final: S_ZERO, problem: reject('BELOW_MIN_NOTIONAL', { market: where(i, k), notional: new DecimalFigure(quote), minNotional: market.minNotional }) };
     const fee = mul(gross, f);
     const received = sub(gross, fee);
-    legs.push({ amount: orderAmount, worstPrice, spent, received, fee, quote, filled });
+    legs.push({ amount: orderAmount, gross, worstPrice, spent, received, fee, quote, filled });
     if (k === 0) spentFirst = spent;
     have = received;
   }
   return { legs, spent: spentFirst, final: have };
 }
 
-/** Base volume of a side's first `count` levels, summed as depthOfTopLevels does. */
+/**
+ * Base volume of a side's first `count` levels, summed as depthOfTopLevels does; kept until one of
+ * those levels' amounts is another Decimal (a scan checks each book's depth for many cycles).
+ */
 function depthOf(r: LegRules, count: number): Scaled {
+  const n = Math.min(count, r.levels.length);
+  const side = r.side;
+  if (side.depth && side.depthCount === n && side.depthFrom.length === n) {
+    let k = 0;
+    while (k < n && side.depthFrom[k] === r.levels[k]!.amount) k += 1;
+    if (k === n) return side.depth;
+  }
   let total = S_ZERO;
-  for (let k = 0; k < Math.min(count, r.levels.length); k += 1) total = add(total, amountAt(r, k));
+  side.depthFrom.length = n;
+  for (let k = 0; k < n; k += 1) {
+    total = add(total, amountAt(r, k));
+    side.depthFrom[k] = r.levels[k]!.amount;
+  }
+  side.depth = total;
+  side.depthCount = n;
+  side.perMultiple = undefined;
   return total;
+}
+
+/** depth / multiple as the depth check divides it, kept beside the side's depth. */
+function depthPerMultiple(r: LegRules, depth: Scaled, multiple: Scaled): Scaled {
+  const side = r.side;
+  if (side.depth !== depth || side.perMultipleOf !== multiple || !side.perMultiple) {
+    side.perMultiple = divide(depth, multiple);
+    side.perMultipleOf = multiple;
+  }
+  return side.perMultiple;
 }
 
 interface DepthRatio {
@@ -287,26 +461,73 @@ function depthRatio(i: TriInput, rules: readonly LegRules[], legs: FixedLeg[], m
   let worst: DepthRatio = { ratio: undefined, where: '', depth: S_ZERO, amount: S_ZERO };
   for (let k = 0; k < legs.length; k += 1) {
     const l = legs[k]!;
-    const depth = depthOf(rules[k]!, i.params.depthLevels);
-    if (cmp(depth, mulExact(l.amount, multiple)) >= 0) continue;
-    const ratio = divide(divide(depth, multiple), l.amount);
-    if (worst.ratio === undefined || lt(ratio, worst.ratio)) worst = { ratio, where: where(i, k), depth, amount: l.amount };
+    const ratio = shortRatio(rules[k]!, i.params.depthLevels, l.amount, multiple, true);
+    if (ratio && (worst.ratio === undefined || lt(ratio, worst.ratio))) worst = { ratio, where: where(i, k), depth: rules[k]!.side.depth!, amount: l.amount };
   }
   return worst;
 }
 
-/** A leg as the evaluation reports it (built when the evaluation's legs are first read). */
-function legResult(i: TriInput, k: number, l: FixedLeg): TriLegResult {
-  const { market } = i.books[k]!;
-  let vwap: Decimal | undefined;
-  return {
-    exchange: market.exchange, symbol: market.symbol, side: i.cycle.legs[k]!.side, amount: toDecimal(l.amount), worstPrice: l.worstPrice,
-    spent: toDecimal(l.spent), received: toDecimal(l.received), fee: toDecimal(l.fee),
-    // The VWAP (a division) only if someone reads this leg's, as walkBookForBase does.
-    get vwap() {
-      return (vwap ??= isZero(l.filled) ? ZERO : toDecimal(div(l.quote, l.filled)));
-    },
-  };
+/**
+ * A leg's (top levels / multiple) / amount when it is below 1, else undefined (such a leg can
+ * neither be the smallest ratio below 1 nor change a decision). `value` false: any value below 1
+ * will do (the check after the shrink only asks whether some leg is still short).
+ */
+function shortRatio(r: LegRules, levels: number, amount: Scaled, multiple: Scaled, value: boolean): Scaled | undefined {
+  const depth = depthOf(r, levels);
+  if (cmp(depth, mulExact(amount, multiple)) >= 0) return undefined;
+  const perMultiple = depthPerMultiple(r, depth, multiple);
+  // The rounded quotient against 1 without dividing (cmpQuotient: 1 has one digit).
+  if (sign(amount) > 0 && cmpQuotient(perMultiple, amount, S_ONE) >= 0) return undefined;
+  const ratio = value ? divide(perMultiple, amount) : S_ZERO;
+  return value && !lt(ratio, S_ONE) ? undefined : ratio;
+}
+
+/** True when some leg is still short after the shrink (depthRatio's ratio below 1). */
+function someLegShort(i: TriInput, rules: readonly LegRules[], legs: FixedLeg[], multiple: Scaled): boolean {
+  for (let k = 0; k < legs.length; k += 1) {
+    if (shortRatio(rules[k]!, i.params.depthLevels, legs[k]!.amount, multiple, sign(legs[k]!.amount) <= 0)) return true;
+  }
+  return false;
+}
+
+/**
+ * A leg as the evaluation reports it (built when the evaluation's legs are first read). The VWAP
+ * (a division) only if someone reads it, as walkBookForBase does.
+ */
+class FixedLegResult implements TriLegResult {
+  readonly exchange: ExchangeId;
+  readonly symbol: Symbol;
+  readonly side: 'buy' | 'sell';
+  readonly amount: Decimal;
+  readonly worstPrice: Decimal;
+  readonly spent: Decimal;
+  readonly received: Decimal;
+  readonly fee: Decimal;
+  #vwap: Decimal | undefined;
+  readonly #leg: FixedLeg;
+
+  constructor(i: TriInput, k: number, l: FixedLeg) {
+    const { market } = i.books[k]!;
+    this.exchange = market.exchange;
+    this.symbol = market.symbol;
+    this.side = i.cycle.legs[k]!.side;
+    this.amount = toDecimal(l.amount);
+    this.worstPrice = l.worstPrice;
+    this.spent = toDecimal(l.spent);
+    this.received = toDecimal(l.received);
+    this.fee = toDecimal(l.fee);
+    this.#leg = l;
+  }
+
+  get vwap(): Decimal {
+    const l = this.#leg;
+    return (this.#vwap ??= isZero(l.filled) ? ZERO : toDecimal(div(l.quote, l.filled)));
+  }
+
+  toJSON(): TriLegResult {
+    const { exchange, symbol, side, amount, worstPrice, vwap, spent, received, fee } = this;
+    return { exchange, symbol, side, amount, worstPrice, spent, received, fee, vwap };
+  }
 }
 
 interface Figures {
@@ -318,40 +539,70 @@ interface Figures {
 }
 
 /**
- * The evaluation with its legs and figures as Decimals made on first read (own enumerable
- * getters, so spread, JSON and logs see plain fields): a scan reads few of most evaluations'.
+ * The evaluation, with its legs and figures as Decimals made on first read: a scan reads few of
+ * most evaluations'. A class with getters on its prototype, not an object literal with getters:
+ * V8 builds such a literal in dictionary mode through the runtime, which cost more per
+ * evaluation than the arithmetic (#17). JSON and logs see the same plain fields (`toJSON`).
  */
+class FixedEvaluation implements TriEvaluation {
+  readonly strategy = 'triangular' as const;
+  readonly exchange: ExchangeId;
+  readonly path: string;
+  readonly start: string;
+  readonly thresholdPercent: Decimal;
+  context?: DecisionContext;
+  rejection?: GateRejection;
+  readonly #i: TriInput;
+  readonly #walked: readonly FixedLeg[];
+  readonly #f: Figures;
+  #legs: TriLegResult[] | undefined;
+  #size: Decimal | undefined;
+  #grossProfit: Decimal | undefined;
+  #netProfit: Decimal | undefined;
+
+  constructor(i: TriInput, walked: readonly FixedLeg[], f: Figures, rejection: GateRejection | undefined) {
+    this.exchange = i.books[0].market.exchange;
+    this.path = i.cycle.path;
+    this.start = i.cycle.start;
+    this.thresholdPercent = i.params.thresholdPercent;
+    if (rejection) this.rejection = rejection;
+    this.#i = i;
+    this.#walked = walked;
+    this.#f = f;
+  }
+
+  get legs(): TriLegResult[] {
+    return (this.#legs ??= this.#walked.map((l, k) => new FixedLegResult(this.#i, k, l)));
+  }
+
+  get size(): Decimal {
+    return (this.#size ??= toDecimal(this.#f.size));
+  }
+
+  get grossProfit(): Decimal {
+    return (this.#grossProfit ??= toDecimal(this.#f.grossProfit));
+  }
+
+  get grossPercent(): Decimal {
+    return this.#f.grossPercent.decimal();
+  }
+
+  get netProfit(): Decimal {
+    return (this.#netProfit ??= toDecimal(this.#f.netProfit));
+  }
+
+  get netPercent(): Decimal {
+    return this.#f.netPercent.decimal();
+  }
+
+  toJSON(): TriEvaluation {
+    const { strategy, exchange, path, start, legs, size, grossProfit, grossPercent, netProfit, netPercent, thresholdPercent, rejection, context } = this;
+    return { strategy, exchange, path, start, legs, size, grossProfit, grossPercent, netProfit, netPercent, thresholdPercent, ...(rejection ? { rejection } : {}), ...(context ? { context } : {}) };
+  }
+}
+
 function evaluation(i: TriInput, walked: readonly FixedLeg[], f: Figures, rejection: GateRejection | undefined): TriEvaluation {
-  let legs: TriLegResult[] | undefined;
-  let size: Decimal | undefined;
-  let grossProfit: Decimal | undefined;
-  let grossPercent: Decimal | undefined;
-  let netProfit: Decimal | undefined;
-  let netPercent: Decimal | undefined;
-  const ev: TriEvaluation = {
-    strategy: 'triangular', exchange: i.books[0].market.exchange, path: i.cycle.path, start: i.cycle.start,
-    get legs() {
-      return (legs ??= walked.map((l, k) => legResult(i, k, l)));
-    },
-    get size() {
-      return (size ??= toDecimal(f.size));
-    },
-    get grossProfit() {
-      return (grossProfit ??= toDecimal(f.grossProfit));
-    },
-    get grossPercent() {
-      return (grossPercent ??= f.grossPercent.decimal());
-    },
-    get netProfit() {
-      return (netProfit ??= toDecimal(f.netProfit));
-    },
-    get netPercent() {
-      return (netPercent ??= f.netPercent.decimal());
-    },
-    thresholdPercent: i.params.thresholdPercent,
-  };
-  if (rejection) ev.rejection = rejection;
-  return ev;
+  return new FixedEvaluation(i, walked, f, rejection);
 }
 
 const NONE: Figures = { size: S_ZERO, grossProfit: S_ZERO, grossPercent: ZERO_PERCENT, netProfit: S_ZERO, netPercent: ZERO_PERCENT };
@@ -377,32 +628,92 @@ function rulesOfMarket(m: Market): MarketRules {
   return r;
 }
 
-function rulesOf(i: TriInput, k: number): LegRules {
-  const { market, book } = i.books[k]!;
-  const m = rulesOfMarket(market);
-  const levels = i.cycle.legs[k]!.side === 'buy' ? book.asks : book.bids;
-  return { levels, side: scaledSide(levels), step: m.step, places: m.places, minAmount: m.minAmount, minNotional: m.minNotional };
+/**
+ * What a cycle's evaluation keeps from one call to the next (a scan evaluates the same cycles on
+ * every update of their books): each leg's market rules, book side and fee in scaled form, each
+ * used only while the Decimal or array it came from is the very same object.
+ */
+interface CyclePlan {
+  legs: [LegRules, LegRules, LegRules];
+  markets: (Market | undefined)[];
+  rules: (MarketRules | undefined)[];
+  feeFrom: (Decimal | undefined)[];
+  fees: Scaled[];
 }
 
-/** The last capital / USD value division: a scan evaluates many cycles with the same two. */
-let lastCapital: { usd: Decimal; per: Decimal; v: Scaled } | undefined;
+const plans = new WeakMap<TriCycle, CyclePlan>();
+
+function planOf(i: TriInput): CyclePlan {
+  let plan = plans.get(i.cycle);
+  if (!plan) {
+    const leg = (): LegRules => ({ levels: [], side: scaledSide([]), step: S_ONE, places: 0, minAmount: S_ZERO, minNotional: S_ZERO });
+    plan = { legs: [leg(), leg(), leg()], markets: [], rules: [], feeFrom: [], fees: [] };
+    plans.set(i.cycle, plan);
+  }
+  for (let k = 0; k < 3; k += 1) {
+    const { market, book } = i.books[k]!;
+    let m = plan.rules[k];
+    if (plan.markets[k] !== market || !m || m.from.amountStep !== market.amountStep || m.from.minAmount !== market.minAmount || m.from.minNotional !== market.minNotional) {
+      m = rulesOfMarket(market);
+      plan.markets[k] = market;
+      plan.rules[k] = m;
+    }
+    // One LegRules per leg, refreshed in place: an evaluation runs to its end before the next starts.
+    const r = plan.legs[k]!;
+    const levels = i.cycle.legs[k]!.side === 'buy' ? book.asks : book.bids;
+    if (r.levels !== levels) {
+      r.levels = levels;
+      r.side = scaledSide(levels);
+    }
+    r.step = m.step;
+    r.places = m.places;
+    r.minAmount = m.minAmount;
+    r.minNotional = m.minNotional;
+  }
+  return plan;
+}
+
+/** The last Decimal of one input field in scaled form (a scan passes the same ones again and again). */
+class LastScaled {
+  private from: Decimal | undefined;
+  private v: Scaled = S_ZERO;
+
+  of(d: Decimal): Scaled {
+    if (d !== this.from) {
+      this.v = num(d);
+      this.from = d;
+    }
+    return this.v;
+  }
+}
+
+const startFreeIn = new LastScaled();
+const multipleIn = new LastScaled();
+const usdPerStartIn = new LastScaled();
+const minTradeIn = new LastScaled();
+const plausibleIn = new LastScaled();
+const thresholdIn = new LastScaled();
+
+/** capital / USD value per start currency's USD value (a scan alternates between a few starts). */
+const capitals = new WeakMap<Decimal, { usd: Decimal; v: Scaled }>();
 
 function capitalOf(i: TriInput): Scaled {
-  if (lastCapital?.usd !== i.capitalUsd || lastCapital.per !== i.usdPerStart) {
-    lastCapital = { usd: i.capitalUsd, per: i.usdPerStart, v: divide(num(i.capitalUsd), num(i.usdPerStart)) };
-  }
-  return lastCapital.v;
+  const known = capitals.get(i.usdPerStart);
+  if (known?.usd === i.capitalUsd) return known.v;
+  const v = divide(num(i.capitalUsd), num(i.usdPerStart));
+  capitals.set(i.usdPerStart, { usd: i.capitalUsd, v });
+  return v;
 }
 
 function evaluate(i: TriInput): TriEvaluation | undefined {
   const capital = capitalOf(i);
   if (sign(capital) <= 0) return evaluation(i, [], NONE, reject('NO_CAPITAL', { capitalUsd: i.capitalUsd }));
-  const startFree = num(i.startFree);
+  const startFree = startFreeIn.of(i.startFree);
   if (sign(startFree) <= 0) return evaluation(i, [], NONE, reject('INSUFFICIENT_BALANCE', { asset: i.cycle.start, free: i.startFree }));
   let amount = lte(capital, startFree) ? capital : startFree;
-  const rules = [rulesOf(i, 0), rulesOf(i, 1), rulesOf(i, 2)];
+  const rules = planOf(i).legs;
   const fees: Scaled[] = [];
-  const multiple = num(i.params.depthMultiple);
+  const multiple = multipleIn.of(i.params.depthMultiple);
   let walked = walkCycle(i, rules, amount, fees);
   if (!walked.problem) {
     // Depth check: shrink once so every leg's top levels cover `multiple` x its amount.
@@ -411,14 +722,13 @@ function evaluate(i: TriInput): TriEvaluation | undefined {
       // 0.999: a smaller first leg gets a better average price, so later legs shrink slightly less.
       amount = mul(mul(amount, d.ratio), SHRINK);
       walked = walkCycle(i, rules, amount, fees);
-      const again = walked.problem ? undefined : depthRatio(i, rules, walked.legs, multiple);
-      if (walked.problem || (again?.ratio && lt(again.ratio, S_ONE))) {
+      if (walked.problem || someLegShort(i, rules, walked.legs, multiple)) {
         walked.problem = reject('DEPTH_INSUFFICIENT', { market: d.where, top: new DecimalFigure(d.depth), multiple: i.params.depthMultiple, wanted: new DecimalFigure(d.amount), cause: walked.problem?.code ?? 'still too deep' });
       }
     }
   }
   if (walked.problem) return evaluation(i, walked.legs, { ...NONE, size: walked.spent }, walked.problem);
-  const gross = walkCycle(i, rules, amount, undefined);
+  const gross = walkCycle(i, rules, amount, undefined, walked.legs[0]);
   const size = walked.spent;
   const netProfit = sub(walked.final, size);
   const grossProfit = sub(gross.final, gross.spent);
@@ -428,16 +738,16 @@ function evaluate(i: TriInput): TriEvaluation | undefined {
     size, netProfit, netPercent: new LazyPercent(netProfit, size),
     grossProfit, grossPercent: isZero(gross.spent) ? ZERO_PERCENT : new LazyPercent(grossProfit, gross.spent),
   };
-  const sizeUsd = mul(size, num(i.usdPerStart));
-  if (lt(sizeUsd, num(i.params.minTradeUsd))) {
+  const sizeUsd = mul(size, usdPerStartIn.of(i.usdPerStart));
+  if (lt(sizeUsd, minTradeIn.of(i.params.minTradeUsd))) {
     const binding = lt(startFree, capital) ? 'INSUFFICIENT_BALANCE' : 'BELOW_MIN_TRADE';
     return evaluation(i, walked.legs, f, reject(binding, { sizeUsd: new DecimalFigure(sizeUsd), minTradeUsd: i.params.minTradeUsd, free: i.startFree }));
   }
   const plausible = i.params.maxPlausibleGrossPercent;
-  if (plausible && f.grossPercent.cmp(num(plausible)) > 0) {
+  if (plausible && f.grossPercent.cmp(plausibleIn.of(plausible)) > 0) {
     return evaluation(i, walked.legs, f, reject('IMPLAUSIBLE_PROFIT', { gross: new PercentFigure(f.grossPercent, 4), max: new PercentFigure(plausible, 2), path: i.cycle.path }));
   }
-  if (f.netPercent.cmp(num(i.params.thresholdPercent)) < 0) {
+  if (f.netPercent.cmp(thresholdIn.of(i.params.thresholdPercent)) < 0) {
     return evaluation(i, walked.legs, f, reject('NET_BELOW_THRESHOLD', {
       net: new PercentFigure(f.netPercent, 4), threshold: new PercentFigure(i.params.thresholdPercent, 2), gross: new PercentFigure(f.grossPercent, 4), netProfit: new DecimalFigure(netProfit),
     }));

@@ -46,7 +46,7 @@ export const sign = (a: Scaled): number => (a.n > 0 ? 1 : a.n < 0 ? -1 : 0);
  * below 2^53 is exact, and one that should not comes out at or above 2^53 (rounding is
  * monotonic), so the safe-integer test on the result is a proof.
  */
-function shifted(n: number, k: number): number {
+export function shifted(n: number, k: number): number {
   if (k >= POW10F.length) return n === 0 ? 0 : NaN;
   const v = n * POW10F[k]!;
   return isSafe(v) ? v : NaN;
@@ -61,15 +61,10 @@ export function digitCount(n: Int): number {
     return k;
   }
   const a = n < 0n ? -n : n;
-  if (a >= LIMIT) {
-    // Past 40 digits only a rounding asks, and its inputs are seldom much longer: count up.
-    let k = PRECISION + 1;
-    while (k <= MAX_POW && a >= POW10[k]!) k += 1;
-    return k <= MAX_POW ? k : a.toString().length;
-  }
-  // Smallest k with a < 10^k, by halving 0..40.
-  let lo = 1;
-  let hi = PRECISION;
+  if (a >= POW10[MAX_POW]!) return a.toString().length;
+  // Smallest k with a < 10^k, by halving 1..40 or 41..160 (a product of two 40-digit figures has ~80).
+  let lo = a >= LIMIT ? PRECISION + 1 : 1;
+  let hi = a >= LIMIT ? MAX_POW : PRECISION;
   while (lo < hi) {
     const mid = (lo + hi) >> 1;
     if (a < POW10[mid]!) hi = mid;
@@ -191,6 +186,15 @@ const P39 = POW10[39]!;
  * at most 40 digits): |a - c b| x 10^39 > |a| means |a/b - c| > |a/b| x 10^-39 >= ulp(a/b).
  */
 export function cmpQuotient(a: Scaled, b: Scaled, c: Scaled): number {
+  if (sign(b) > 0 && typeof a.n === 'number' && typeof b.n === 'number' && typeof c.n === 'number') {
+    // Safe integers: a and c x b exact, so when they differ they differ by a unit at least, far
+    // more than the last digit of a 40-digit a / b (the test below holds for any gap >= 1).
+    const cb = c.n * b.n;
+    const cbs = c.s + b.s;
+    const x = a.s >= cbs ? a.n : shifted(a.n, cbs - a.s);
+    const y = a.s >= cbs ? shifted(cb, a.s - cbs) : cb;
+    if (isSafe(cb) && x === x && y === y) return x < y ? -1 : x > y ? 1 : 0;
+  }
   if (sign(b) > 0 && digitCount(c.n) <= PRECISION) {
     const [x, y] = align(a, mulExact(c, b));
     if (x === y) return 0;
@@ -270,7 +274,7 @@ export function powerOfTenPlaces(step: Scaled): number | undefined {
  * truncated to an integer, times the step.
  */
 export function quantizeDown(amount: Scaled, step: Scaled, places: number | undefined): Scaled {
-  if (places !== undefined && digitCount(amount.n) <= PRECISION) return truncate(amount, places);
+  if (places !== undefined && (typeof amount.n === 'number' || digitCount(amount.n) <= PRECISION)) return truncate(amount, places);
   return mul(truncate(div(amount, step), 0), step);
 }
 

@@ -82,6 +82,27 @@ describe('scaled decimals round as decimal.js does', () => {
     if (hair) same(hair, toDecimal(quantizeDown(div(S(new Decimal(`0.${'9'.repeat(44)}`)), S(new Decimal('0.1'))), S(new Decimal(1)), 0)));
   });
 
+  it('compares safe-integer quotients with a limit as the 40-digit division does, up to 2^53', () => {
+    // The number path of cmpQuotient: operands, products and limits around Number.MAX_SAFE_INTEGER.
+    const unitsArb = fc.oneof(fc.integer({ min: -(2 ** 53) + 1, max: 2 ** 53 - 1 }), fc.integer({ min: -1000, max: 1000 }), fc.constantFrom(2 ** 53 - 1, 2 ** 26, 94906265, 3));
+    const safe = fc.tuple(unitsArb, fc.integer({ min: 0, max: 12 })).map(([n, dp]) => new Decimal(n).div(new Decimal(10).pow(dp)));
+    fc.assert(fc.property(safe, safe.filter((d) => d.gt(0)), fc.integer({ min: 1, max: 20 }), (a, b, sd) => {
+      const q = a.div(b);
+      for (const limit of [q.toSignificantDigits(sd), q.toSignificantDigits(sd).plus(q.abs().times('1e-15')), a, new Decimal('0.01')]) {
+        expect(cmpQuotient(S(a), S(b), S(limit))).toBe(q.comparedTo(limit));
+      }
+    }), { numRuns: 1500 });
+    // A product c x b just past 2^53, where doubles stop being exact: 9007199254740991 / 3 and / 7.
+    const big = fc.tuple(fc.integer({ min: 2 ** 52, max: 2 ** 53 - 1 }), fc.constantFrom(3, 7, 9, 11, 13), fc.integer({ min: 15, max: 17 }), fc.integer({ min: -3, max: 3 }));
+    fc.assert(fc.property(big, ([n, d, sd, nudge]) => {
+      const a = new Decimal(n);
+      const b = new Decimal(d);
+      const c = a.div(b).toSignificantDigits(sd, Decimal.ROUND_DOWN);
+      const limit = c.plus(new Decimal(nudge).times(new Decimal(10).pow(c.e - sd + 1)));
+      expect(cmpQuotient(S(a), S(b), S(limit))).toBe(a.div(b).comparedTo(limit));
+    }), { numRuns: 1500 });
+  });
+
   it('refuses what has no exact form (NaN, infinities) instead of guessing', () => {
     expect(fromDecimal(new Decimal(NaN))).toBeUndefined();
     expect(fromDecimal(new Decimal(Infinity))).toBeUndefined();
@@ -96,24 +117,34 @@ const MARKETS = [market('binance', 'BTC/USDT'), market('binance', 'ETH/BTC'), ma
 const graph = buildTriGraph(MARKETS, ['USDT', 'BTC', 'ETH']);
 
 /** A side of up to `maxLevels` levels moving away from `mid`, prices on the tick, amounts of any length. */
-const sideArb = (mid: number, tickDp: number, sign: number, maxLevels: number, amountDp: number) => fc.array(
-  fc.record({ gap: fc.integer({ min: 1, max: 40 }), amount: fc.oneof(
+const sideArb = (mid: number, tickDp: number, sign: number, maxLevels: number, amountDp: number) => {
+  // Units of 7 to 16 digits (log-uniform) at one scale: a level's cost or the walk's running sums
+  // near 2^53, where the walks' safe-integer path must hand over to BigInts.
+  const nearSafeLimit = (minDigits: number, maxDigits: number) => fc.integer({ min: minDigits, max: maxDigits })
+    .chain((d) => fc.integer({ min: 10 ** (d - 1), max: Math.min(10 ** d - 1, Number.MAX_SAFE_INTEGER) }))
+    .map((n) => new Decimal(n).div(new Decimal(10).pow(amountDp + 4)).toFixed());
+  const anyAmount = fc.oneof(
     fc.double({ min: 0.0001, max: 40, noNaN: true }).map((x) => x.toFixed(amountDp)),
     // Dust and long amounts: a few units of the step, or 20+ digits.
     fc.integer({ min: 1, max: 9 }).map((k) => new Decimal(k).times(new Decimal(10).pow(-amountDp)).toFixed()),
     digits(1, 3).chain((int) => digits(15, 22).map((frac) => `${int}.${frac}`)),
-  ) }),
-  { minLength: 1, maxLength: maxLevels },
-).map((ls) => {
-  let ticks = Math.round(mid * 10 ** tickDp);
-  const out: BookLevel[] = [];
-  for (const l of ls) {
-    ticks += sign * l.gap;
-    if (ticks <= 0) break;
-    out.push({ price: new Decimal(ticks).div(new Decimal(10).pow(tickDp)), amount: new Decimal(l.amount) });
-  }
-  return out;
-});
+    nearSafeLimit(7, 16),
+  );
+  // One side in four has every level near the limit (sums of several costs cross it).
+  return fc.constantFrom(false, false, false, true).chain((allNear) => fc.array(
+    fc.record({ gap: fc.integer({ min: 1, max: 40 }), amount: allNear ? nearSafeLimit(8, 12) : anyAmount }),
+    { minLength: 1, maxLength: maxLevels },
+  )).map((ls) => {
+    let ticks = Math.round(mid * 10 ** tickDp);
+    const out: BookLevel[] = [];
+    for (const l of ls) {
+      ticks += sign * l.gap;
+      if (ticks <= 0) break;
+      out.push({ price: new Decimal(ticks).div(new Decimal(10).pow(tickDp)), amount: new Decimal(l.amount) });
+    }
+    return out;
+  });
+};
 
 const bookArb = (mid: number, tickDp: number, amountDp: number) => fc.integer({ min: 1, max: 25 }).chain((maxLevels) => fc.record({
   bids: sideArb(mid, tickDp, -1, maxLevels, amountDp), asks: sideArb(mid * 1.0004, tickDp, 1, maxLevels, amountDp),
