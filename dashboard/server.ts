@@ -34,6 +34,13 @@ export interface DashboardOptions {
   allowedHosts?: readonly string[];
   /** A request (headers and body) must arrive within this (default 10 s). */
   requestTimeoutMs?: number;
+  /** Each Temporal read the state makes (default 4 s; see StateSources.temporalReadMs). */
+  temporalReadMs?: number;
+  /**
+   * How long GET /api/state waits for a state being built (default 3 s) before it answers with the
+   * last one built, marked stale (the first request waits for the first build).
+   */
+  stateWaitMs?: number;
 }
 
 export interface RunningDashboard {
@@ -74,6 +81,28 @@ export async function startDashboard(o: DashboardOptions): Promise<RunningDashbo
     for (const res of streams) res.write(frame);
   };
 
+  /**
+   * A fresh state if one is ready within stateWaitMs, else the last one marked stale (with its age);
+   * the very first waits for its build, which the Temporal read deadline bounds.
+   */
+  const answerState = async (res: http.ServerResponse): Promise<void> => {
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<'late'>((r) => (timer = setTimeout(() => r('late'), o.stateWaitMs ?? 3_000)));
+    const json = (status: number, body: unknown) => void res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+    try {
+      const build = refresh();
+      const first = await Promise.race([build, late]);
+      const last = latest;
+      if (first !== 'late') return json(200, first);
+      if (!last) return json(200, await build);
+      return json(200, { ...last, stale: { reason: 'a newer state is still being gathered (Temporal or a hot path slow to answer)', ageMs: Date.now() - Date.parse(last.at) } });
+    } catch (err) {
+      return json(500, { ok: false, error: 'state_failed', message: (err as Error).message });
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+
   // Trading analysis for live and paper alike, computed here from the ledger (cached), never by the hot path.
   const analysis = dashboardAnalysis(o.ledger, o.hotpath);
 
@@ -101,13 +130,7 @@ export async function startDashboard(o: DashboardOptions): Promise<RunningDashbo
       // A read error must end this answer, not the process (an unhandled stream 'error' would).
       return void fs.createReadStream(path.join(PUBLIC_DIR, asset.file)).on('error', () => res.destroy()).pipe(res);
     }
-    if (url.pathname === '/api/state') {
-      void refresh().then(
-        (s) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(s)),
-        (err: Error) => res.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: false, error: 'state_failed', message: err.message })),
-      );
-      return;
-    }
+    if (url.pathname === '/api/state') return answerState(res);
     if (url.pathname === '/api/analysis') {
       const since = parseSince(url.searchParams.get('since'));
       if (!since.ok) return void res.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: false, error: 'bad_since', message: since.message }));

@@ -57,6 +57,12 @@ export interface StateSources {
   /** settings.sweep.profitPercent; the settings default (15) when the caller does not pass it. */
   sweepProfitPercent?: string;
   now?: () => number;
+  /**
+   * How long each Temporal read (a query, a describe, the rebalance list) may take (default 4 s).
+   * A query no worker takes fails only after Temporal's own 30 s: a worker that is down or starved
+   * of CPU must cost its panel an error, not the page its answer.
+   */
+  temporalReadMs?: number;
 }
 
 const ZERO = new Decimal(0);
@@ -198,6 +204,9 @@ function hotpathPanels(readings: HotpathReading[]): Pick<DashboardState, 'hotpat
 
 export async function collectState(s: StateSources): Promise<DashboardState> {
   const now = (s.now ?? Date.now)();
+  // The Temporal panels at once, each within the read deadline (their own catch says "not answering").
+  const bounded = <T>(read: () => Promise<T>) => s.client.withDeadline(Date.now() + (s.temporalReadMs ?? 4_000), read);
+  const temporal = Promise.all([bounded(() => modePanel(s)), bounded(() => workflowPanels(s)), bounded(() => botPanels(s.client)), bounded(() => reconcilePanel(s))]);
   const readings = await s.hotpath.read();
   const ledger = typeof s.ledger === 'function' ? s.ledger() : s.ledger;
 
@@ -211,11 +220,12 @@ export async function collectState(s: StateSources): Promise<DashboardState> {
       simulated: e.details?.simulated === true,
     }));
 
+  const [mode, workflows, bots, reconcile] = await temporal;
   return {
     at: new Date(now).toISOString(),
     tradingMode: s.tradingMode,
     marketData: s.marketData,
-    mode: await modePanel(s),
+    mode,
     ...hotpathPanels(readings),
     hotpaths: readings.map(hotpathRow),
     trades,
@@ -225,10 +235,10 @@ export async function collectState(s: StateSources): Promise<DashboardState> {
       chart: pnlChart(ledger, now),
       sweep: sweepAvailability(ledger, new Decimal(s.sweepProfitPercent ?? '15')),
     },
-    workflows: await workflowPanels(s),
-    bots: await botPanels(s.client),
+    workflows,
+    bots,
     feeSchedules: feeScheduleRows(readings),
-    reconcile: await reconcilePanel(s),
+    reconcile,
     temporalUiUrl: s.temporalUiUrl ?? null,
   };
 }
