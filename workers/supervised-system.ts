@@ -8,6 +8,8 @@ import { probePort } from './temporal-dev-server';
 import { systemPorts, PORT_ENV, type SystemPorts } from './system-ports';
 import { Supervisor, type PartSpec } from './supervisor';
 import { explainStartupError, StartupError, type Progress } from './progress';
+import { bookSimulatorOpenings } from './opening-balances';
+import { systemClock } from '../ports/clock';
 
 /**
  * The system as separate processes under one supervisor (`npm run demo`, `npm start`): the
@@ -75,10 +77,25 @@ export async function startSupervisedSystem(o: SupervisedOptions): Promise<Super
     });
   }
   if (o.simulator) {
+    // The simulator is the exchange of record: what its accounts hold when the ledger first meets
+    // them is booked as opening balances before any worker can trade (once per ledger), so that
+    // `qbot reconcile` over the demo's ledger agrees with it.
+    let openings: Promise<string> | undefined;
+    const bookOpenings = () => bookSimulatorOpenings({ config, dataDir, simUrl, clock: systemClock, report: (_obj, msg) => progress.info(`  – ${msg}`) })
+      .then((r) => `opening balances ${r.map((x) => `${x.exchange} ${x.status}`).join(', ')}`)
+      .catch((err: unknown) => {
+        openings = undefined;
+        progress.info(`  – simulator: opening balances not booked yet (${err instanceof Error ? err.message : String(err)}); trying again`);
+        throw err;
+      });
     parts.push({
       name: 'simulator', entry: 'signals/cli/run.ts', env, after: [],
       args: ['sim', '--port', String(bound.ports.sim), '--seed', String(o.seed ?? 1), '--state', path.join(dataDir, 'simulator-accounts.json')],
-      ready: async () => ((await httpOk(`${simUrl}/binance/api/v3/ping`)) ? `${simUrl} (binance, kraken, coinbase)` : undefined),
+      ready: async () => {
+        if (!(await httpOk(`${simUrl}/binance/api/v3/ping`))) return undefined;
+        openings ??= bookOpenings();
+        return `${simUrl} (binance, kraken, coinbase); ${await openings}`;
+      },
     });
   }
   // The workers need Temporal and the exchange up; they do not need each other (each dials with back-off).

@@ -15,19 +15,25 @@ import { waitUntil } from '../helpers/wait';
  * `npm test`): the in-process system as its own OS process (restart-child.ts), stopped cleanly or by
  * `kill -9`, and `qbot reconcile --json` as an operator runs it.
  */
-export interface CliReport { ok: boolean; differences: Array<{ exchange: string; asset: string; difference: string; exchangeAmount: string }> }
+export interface CliReport { ok: boolean; source: string; differences: Array<{ exchange: string; asset: string; difference: string; exchangeAmount: string }> }
 
-/** `qbot reconcile --json --data-dir D`: its JSON and exit code. */
-export async function reconcileCli(dataDir: string): Promise<{ report: CliReport; exitCode: number | undefined }> {
+/** `qbot reconcile --json --data-dir D` (with `env` set for the call, e.g. SIM_URL): its JSON and exit code. */
+export async function reconcileCli(dataDir: string, env: Record<string, string> = {}): Promise<{ report: CliReport; exitCode: number | undefined }> {
   const program = new Command('qbot').exitOverride();
   registerReconcileCommands(program);
   const out: string[] = [];
   const spy = jest.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void out.push(a.join(' ')));
   const before = process.exitCode;
+  const saved = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
+  Object.assign(process.env, env);
   try {
     await program.parseAsync(['node', 'qbot', 'reconcile', '--json', '--data-dir', dataDir]);
     return { report: JSON.parse(out.join('\n')) as CliReport, exitCode: process.exitCode as number | undefined };
   } finally {
+    for (const [k, v] of Object.entries(saved)) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
     spy.mockRestore();
     process.exitCode = before;
   }

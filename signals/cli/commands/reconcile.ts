@@ -11,6 +11,7 @@ import { effectiveEnv } from '../../../config/dotenv';
 import { SqliteLedger, defaultLedgerFile } from '../../../adapters/persistence/ledger-sqlite';
 import { StateStore, defaultStateFile } from '../../../adapters/persistence/state-sqlite';
 import { createExchangeAdapters } from '../../../adapters/exchanges/factory';
+import { simulatorCcxtOptions } from '../../../adapters/sim';
 import { systemClock } from '../../../ports/clock';
 
 interface Opts {
@@ -31,12 +32,13 @@ function paperBalances(dataDir: string): PlaceBalance[] {
   }
 }
 
-/** Each enabled exchange's own balances through ccxt (keys from the environment). */
-async function liveBalances(): Promise<PlaceBalance[]> {
+/** Each enabled exchange's own balances through ccxt (keys from the environment; SIM_URL: that simulator, as the demo trades it). */
+async function liveBalances(simUrl: string | undefined): Promise<PlaceBalance[]> {
   const cfg = loadConfig({ env: effectiveEnv() });
   const out: PlaceBalance[] = [];
   for (const exchange of cfg.settings.exchanges.enabled) {
-    const v = await createExchangeAdapters({ exchange, env: cfg.env, settings: cfg.settings, clock: systemClock, networks: cfg.networks });
+    const sim = simUrl ? simulatorCcxtOptions(simUrl, exchange) : undefined;
+    const v = await createExchangeAdapters({ exchange, env: cfg.env, settings: cfg.settings, clock: systemClock, networks: cfg.networks, ...(sim ? { urlsOverride: sim.urls, ccxtOptions: sim.ccxtOptions } : {}) });
     try {
       const b = await v.account.balances();
       if (!('assets' in b)) throw new Error(`${exchange}: balances unavailable: ${b.reason}`);
@@ -57,11 +59,13 @@ export function registerReconcileCommands(program: Command): void {
     .description('compare the balances the ledger implies with each exchange\'s balances (exit 1 on any difference)')
     .option('--json', 'print JSON')
     .option('--data-dir <dir>', 'where ledger.sqlite and state.sqlite are (default: $QBOT_DATA_DIR or .data)')
-    .option('--live', 'ask the exchanges (ccxt, keys from the environment) instead of the paper venues; default: TRADING_MODE')
+    .option('--live', 'ask the exchanges (ccxt, keys from the environment; SIM_URL: that simulator) instead of the paper venues; default: TRADING_MODE, or SIM_URL set')
     .action(async (o: Opts) => {
       const env = effectiveEnv();
       const dataDir = path.resolve(o.dataDir ?? env.QBOT_DATA_DIR ?? '.data');
-      const live = o.live ?? env.TRADING_MODE === 'live';
+      // The supervised demo's exchange is its simulator process (SIM_URL): asked like a live venue.
+      const simUrl = env.SIM_URL || undefined;
+      const live = o.live ?? (env.TRADING_MODE === 'live' || simUrl !== undefined);
       const ledger = SqliteLedger.open({ file: defaultLedgerFile(dataDir), readOnly: true });
       let implied: PlaceBalance[];
       try {
@@ -69,11 +73,11 @@ export function registerReconcileCommands(program: Command): void {
       } finally {
         ledger.close();
       }
-      const exchange = live ? await liveBalances() : paperBalances(dataDir);
+      const exchange = live ? await liveBalances(simUrl) : paperBalances(dataDir);
       const r = compareBalances(implied, exchange);
       const s = formatDecimal;
       const differences = r.differences.map((d) => ({ exchange: d.exchange, asset: d.asset, ledgerAmount: s(d.ledgerAmount), exchangeAmount: s(d.exchangeAmount), difference: s(d.difference) }));
-      if (o.json) console.log(JSON.stringify({ ok: r.ok, source: live ? 'live' : 'paper', differences }, null, 2));
+      if (o.json) console.log(JSON.stringify({ ok: r.ok, source: live ? (simUrl ? 'simulator' : 'live') : 'paper', differences }, null, 2));
       else {
         console.log(r.ok ? `ledger and ${live ? 'exchanges' : 'paper venues'} agree` : `ledger and ${live ? 'exchanges' : 'paper venues'} DIFFER`);
         for (const d of differences) {
