@@ -22,6 +22,13 @@ export interface RebalanceInput {
    * the target, or the last 365 days over their share of capital, waits for an operator.
    */
   costRule?: { targetAverageUsd: string; yearlyPercentOfCapital: string; capitalUsd?: string };
+  /**
+   * How long one attempt of a step may go unheard (a quick step's start-to-close, the deposit
+   * wait's heartbeat) before Temporal gives it to a worker again; default 1 minute. A worker
+   * killed mid-step is noticed only then (the crash trials shorten it; retries are safe: every
+   * money move is keyed).
+   */
+  attemptTimeoutMs?: number;
 }
 
 /**
@@ -56,9 +63,11 @@ export async function rebalanceWorkflow(input: RebalanceInput): Promise<Rebalanc
     return { ...view };
   }, { validator: (r) => { mustAwait(); if (!r?.by || !r.reason?.trim()) throw new Error('a rejection needs who (by) and a reason'); } });
 
-  const quick = proxyActivities<MoneyActivities>(boundedActivities({ startToClose: '1 minute', maximumInterval: '30 seconds', maximumAttempts: 10 }));
+  // Same commands as before, only their timeouts may differ: no patch needed.
+  const attempt = input.attemptTimeoutMs ?? '1 minute';
+  const quick = proxyActivities<MoneyActivities>(boundedActivities({ startToClose: attempt, maximumInterval: '30 seconds', maximumAttempts: 10 }));
   const follow = proxyActivities<MoneyActivities>(boundedActivities({
-    startToClose: input.depositTimeoutMs + 120_000, heartbeatTimeout: '1 minute', maximumInterval: '30 seconds', maximumAttempts: 20,
+    startToClose: input.depositTimeoutMs + 120_000, heartbeatTimeout: attempt, maximumInterval: '30 seconds', maximumAttempts: 20,
   }));
 
   const finish = async (state: RebalanceState, reason: string): Promise<RebalanceView> => {

@@ -1,7 +1,8 @@
 /**
  * The stage of the worker crash trials: a Temporal dev server (the cluster stand-in), the simulator
- * (the exchange; it runs in the driver's process and survives every kill, so its control handle
- * reads what the exchange really did), a data directory shared by the workers as on one machine,
+ * (the exchange; its own OS process, sim-process.ts, so a loaded runner cannot starve it; it
+ * survives every kill, so its control handle reads what the exchange really did), a data
+ * directory shared by the workers as on one machine,
  * and the real worker processes: `workers/orchestrator.ts` (every workflow and activity, venues at
  * SIM_URL) and the hot path (test/chaos/hotpath-child.ts = startHotpath with its venues at
  * SIM_URL). Each worker reaches the simulator through its own proxy (sim-proxy.ts), which can hold
@@ -14,11 +15,11 @@ import * as readline from 'node:readline';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { Worker } from '@temporalio/worker';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { startSimulator, type RunningSimulator } from '../../adapters/sim';
 import { MODE_WORKFLOW_ID, modeQuery, setModeUpdate, type HotpathSnapshot } from '../../signals/defs';
 import { freePort, get } from '../helpers/processes';
 import { startDevServer } from '../helpers/temporal';
 import { startSimProxy, type SimProxy } from './sim-proxy';
+import { startSimProcess, type SimProcess } from './sim-process';
 
 const ROOT = path.resolve(__dirname, '../..');
 export const OPS_TASK_QUEUE = 'chaos-ops';
@@ -172,7 +173,7 @@ export class WorkerProcess {
 
 export interface Rig {
   env: TestWorkflowEnvironment;
-  sim: RunningSimulator;
+  sim: SimProcess;
   dataDir: string;
   scale: number;
   workers: WorkerProcess[];
@@ -185,22 +186,25 @@ export interface Rig {
   pauseHotpath(reason: string): Promise<HotpathSnapshot>;
   hotpathSnapshot(): Promise<HotpathSnapshot>;
   /** Keeps the simulator's market moving (autoTick off, so a trial can freeze it for a dislocation). */
-  ticking(on: boolean): void;
+  ticking(on: boolean): Promise<void>;
   close(keepDir?: boolean): Promise<void>;
 }
 
 export async function startRig(o: { seed: number; scale: number }): Promise<Rig> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'worker-crash-'));
-  const [env, sim] = await Promise.all([
-    startDevServer(),
-    startSimulator({ port: 0, seed: o.seed, autoTick: false, dislocationRate: 0, withdrawalDelayMs: 300 }),
-  ]);
-  let tick: NodeJS.Timeout | undefined;
-  const ticking = (on: boolean) => {
-    if (tick) clearInterval(tick);
-    tick = on ? setInterval(() => sim.control.step(), 250) : undefined;
-  };
-  ticking(true);
+  const starting = [startDevServer(), startSimProcess({ port: 0, seed: o.seed, autoTick: false, dislocationRate: 0, withdrawalDelayMs: 300 }, 60_000 * o.scale)] as const;
+  const [envStart, simStart] = await Promise.allSettled(starting);
+  if (envStart.status === 'rejected' || simStart.status === 'rejected') {
+    // Whatever did start goes again: a failed start leaves no dev server or simulator behind.
+    if (envStart.status === 'fulfilled') await envStart.value.teardown();
+    if (simStart.status === 'fulfilled') await simStart.value.close();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+    throw envStart.status === 'rejected' ? envStart.reason : (simStart as PromiseRejectedResult).reason;
+  }
+  const env = envStart.value;
+  const sim = simStart.value;
+  const ticking = (on: boolean) => sim.ticking(on, 250);
+  await ticking(true);
   // The operator's tool for the hot path's control activities (pause, snapshot) on task queue `hotpath`.
   const ops = await Worker.create({
     connection: env.nativeConnection, taskQueue: OPS_TASK_QUEUE, workflowsPath: require.resolve('./workflows/hotpath-ops'),
@@ -255,7 +259,7 @@ export async function startRig(o: { seed: number; scale: number }): Promise<Rig>
     },
     ticking,
     async close(keepDir) {
-      ticking(false);
+      await ticking(false).catch(() => undefined);
       await Promise.all(workers.map((w) => w.stop()));
       await Promise.all(workers.map((w) => w.proxy.close()));
       ops.shutdown();

@@ -29,7 +29,7 @@ import { Decimal } from '../../domain/money/decimal';
 import { ORCHESTRATOR_TASK_QUEUE, rebalanceQuery } from '../../signals/defs';
 import type { RebalanceInput } from '../../workflows/rebalance';
 import type { ExchangeId } from '../../domain/market';
-import { until, type Rig, type WorkerProcess } from './worker-rig';
+import { until, WaitAborted, type Rig, type WorkerProcess } from './worker-rig';
 
 export type WorkerTrialKind = 'orchestrator-withdrawal' | 'hotpath-trade' | 'hotpath-silence' | 'hotpath-paused' | 'scale-out';
 export type WithdrawalKillPoint = 'before-submit' | 'after-submit' | 'awaiting-deposit';
@@ -83,8 +83,9 @@ function withLedger<T>(dataDir: string, f: (l: SqliteLedger) => T): T {
 }
 
 /** Every client order id at the exchange, with its venue (all venues). */
-function simOrders(rig: Rig): Array<{ exchange: ExchangeId; cid: string; filled: string; symbol: string; created: number }> {
-  return VENUES.flatMap((ex) => rig.sim.control.orders(ex).filter((o) => o.clientOrderId).map((o) => ({ exchange: ex, cid: o.clientOrderId as string, filled: o.filled, symbol: o.symbol, created: o.created })));
+async function simOrders(rig: Rig): Promise<Array<{ exchange: ExchangeId; cid: string; filled: string; symbol: string; created: number }>> {
+  const all = await Promise.all(VENUES.map(async (ex) => ({ ex, orders: await rig.sim.control.orders(ex) })));
+  return all.flatMap(({ ex, orders }) => orders.filter((o) => o.clientOrderId).map((o) => ({ exchange: ex, cid: o.clientOrderId as string, filled: o.filled, symbol: o.symbol, created: o.created })));
 }
 
 /**
@@ -92,8 +93,9 @@ function simOrders(rig: Rig): Array<{ exchange: ExchangeId; cid: string; filled:
  * withdrawal the exchange has that the ledger knows booked exactly once as sent; idempotency keys
  * unique; every filled order the ledger has an attempt for booked with the exchange's amount.
  */
-export function ledgerInvariants(rig: Rig, c: Checks, dataDir = rig.dataDir): void {
-  const orders = simOrders(rig);
+export async function ledgerInvariants(rig: Rig, c: Checks, dataDir = rig.dataDir): Promise<void> {
+  const orders = await simOrders(rig);
+  const withdrawals = await Promise.all(VENUES.map(async (ex) => ({ ex, list: await rig.sim.control.withdrawals(ex) })));
   const seen = new Map<string, number>();
   for (const o of orders) seen.set(`${o.exchange}:${o.cid}`, (seen.get(`${o.exchange}:${o.cid}`) ?? 0) + 1);
   for (const [k, n] of seen) c.check(n === 1, `client order id ${k} is at the exchange ${n} times`);
@@ -101,8 +103,8 @@ export function ledgerInvariants(rig: Rig, c: Checks, dataDir = rig.dataDir): vo
     const entries = ledger.entries();
     const keys = entries.flatMap((e) => (e.idempotencyKey ? [e.idempotencyKey] : []));
     c.check(new Set(keys).size === keys.length, `${keys.length - new Set(keys).size} ledger idempotency keys booked twice`);
-    for (const ex of VENUES) {
-      for (const w of rig.sim.control.withdrawals(ex)) {
+    for (const { ex, list } of withdrawals) {
+      for (const w of list) {
         const out = entries.filter((e) => e.kind === 'transfer-out' && e.exchange === ex && e.details?.withdrawalId === w.id);
         // Withdrawals this ledger never heard of belong to no process of this data dir.
         if (out.length === 0 && !entries.some((e) => JSON.stringify(e.details ?? {}).includes(w.id))) continue;
@@ -122,6 +124,11 @@ export function ledgerInvariants(rig: Rig, c: Checks, dataDir = rig.dataDir): vo
 
 // ---------------------------------------------------------------------------------------------
 
+/** Temporal's default of 1 minute per trial would make ten trials take ten minutes of waiting. */
+const KILLED_ATTEMPT_NOTICED_MS = 15_000;
+
+const ENDED = ['completed', 'stuck', 'withdrawal-failed', 'withdrawal-rejected', 'refused', 'rejected'];
+
 const isWithdrawApply = (r: { method: string; path: string }) => r.method === 'POST' && r.path.includes('/binance/sapi/v1/capital/withdraw/apply');
 const isDepositCheck = (r: { path: string }) => r.path.includes('/kraken/0/private/DepositStatus');
 
@@ -137,6 +144,10 @@ export async function orchestratorWithdrawalTrial(rig: Rig, orchestrators: Worke
   const input: RebalanceInput = {
     rebalanceId: id, asset: 'USDT', amount, priceUsd: '1', from: 'binance', to: 'kraken',
     approvalAboveUsd: '2500', approvalTimeoutMs: 600_000, depositTimeoutMs: 300_000,
+    // Not a wait's deadline (so not scaled): how long the killed attempt goes unnoticed before its
+    // retry. A healthy attempt slower than this on a loaded machine is retried too, which the
+    // invariants then check as well (every money move is keyed).
+    attemptTimeoutMs: KILLED_ATTEMPT_NOTICED_MS,
   };
   const armed = { on: true };
   for (const o of orchestrators) {
@@ -147,12 +158,23 @@ export async function orchestratorWithdrawalTrial(rig: Rig, orchestrators: Worke
       return 'pass';
     });
   }
+  // The live hot path trades Binance's USDT away over a run: the operator tops the account up
+  // from outside (a deposit the ledger does not see; no trial compares balances with it).
+  const free = new Decimal((await rig.sim.control.balances('binance')).USDT?.free ?? '0');
+  if (free.lt(new Decimal(amount).plus(100))) await rig.sim.control.credit('binance', 'USDT', new Decimal(amount).plus(500).minus(free).toFixed(0));
   const heldBefore = orchestrators.map((o) => o.proxy.held.length);
   const handle = await rig.env.client.workflow.start('rebalanceWorkflow', { taskQueue: ORCHESTRATOR_TASK_QUEUE, workflowId: id, args: [input] });
   let killed = 0;
   try {
-    const victim = await until(`an orchestrator to reach ${point}`, () => orchestrators.find((o, i) => o.proxy.held.length > (heldBefore[i] ?? 0)), 90_000, rig.scale);
-    const atKill = rig.sim.control.withdrawals('binance').filter((w) => w.clientId?.includes(id));
+    const victim = await until(`an orchestrator to reach ${point}`, async () => {
+      const holder = orchestrators.find((o, i) => o.proxy.held.length > (heldBefore[i] ?? 0));
+      if (holder) return holder;
+      // A rebalance that ended before the kill point (e.g. refused) will never reach it.
+      const v = await handle.query(rebalanceQuery);
+      if (ENDED.includes(v.state)) throw new WaitAborted(`the rebalance ended ${v.state} before ${point}: ${v.reason ?? ''}`);
+      return undefined;
+    }, 90_000, rig.scale, 250);
+    const atKill = (await rig.sim.control.withdrawals('binance')).filter((w) => w.clientId?.includes(id));
     const bookedAtKill = withLedger(rig.dataDir, (l) => l.entries().filter((e) => e.kind === 'transfer-out' && atKill.some((w) => w.id === e.details?.withdrawalId)).length);
     await victim.kill9();
     killed = 1;
@@ -162,17 +184,21 @@ export async function orchestratorWithdrawalTrial(rig: Rig, orchestrators: Worke
     if (point === 'after-submit') c.check(atKill.length === 1 && bookedAtKill === 0, `after-submit: at the kill the exchange had ${atKill.length} withdrawal(s), the ledger ${bookedAtKill} booking(s); expected 1 and 0`);
     if (point === 'awaiting-deposit') c.check(atKill.length === 1 && bookedAtKill === 1, `awaiting-deposit: at the kill the exchange had ${atKill.length}, the ledger ${bookedAtKill}; expected 1 and 1`);
     victim.restart(o.restartEnv);
-    await victim.ready(rig.scale);
-    // The killed attempt is retried once its start-to-close timeout (1 minute) passes.
+    // Started again as a process manager would; with two orchestrators the other may take the
+    // retry meanwhile, so the rebalance is not made to wait for this one.
+    const restarted = victim.ready(rig.scale);
+    restarted.catch(() => undefined);
+    // The killed attempt is retried once KILLED_ATTEMPT_NOTICED_MS has passed without word from it.
     const view = await Promise.race([
       handle.result() as Promise<{ state: string; reason?: string }>,
       until('the rebalance to finish', async () => {
         const v = await handle.query(rebalanceQuery);
-        return ['completed', 'stuck', 'withdrawal-failed', 'withdrawal-rejected', 'refused', 'rejected'].includes(v.state) ? v : undefined;
+        return ENDED.includes(v.state) ? v : undefined;
       }, 240_000, rig.scale, 500),
     ]);
+    await restarted;
     c.check(view.state === 'completed', `rebalance ${id} ended ${view.state}: ${view.reason ?? ''}`);
-    const atSim = rig.sim.control.withdrawals('binance').filter((w) => w.clientId?.includes(id));
+    const atSim = (await rig.sim.control.withdrawals('binance')).filter((w) => w.clientId?.includes(id));
     c.check(atSim.length === 1, `rebalance ${id}: ${atSim.length} withdrawals at the exchange`);
     withLedger(rig.dataDir, (ledger) => {
       const entries = ledger.entries();
@@ -192,7 +218,7 @@ export async function orchestratorWithdrawalTrial(rig: Rig, orchestrators: Worke
   } finally {
     for (const o of orchestrators) o.proxy.setRule(() => 'pass');
   }
-  ledgerInvariants(rig, c);
+  await ledgerInvariants(rig, c);
   return { kind: 'orchestrator-withdrawal', seed, point, killed, invariantsChecked: c.n, violations: c.done(rig, `orchestrator-${seed}`), ms: Date.now() - t0 };
 }
 
@@ -204,23 +230,23 @@ const isOrder = (r: { method: string; path: string }) => r.method === 'POST' && 
  * BTC/USDT on `cheap` offered `percent` % under the other venue's bid (a cross opportunity), the
  * market frozen. Trials alternate the cheap venue so neither side's coins run out over a run.
  */
-function dislocate(rig: Rig, percent: string, cheap: 'binance' | 'kraken' = 'binance'): void {
-  rig.ticking(false);
+async function dislocate(rig: Rig, percent: string, cheap: 'binance' | 'kraken' = 'binance'): Promise<void> {
+  await rig.ticking(false);
   const dp = TICK_DP[cheap];
-  const other = rig.sim.control.book(cheap === 'binance' ? 'kraken' : 'binance', 'BTC/USDT');
+  const other = await rig.sim.control.book(cheap === 'binance' ? 'kraken' : 'binance', 'BTC/USDT');
   const bid = new Decimal(other.bids[0]![0]);
   const ask = bid.times(new Decimal(100).minus(percent).div(100)).toDecimalPlaces(dp, Decimal.ROUND_DOWN);
-  rig.sim.control.setBook(cheap, 'BTC/USDT', [[ask.minus(1).toFixed(dp), '1']], [[ask.toFixed(dp), '1'], [ask.plus(1).toFixed(dp), '1']]);
+  await rig.sim.control.setBook(cheap, 'BTC/USDT', [[ask.minus(1).toFixed(dp), '1']], [[ask.toFixed(dp), '1'], [ask.plus(1).toFixed(dp), '1']]);
 }
 
 /** BTC/USDT price decimals per venue (the simulator's tick: Binance 0.01, Kraken 0.1). */
 const TICK_DP = { binance: 2, kraken: 1 } as const;
 
 /** A quiet book ages past the hot path's maximum book age: a live market keeps changing a level. */
-function touch(rig: Rig, exchange: 'binance' | 'kraken', n: number): void {
-  const b = rig.sim.control.book(exchange, 'BTC/USDT');
+async function touch(rig: Rig, exchange: 'binance' | 'kraken', n: number): Promise<void> {
+  const b = await rig.sim.control.book(exchange, 'BTC/USDT');
   const size = n % 2 === 0 ? '1' : '1.1';
-  rig.sim.control.setBook(exchange, 'BTC/USDT', b.bids.slice(0, 1).concat([[new Decimal(b.bids[0]![0]).minus(5).toFixed(TICK_DP[exchange]), size]]), b.asks.slice(0, 1).concat([[new Decimal(b.asks[0]![0]).plus(5).toFixed(TICK_DP[exchange]), size]]));
+  await rig.sim.control.setBook(exchange, 'BTC/USDT', b.bids.slice(0, 1).concat([[new Decimal(b.bids[0]![0]).minus(5).toFixed(TICK_DP[exchange]), size]]), b.asks.slice(0, 1).concat([[new Decimal(b.asks[0]![0]).plus(5).toFixed(TICK_DP[exchange]), size]]));
 }
 
 /** Client order ids of a cut trade's recovery (hotpath/leg-recovery.ts). */
@@ -230,31 +256,36 @@ function appliedBtc(h: WorkerProcess): boolean {
   return h.appliedModes().some((m) => m.mode === 'BTC' && m.qbot === BTC_QBOT);
 }
 
-/** Kill -9 of the live hot path with its first order of an attempt done at the exchange, answer held. */
+/**
+ * Kill -9 of the live hot path between the legs of a trade: the exchange has taken both legs, the
+ * hot path heard back from the first only (the proxy passes the first order and holds the
+ * second's answer; the cross legs go out together, triangular ones one after the other).
+ */
 export async function hotpathTradeTrial(rig: Rig, hot: WorkerProcess, seed: number): Promise<WorkerTrialResult> {
   const t0 = Date.now();
   const c = new Checks();
   await until(`${hot.name} to apply BTC's split`, () => appliedBtc(hot), 60_000, rig.scale);
-  const before = new Set(simOrders(rig).map((o) => `${o.exchange}:${o.cid}`));
+  const before = new Set((await simOrders(rig)).map((o) => `${o.exchange}:${o.cid}`));
   const heldBefore = hot.proxy.held.length;
-  hot.proxy.setRule((r) => (isOrder(r) ? 'hold-after' : 'pass'));
+  let orders = 0;
+  hot.proxy.setRule((r) => (isOrder(r) && ++orders === 2 ? 'hold-after' : 'pass'));
   let killed = 0;
   try {
-    dislocate(rig, '2');
-    await until(`${hot.name} to send an order`, () => hot.proxy.held.length > heldBefore, 60_000, rig.scale);
+    await dislocate(rig, '2');
+    await until(`${hot.name} to send its second leg`, () => hot.proxy.held.length > heldBefore, 60_000, rig.scale);
     await hot.kill9();
     killed = 1;
     hot.proxy.setRule(() => 'pass');
-    const killedRun = new Set(simOrders(rig).map((o) => `${o.exchange}:${o.cid}`).filter((k) => !before.has(k)));
-    c.check(killedRun.size >= 1, `the killed hot path left no order at the exchange (held ${hot.proxy.held.length - heldBefore})`);
+    const killedRun = new Set((await simOrders(rig)).map((o) => `${o.exchange}:${o.cid}`).filter((k) => !before.has(k)));
+    c.check(killedRun.size === 2, `between the legs the exchange should have both legs of the killed run, it has ${killedRun.size}: ${[...killedRun].join(', ')}`);
     hot.restart();
     await hot.ready(rig.scale);
     await until(`the restarted ${hot.name} to apply BTC's split`, () => appliedBtc(hot), 60_000, rig.scale);
     // A fresh dislocation (the killed run's orders took some of the first one's liquidity).
-    dislocate(rig, String(2 + (seed % 3)));
-    const traded = await until(`the restarted ${hot.name} to trade`, () => {
+    await dislocate(rig, String(2 + (seed % 3)));
+    const traded = await until(`the restarted ${hot.name} to trade`, async () => {
       // A new trade, not the recovery of the cut one (its orders carry the cut trade's id).
-      const fresh = simOrders(rig).filter((o) => !before.has(`${o.exchange}:${o.cid}`) && !killedRun.has(`${o.exchange}:${o.cid}`) && !RECOVERY_ORDER.test(o.cid));
+      const fresh = (await simOrders(rig)).filter((o) => !before.has(`${o.exchange}:${o.cid}`) && !killedRun.has(`${o.exchange}:${o.cid}`) && !RECOVERY_ORDER.test(o.cid));
       return fresh.length ? fresh : undefined;
     }, 60_000, rig.scale).catch(() => []);
     c.check(traded.length > 0, `the restarted ${hot.name} never traded the dislocation`);
@@ -275,10 +306,10 @@ export async function hotpathTradeTrial(rig: Rig, hot: WorkerProcess, seed: numb
     c.check(hot.appliedModes()[0]?.qbot === BTC_QBOT, `the restarted hot path's first allocation gives the Q-bot ${hot.appliedModes()[0]?.qbot ?? 'nothing'} %, not ${BTC_QBOT} %`);
   } finally {
     hot.proxy.setRule(() => 'pass');
-    rig.ticking(true);
+    await rig.ticking(true);
   }
-  ledgerInvariants(rig, c);
-  return { kind: 'hotpath-trade', seed, point: 'first-order-answer-held', killed, invariantsChecked: c.n, violations: c.done(rig, `hotpath-${seed}`), ms: Date.now() - t0 };
+  await ledgerInvariants(rig, c);
+  return { kind: 'hotpath-trade', seed, point: 'between the legs (second answer held)', killed, invariantsChecked: c.n, violations: c.done(rig, `hotpath-${seed}`), ms: Date.now() - t0 };
 }
 
 /** No order on a venue whose feed is silent beyond the maximum book age; a trade once it speaks again. */
@@ -288,36 +319,36 @@ export async function hotpathSilenceTrial(rig: Rig, hot: WorkerProcess, seed: nu
   await until(`${hot.name} to apply BTC's split`, () => appliedBtc(hot), 60_000, rig.scale);
   // Shorter than the laptop profile's staleAfterMs (5 s), so the trial sees the book-age gate, not a reconnect.
   const silenceMs = 3_000 + (seed % 3) * 500;
-  const before = new Set(simOrders(rig).map((o) => `${o.exchange}:${o.cid}`));
+  const before = new Set((await simOrders(rig)).map((o) => `${o.exchange}:${o.cid}`));
   const start = Date.now();
-  rig.sim.control.injectFault('binance', { type: 'silence', ms: silenceMs });
+  await rig.sim.control.injectFault('binance', { type: 'silence', ms: silenceMs });
   const end = start + silenceMs;
   try {
     // Once Binance's book is older than the hot path may trade on, Kraken shows the opportunity.
     await until('the silence to outlast the maximum book age', () => Date.now() >= start + MAX_BOOK_AGE_MS + 500, 10_000, 1, 50);
-    rig.ticking(false);
-    const binance = rig.sim.control.book('binance', 'BTC/USDT');
+    await rig.ticking(false);
+    const binance = await rig.sim.control.book('binance', 'BTC/USDT');
     const ask = new Decimal(binance.asks[0]![0]);
     const bid = ask.times('1.02').toDecimalPlaces(1);
-    rig.sim.control.setBook('kraken', 'BTC/USDT', [[bid.toFixed(1), '1'], [bid.minus(1).toFixed(1), '1']], [[bid.plus(1).toFixed(1), '1']]);
+    await rig.sim.control.setBook('kraken', 'BTC/USDT', [[bid.toFixed(1), '1'], [bid.minus(1).toFixed(1), '1']], [[bid.plus(1).toFixed(1), '1']]);
     let touches = 0;
-    const traded = await until('a Binance order once its feed is back', () => {
-      const fresh = simOrders(rig).filter((o) => o.exchange === 'binance' && !before.has(`${o.exchange}:${o.cid}`) && o.created >= end);
+    const traded = await until('a Binance order once its feed is back', async () => {
+      const fresh = (await simOrders(rig)).filter((o) => o.exchange === 'binance' && !before.has(`${o.exchange}:${o.cid}`) && o.created >= end);
       // Both books stay live meanwhile (a deeper level changes now and then), or they would be too old to trade on.
       if (Date.now() >= end && !fresh.length) {
-        touch(rig, 'kraken', touches);
-        touch(rig, 'binance', touches++);
+        await touch(rig, 'kraken', touches);
+        await touch(rig, 'binance', touches++);
       }
       return fresh.length ? fresh : undefined;
     }, 30_000, rig.scale, 400).catch(() => []);
     c.check(traded.length > 0, 'no Binance order after the silence: the opportunity was never traded (the trial proves nothing)');
-    const during = simOrders(rig).filter((o) => o.exchange === 'binance' && !before.has(`${o.exchange}:${o.cid}`) && o.created > start + MAX_BOOK_AGE_MS && o.created < end);
+    const during = (await simOrders(rig)).filter((o) => o.exchange === 'binance' && !before.has(`${o.exchange}:${o.cid}`) && o.created > start + MAX_BOOK_AGE_MS && o.created < end);
     c.check(during.length === 0, `${during.length} Binance order(s) while its feed was silent beyond ${MAX_BOOK_AGE_MS} ms: ${during.map((o) => `${o.cid} at +${o.created - start} ms`).join(', ')}`);
   } finally {
-    rig.sim.control.clearFaults();
-    rig.ticking(true);
+    await rig.sim.control.clearFaults();
+    await rig.ticking(true);
   }
-  ledgerInvariants(rig, c);
+  await ledgerInvariants(rig, c);
   return { kind: 'hotpath-silence', seed, point: `binance silent ${silenceMs} ms`, killed: 0, invariantsChecked: c.n, violations: c.done(rig, `silence-${seed}`), ms: Date.now() - t0 };
 }
 
@@ -346,20 +377,20 @@ export async function hotpathPausedTrial(rig: Rig, seed: number, existing?: { ho
     await until(`${hot.name} to apply BTC's split`, () => appliedBtc(hot), 60_000, rig.scale);
     const opening = paperBalances(dir);
     // Kraken cheap: the paper hot path buys there (the live trials mostly sold BTC on Kraken).
-    dislocate(rig, '2', 'kraken');
+    await dislocate(rig, '2', 'kraken');
     // A frozen market sends one update and then nothing: one refused evaluation (a gate, a feed
     // still coming up) and the paper hot path never sees the opportunity again. A live market
     // keeps changing a deeper level, as in the silence trial.
     let touches = 0;
-    await until(`${hot.name} to trade on paper`, () => {
+    await until(`${hot.name} to trade on paper`, async () => {
       const traded = withLedger(dir, (l) => l.entries({ kind: 'fill' }).length > 0);
       if (!traded) {
-        touch(rig, 'kraken', touches);
-        touch(rig, 'binance', touches++);
+        await touch(rig, 'kraken', touches);
+        await touch(rig, 'binance', touches++);
       }
       return traded;
     }, 60_000, rig.scale, 400);
-    rig.ticking(true);
+    await rig.ticking(true);
     const snap = await rig.pauseHotpath(`chaos ${seed}: operator pause`);
     c.check(snap.paused, `the pause was not acknowledged: ${JSON.stringify(snap)}`);
     // Paused: no new attempt starts; the balances are settled once every started attempt has its result.
@@ -381,7 +412,7 @@ export async function hotpathPausedTrial(rig: Rig, seed: number, existing?: { ho
     const restored = paperBalances(dir);
     c.check(JSON.stringify(restored) === JSON.stringify(settled), `paper balances after the restart differ: ${JSON.stringify(restored)} vs ${JSON.stringify(settled)}`);
   } finally {
-    rig.ticking(true);
+    await rig.ticking(true);
     await hot.stop();
     if (!existing) {
       if (c.violations.length) c.violations.push(`(worker logs in ${rig.keepLogs(`paused-${seed}`)})`);
@@ -389,7 +420,7 @@ export async function hotpathPausedTrial(rig: Rig, seed: number, existing?: { ho
       rig.workers.splice(rig.workers.indexOf(hot), 1);
     }
   }
-  ledgerInvariants(rig, c, dir);
+  await ledgerInvariants(rig, c, dir);
   if (!c.violations.length) {
     if (!existing) fs.rmSync(dir, { recursive: true, force: true });
   } else c.violations.push(`(paper data kept in ${dir})`);
@@ -412,7 +443,7 @@ export async function scaleOutTrial(rig: Rig, hotpaths: WorkerProcess[], flips: 
       c.check(flipLines.length <= 1, `flip ${flipId} booked ${flipLines.length} times`);
     });
   }
-  ledgerInvariants(rig, c);
+  await ledgerInvariants(rig, c);
   return { kind: 'scale-out', seed, point: `${flips.join('>')} over 2 orchestrators, ${hotpaths.length} hot paths`, killed: 0, invariantsChecked: c.n, violations: c.done(rig, `scale-out-${seed}`), ms: Date.now() - t0 };
 }
 
@@ -460,7 +491,7 @@ export async function runWorkerTrials(plan: WorkerPlan, baseSeed: number, scale:
       await run('orchestrator-withdrawal', point, () => orchestratorWithdrawalTrial(rig, orchestrators, seed, point));
     }
     const [hot, paper] = hotpaths as [WorkerProcess, WorkerProcess];
-    for (let i = 0; i < plan.hotpathKills; i++) await run('hotpath-trade', 'first-order-answer-held', () => hotpathTradeTrial(rig, hot, seed));
+    for (let i = 0; i < plan.hotpathKills; i++) await run('hotpath-trade', 'between the legs', () => hotpathTradeTrial(rig, hot, seed));
     for (let i = 0; i < plan.silences; i++) await run('hotpath-silence', 'binance silent', () => hotpathSilenceTrial(rig, hot, seed));
     // The pause goes to one hot path on the queue: from here on only the paper one runs.
     await hot.stop();

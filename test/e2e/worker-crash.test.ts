@@ -1,11 +1,10 @@
 /**
- * One trial of each worker crash kind inside `npm test` (the long run, ten and more of each, is
- * `npm run chaos`; the silence and paused-restart trials run only there for now, see
- * docs/chaos.md): real OS processes of two orchestrators and two hot paths (one trading at the
- * exchange, one on paper) against a Temporal dev server and the simulator, `kill -9` at an exact
- * point of a money move (a proxy holds the request; see test/chaos/worker-rig.ts), restart, and
- * the invariants of test/chaos/worker-trials.ts. The orchestrator trial waits out the killed
- * withdrawal activity's 1-minute start-to-close timeout before its retry: the file takes minutes.
+ * One trial of each worker crash kind inside `npm test` (the long run, ten and more of each plus a
+ * silent feed and a paused hot path, is `npm run trial:workers` and `npm run chaos`): real OS
+ * processes of two orchestrators and two hot paths (one trading at the exchange, one on paper)
+ * against a Temporal dev server and the simulator (its own process), `kill -9` at an exact point
+ * of a money move (a proxy holds the request and the test waits for the hold; see
+ * test/chaos/worker-rig.ts), restart, and the invariants of test/chaos/worker-trials.ts.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -35,24 +34,24 @@ beforeAll(async () => {
     rig.startHotpath('hot path 1', 'live'),
     rig.startHotpath('hot path 2 (paper)', 'paper', paperDir),
   ]);
-}, 420_000);
+}, 90_000);
 
 afterAll(async () => {
   await rig?.close();
-}, 120_000);
+}, 40_000);
 
 test('two orchestrators and two hot paths: every flip reaches both hot paths, nothing booked twice', async () => {
   ok(await scaleOutTrial(rig, [live, paper], ['BTC', 'GOLD', 'BTC'], 41));
-}, 240_000);
+}, 40_000);
 
 test('kill -9 of the orchestrator whose withdrawal the exchange took but never answered: one withdrawal, booked once', async () => {
   const r = await orchestratorWithdrawalTrial(rig, orchestrators, 42, 'after-submit');
   expect(r.killed).toBe(1);
   ok(r);
-}, 420_000);
+}, 90_000);
 
 test('kill -9 of the hot path with an order at the exchange unanswered: no client order id twice, restarted in BTC at 85 %, trades again', async () => {
   const r = await hotpathTradeTrial(rig, live, 43);
   expect(r.killed).toBe(1);
   ok(r);
-}, 300_000);
+}, 60_000);
