@@ -23,6 +23,7 @@ import { feeSchedulesFromSettings, hydrateFeeBookFromLedger } from '../adapters/
 import { AccountFeeSource, accountFeeVenues, type VenueFeeStatus } from '../adapters/exchanges/account-fees';
 import { DecisionFees, qbotDecisionContext } from '../hotpath/decision-fees';
 import { simulatorCcxtOptions, startSimulator, type RunningSimulator } from '../adapters/sim';
+import { publicDataSource } from './public-data';
 import type { Account } from '../ports/account';
 import { systemClock, type Clock } from '../ports/clock';
 import type { Ledger } from '../ports/ledger';
@@ -324,7 +325,9 @@ async function main(): Promise<void> {
   const sim = process.argv.includes('--sim') ? await startSimulator({}) : undefined;
   const metricsPort = Number(process.env.QBOT_METRICS_PORT ?? '9464');
   const simUrl = process.env.SIM_URL || undefined;
-  const p = await startHotpath({ ...(sim ? { sim } : {}), ...(simUrl ? { simUrl } : {}), metricsPort });
+  // Paper over a local simulator's public data (SIM_PUBLIC_URL, `npm start` offline); refused with live trading.
+  const publicData = simUrl ? undefined : publicDataSource(process.env);
+  const p = await startHotpath({ ...(sim ? { sim } : {}), ...(simUrl ? { simUrl } : {}), ...(publicData ? { ccxtOptions: (ex: ExchangeId) => publicData(ex).ccxtOptions } : {}), metricsPort });
   const stop = async () => {
     await p.close();
     await sim?.close();

@@ -21,6 +21,7 @@ import type { StateStore } from '../adapters/persistence/state-sqlite';
 import type { MarketData } from '../ports/market-data';
 import { GOLD_NETWORK, PAPER_NETWORKS } from './paper-networks';
 import { retryWithBackoff, type BackoffOptions } from './retry-backoff';
+import { publicDataSource } from './public-data';
 
 /** Where the orchestrator's venues come from, decided by the environment alone. */
 export type VenueSource = 'simulator' | 'live' | 'paper';
@@ -57,6 +58,8 @@ export async function orchestratorVenues(o: {
   const log = o.log ?? createExchangeLogger(config.env.LOG_LEVEL);
   const { coins, settings } = config;
   const source = venueSource(o.env, config);
+  // Paper over a local simulator's public data (SIM_PUBLIC_URL, `npm start` offline); refused with live trading.
+  const publicData = source === 'simulator' ? undefined : publicDataSource({ ...o.env, TRADING_MODE: config.env.TRADING_MODE });
   const adapters: ExchangeAdapters[] = [];
   const books = new Map<string, OrderBook>();
   const venues: BotVenue[] = [];
@@ -72,7 +75,7 @@ export async function orchestratorVenues(o: {
       const sim = source === 'simulator' ? simulatorCcxtOptions(o.env.SIM_URL as string, exchange) : undefined;
       const v = await createExchangeAdapters({
         exchange, env: config.env, settings, clock, networks: config.networks, ...(o.state ? { state: o.state } : {}),
-        ...(sim ? { urlsOverride: sim.urls, ccxtOptions: sim.ccxtOptions } : {}),
+        ...(sim ? { urlsOverride: sim.urls, ccxtOptions: sim.ccxtOptions } : publicData?.(exchange)),
       });
       adapters.push(v);
       // A venue that does not answer yet (the simulator still starting, an exchange outage) is waited

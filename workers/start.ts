@@ -5,6 +5,7 @@ import { envSchema } from '../config/env';
 import { consoleProgress, explainStartupError } from './progress';
 import { installProcessGuard } from './process-guard';
 import { runSupervisedUntilSignal, startSupervisedSystem, type SupervisedOptions } from './supervised-system';
+import { publicDataSource } from './public-data';
 
 /**
  * `npm start`: the same supervisor of separate processes as the demo (Temporal dev server,
@@ -34,9 +35,11 @@ async function confirmLive(env: NodeJS.ProcessEnv): Promise<void> {
 /**
  * What the supervisor gets for `npm start`: no simulator, and no SIM_URL passed on (a stray one in
  * the shell would point the orchestrator's venues at a simulator instead of the real exchanges).
+ * SIM_PUBLIC_URL is passed on: public data from a local simulator, paper only (workers/public-data.ts).
  */
 export function startOptions(env: NodeJS.ProcessEnv): Pick<SupervisedOptions, 'env' | 'simulator' | 'externalTemporal'> {
   const { SIM_URL: _ignored, ...rest } = env;
+  publicDataSource(env);
   return { env: rest, simulator: false, externalTemporal: env.QBOT_EXTERNAL_TEMPORAL === '1' };
 }
 
@@ -46,10 +49,12 @@ async function main(): Promise<void> {
   installProcessGuard({ error: (obj, msg) => console.error(msg, obj) });
   // The real system reads .env and the environment only: no demo passphrase or token sneaks in.
   const env = effectiveEnv();
+  // Checked before the confirmation: live trading over a simulator's prices is refused, not confirmed.
+  const options = startOptions(env);
   await confirmLive(env);
   const mode = env.TRADING_MODE === 'live' ? 'LIVE trading' : 'paper trading';
-  console.log(`qbot: starting (public market data from the exchanges, ${mode})`);
-  runSupervisedUntilSignal(`qbot (${mode})`, (hooks) => startSupervisedSystem({ ...startOptions(env), progress: consoleProgress(), ...hooks }));
+  console.log(`qbot: starting (public market data from ${env.SIM_PUBLIC_URL ? `the simulator at ${env.SIM_PUBLIC_URL}` : 'the exchanges'}, ${mode})`);
+  runSupervisedUntilSignal(`qbot (${mode})`, (hooks) => startSupervisedSystem({ ...options, progress: consoleProgress(), ...hooks }));
 }
 
 if (require.main === module) {
