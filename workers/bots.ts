@@ -1,4 +1,7 @@
 import type { Client } from '@temporalio/client';
+import type { FeeBook } from '../domain/fees';
+import type { AccountFeeSource } from '../adapters/exchanges/account-fees';
+import { LedgerAllowanceSync } from '../adapters/persistence/fee-book-setup';
 import type { AppConfig } from '../config';
 import { Decimal } from '../domain/money/decimal';
 import type { ExchangeId } from '../domain/market';
@@ -56,11 +59,13 @@ export async function systemVenues(o: { config: AppConfig; hotpath: HotpathProce
   }));
 }
 
-export function wireBots(o: { config: AppConfig; venues: BotVenue[]; ledger: Ledger; clock: Clock; client: Client }): BotWiring {
+export function wireBots(o: { config: AppConfig; venues: BotVenue[]; ledger: Ledger; clock: Clock; client: Client; fees?: { book: FeeBook; source?: AccountFeeSource } }): BotWiring {
   const { settings, coins, env } = o.config;
   const cold = env.COLD_WALLET_ADDRESS;
   const venues = o.venues;
-  const base = { venues, ledger: o.ledger, clock: o.clock, quoteCurrencies: [...coins.quoteCurrencies] };
+  // Live bot fills spend the zero-fee allowance where the hot path sees it (the ledger) and check the tier.
+  const fees = o.fees ? { book: o.fees.book, sync: new LedgerAllowanceSync(o.fees.book, o.ledger), ...(o.fees.source ? { source: o.fees.source } : {}) } : undefined;
+  const base = { venues, ledger: o.ledger, clock: o.clock, quoteCurrencies: [...coins.quoteCurrencies], ...(fees ? { fees } : {}) };
   const inputs = botWorkflowInputs(settings, coins);
   return {
     activities: {

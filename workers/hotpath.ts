@@ -19,7 +19,7 @@ import { CapitalStore } from '../adapters/persistence/capital-sqlite';
 import { CapitalGuard } from '../adapters/capital/guard';
 import { guardSettings, qbotBudgets, qbotConsumerOf, qbotContinuesAttempt } from './qbot-capital';
 import { bookOpeningOrReport } from '../adapters/persistence/ledger-entries';
-import { feeSchedulesFromSettings, hydrateFeeBookFromLedger } from '../adapters/persistence/fee-book-setup';
+import { feeSchedulesFromSettings, hydrateFeeBookFromLedger, LedgerAllowanceSync } from '../adapters/persistence/fee-book-setup';
 import { AccountFeeSource, accountFeeVenues, type VenueFeeStatus } from '../adapters/exchanges/account-fees';
 import { DecisionFees, qbotDecisionContext } from '../hotpath/decision-fees';
 import { simulatorCcxtOptions, startSimulator, type RunningSimulator } from '../adapters/sim';
@@ -111,6 +111,9 @@ export interface HotpathProcess {
   accountFees: AccountFeeSource;
   close(): Promise<void>;
 }
+
+/** How often the fee book reads the allowance other processes booked (only when a venue has one). */
+const ALLOWANCE_SYNC_EVERY_MS = 15_000;
 
 /** How often a cut trade's recovery is tried again while it is open (the first try waits this long for books). */
 const LEG_RECOVERY_EVERY_MS = 2_000;
@@ -240,6 +243,10 @@ export async function startHotpath(o: HotpathOptions = {}): Promise<HotpathProce
   if (o.metricsPort !== undefined) status();
   await q.refreshBalances();
   await accountFees.start();
+  // The bots' own fills (another process) spend Coinbase One too: the book follows the shared ledger.
+  const allowanceSync = new LedgerAllowanceSync(feeBook, ledger);
+  const allowanceTimer = setInterval(() => allowanceSync.sync(clock.now()), ALLOWANCE_SYNC_EVERY_MS);
+  allowanceTimer.unref();
   decisionFees.invalidate();
   for (const v of venues) {
     const symbols = watchList(markets.filter((m) => m.exchange === v.exchange), config, o.maxSymbolsPerVenue ?? 300);
@@ -283,6 +290,7 @@ export async function startHotpath(o: HotpathOptions = {}): Promise<HotpathProce
     async close() {
       for (const t of timers) clearInterval(t);
       recovery.stop();
+      clearInterval(allowanceTimer);
       await accountFees.stop();
       scanner.stop();
       await link?.stop();

@@ -38,6 +38,8 @@ export interface OrchestratorVenues {
   source: VenueSource;
   venues: BotVenue[];
   marketData: Map<ExchangeId, MarketData>;
+  /** The fee book the bots price with and the account fee source behind it (their live fills spend and check it too). */
+  fees: { book: FeeBook; source: AccountFeeSource };
   close(): Promise<void>;
 }
 
@@ -112,6 +114,7 @@ export async function orchestratorVenues(o: {
     source,
     venues,
     marketData: new Map(adapters.map((a) => [a.exchange, a.marketData])),
+    fees: { book: feeBook, source: accountFees },
     close: async () => {
       await accountFees.stop();
       await Promise.all(adapters.map((a) => a.close()));
