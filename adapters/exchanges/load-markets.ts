@@ -14,6 +14,9 @@ export async function loadMarketsRecovering(ex: Exchange): ReturnType<Exchange['
     return markets;
   } catch (err) {
     failed.add(ex);
+    // ccxt's own methods (fetchBalance, withdraw, ...) call loadMarkets() too and would get the
+    // cached rejection forever (a restarted orchestrator's withdrawals stuck on one timed-out load).
+    (ex as unknown as { marketsLoading?: unknown }).marketsLoading = undefined;
     throw err;
   }
 }

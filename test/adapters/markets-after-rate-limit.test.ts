@@ -34,6 +34,18 @@ describe('market load after a rate-limit answer', () => {
     expect(markets.map((m) => m.symbol)).toContain('BTC/USDT');
   });
 
+  it('account: a balance read after a failed market load asks the venue again (ccxt fetchBalance loads markets itself)', async () => {
+    ad = await adaptersFor(sim, 'binance');
+    sim.control.injectFault('binance', { type: 'http-status', status: 418, count: 1 });
+    // The market load of the REST instance (trading, account, funding) fails once.
+    expect(await ad.trading.market('BTC/USDT')).toMatchObject({ status: 'rejected' });
+    const b = await waitUntil('binance balances after the 418 is spent', async () => {
+      const r = await (ad as ExchangeAdapters).account.balances();
+      return 'status' in r ? undefined : r;
+    }, 5_000, 200);
+    expect(Object.keys(b.assets)).toContain('USDT');
+  });
+
   it('trading: an order refused by the 418 on the market load is accepted once the venue answers again', async () => {
     ad = await adaptersFor(sim, 'binance');
     sim.control.injectFault('binance', { type: 'http-status', status: 418, count: 1 });
