@@ -37,6 +37,8 @@ import { watchList } from '../hotpath/watch-list';
 import { MarketScanner, ScannerMetrics, scannerConfigFromSettings, scannerThresholdSource } from '../hotpath/scanner';
 // The Temporal link (and @temporalio/worker, ~46 MB of RSS) is loaded only by a hot path that runs it.
 import type { HotpathLink } from './hotpath-link';
+import type * as LinkModule from './hotpath-link';
+import type * as DefsModule from '../signals/defs';
 import { gateOnAllocation } from './allocation-gate';
 import { listenOn } from '../adapters/net/listen';
 import { createHardenedServer, guardRequests } from '../adapters/http/request-guard';
@@ -121,6 +123,20 @@ const LEG_RECOVERY_EVERY_MS = 2_000;
 const DEMO_INVENTORY: Record<string, string> = { USD: '1000', USDT: '1000', USDC: '1000', BTC: '0.01', ETH: '0.3', SOL: '5' };
 
 /** Wires the hot path: ccxt market data, paper (default) or live trading, ledger, control, metrics. */
+/**
+ * The Temporal link and its task queue, loaded on first use (the SDK with rxjs and webpack is
+ * ~46 MB of RSS a hot path without Temporal never needs). `require`, not `import()`: under
+ * `node --require tsx/cjs` (how the supervisor starts its children) a dynamic import goes to Node's
+ * ESM loader, which tsx/cjs does not hook, and a .ts module is not found.
+ */
+export function loadTemporalLink(): Promise<{ HotpathLink: typeof HotpathLink; HOTPATH_TASK_QUEUE: string }> {
+  /* eslint-disable @typescript-eslint/no-require-imports -- lazy on purpose, see above */
+  const { HotpathLink: Link } = require('./hotpath-link') as typeof LinkModule;
+  const { HOTPATH_TASK_QUEUE } = require('../signals/defs') as typeof DefsModule;
+  /* eslint-enable @typescript-eslint/no-require-imports */
+  return Promise.resolve({ HotpathLink: Link, HOTPATH_TASK_QUEUE });
+}
+
 export async function startHotpath(o: HotpathOptions = {}): Promise<HotpathProcess> {
   const cfg = o.config ?? loadConfig({ env: effectiveEnv() });
   const config = qbotConfigFrom(cfg);
@@ -276,8 +292,9 @@ export async function startHotpath(o: HotpathOptions = {}): Promise<HotpathProce
   ];
   const server = o.metricsPort === undefined ? undefined : await serveMetrics(metrics, o.metricsPort, { status, token: cfg.env.DASHBOARD_TOKEN });
   // Dials with back-off, reads the mode before the first trade, watches it, reconnects forever.
-  const link = o.temporal === false ? undefined : new (await import('./hotpath-link')).HotpathLink({
-    control, namespace: cfg.env.TEMPORAL_NAMESPACE, log, taskQueue: (await import('../signals/defs')).HOTPATH_TASK_QUEUE,
+  const temporal = o.temporal === false ? undefined : await loadTemporalLink();
+  const link = temporal === undefined ? undefined : new temporal.HotpathLink({
+    control, namespace: cfg.env.TEMPORAL_NAMESPACE, log, taskQueue: temporal.HOTPATH_TASK_QUEUE,
     ...(o.temporalConnection ? { connection: o.temporalConnection } : {}), ...(o.temporalClient ? { client: o.temporalClient } : {}),
     ...(o.modeWatchMs ? { watchEveryMs: o.modeWatchMs } : {}),
   });

@@ -21,4 +21,14 @@ describe('the hot path loads the Temporal SDK only when it runs its Temporal lin
     expect(loaded).toEqual(expect.arrayContaining(['ccxt', 'better-sqlite3']));
     expect(loaded.filter((p) => ['@temporalio/worker', '@temporalio/client', '@temporalio/workflow', 'webpack', 'rxjs'].includes(p))).toEqual([]);
   }, scaled(40_000));
+
+  it('loads the Temporal link when asked, in a process started as the supervisor starts it (node --require tsx/cjs)', async () => {
+    // A dynamic import() goes to Node's ESM loader, which tsx/cjs does not hook: the hot path died
+    // at start with "Cannot find module workers/hotpath-link" under the supervisor.
+    const script = `require(${JSON.stringify(path.join(ROOT, 'workers/hotpath.ts'))}).loadTemporalLink()
+      .then((m) => process.stdout.write(JSON.stringify({ link: typeof m.HotpathLink, queue: m.HOTPATH_TASK_QUEUE, worker: Object.keys(require.cache).some((f) => f.includes('/@temporalio/worker/')) })))
+      .catch((err) => { process.stdout.write(JSON.stringify({ error: String(err) })); });`;
+    const { stdout } = await promisify(execFile)(process.execPath, ['--require', require.resolve('tsx/cjs'), '-e', script], { cwd: ROOT, timeout: scaled(30_000) });
+    expect(JSON.parse(stdout)).toEqual({ link: 'function', queue: expect.stringMatching(/\S/), worker: true });
+  }, scaled(40_000));
 });
