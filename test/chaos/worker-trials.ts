@@ -277,7 +277,8 @@ export async function hotpathTradeTrial(rig: Rig, hot: WorkerProcess, seed: numb
     killed = 1;
     hot.proxy.setRule(() => 'pass');
     const killedRun = new Set((await simOrders(rig)).map((o) => `${o.exchange}:${o.cid}`).filter((k) => !before.has(k)));
-    c.check(killedRun.size === 2, `between the legs the exchange should have both legs of the killed run, it has ${killedRun.size}: ${[...killedRun].join(', ')}`);
+    // At least the two legs: another attempt (a triangle's first leg) may reach the exchange before the kill too.
+    c.check(killedRun.size >= 2, `between the legs the exchange should have both legs of the killed run, it has ${killedRun.size}: ${[...killedRun].join(', ')}`);
     hot.restart();
     await hot.ready(rig.scale);
     await until(`the restarted ${hot.name} to apply BTC's split`, () => appliedBtc(hot), 60_000, rig.scale);
