@@ -7,7 +7,8 @@ import { parseDecimal } from '../domain/money/parse';
 import type { OrderBook } from '../domain/orderbook';
 import { findCheapestConversion } from '../domain/conversion';
 import type { Clock } from '../ports/clock';
-import type { Ledger } from '../ports/ledger';
+import type { Ledger, LedgerEntry } from '../ports/ledger';
+import { feeEntry } from '../adapters/persistence/ledger-entries';
 import type { MarketData } from '../ports/market-data';
 import type { Confirmed, Trading } from '../ports/trading';
 
@@ -60,6 +61,22 @@ function receivedOf(c: Confirmed, side: 'buy' | 'sell', toAsset: string, takerFe
 }
 
 /**
+ * A filled leg as the venue moved it: what left, what came in before fees, and one fee line per
+ * currency the exchange charged (the received asset, the spent quote on a Kraken or Coinbase buy,
+ * or BNB), so the ledger changes exactly as the balances did and the fee panel counts every fee.
+ */
+function conversionLines(at: number, input: ConvertInput, leg: { symbol: string; side: 'buy' | 'sell'; fromAsset: string; toAsset: string }, clientOrderId: string, c: Confirmed, spent: Decimal): LedgerEntry[] {
+  const key = `conversion:${input.exchange}:${clientOrderId}`;
+  const common = { at, exchange: input.exchange, correlationId: input.rebalanceId };
+  const gross = leg.side === 'sell' ? c.cost : c.filled;
+  return [
+    { ...common, kind: 'conversion', asset: leg.fromAsset, delta: spent.negated(), idempotencyKey: `${key}:from`, details: { to: leg.toAsset, symbol: leg.symbol } },
+    { ...common, kind: 'conversion', asset: leg.toAsset, delta: gross, idempotencyKey: `${key}:to`, details: { from: leg.fromAsset, symbol: leg.symbol, gross: true } },
+    ...c.fees.filter((f) => !f.amount.isZero()).map((f) => feeEntry({ ...common, asset: f.currency, amount: f.amount, idempotencyKey: `${key}:fee:${f.currency}`, details: { symbol: leg.symbol, orderId: c.orderId } })),
+  ];
+}
+
+/**
  * Converts inside one exchange along the cheapest route (direct or up to three markets) priced on
  * live books, one IOC order per leg at the route's worst price. Each leg's client id is derived
  * from the rebalance, so a retried activity finds the orders it already placed instead of
@@ -106,13 +123,8 @@ export function createConversionActivities(deps: ConversionActivityDeps) {
         const spent = leg.side === 'sell' ? outcome.filled : outcome.cost;
         const takerFee = markets.find((m) => m.symbol === leg.symbol)!.takerFee;
         const received = receivedOf(outcome, leg.side, leg.toAsset, takerFee, known.status === 'confirmed');
-        const at = deps.clock.now();
-        const key = `conversion:${input.exchange}:${clientOrderId}`;
         // A venue that booked the fill and its fee already (paper) would see the leg twice in the ledger.
-        if (!venue.booksFills) deps.ledger.append([
-          { kind: 'conversion', at, exchange: input.exchange, asset: leg.fromAsset, delta: spent.negated(), correlationId: input.rebalanceId, idempotencyKey: `${key}:from`, details: { to: leg.toAsset, symbol: leg.symbol } },
-          { kind: 'conversion', at, exchange: input.exchange, asset: leg.toAsset, delta: received, correlationId: input.rebalanceId, idempotencyKey: `${key}:to`, details: { from: leg.fromAsset, symbol: leg.symbol } },
-        ]);
+        if (!venue.booksFills) deps.ledger.append(conversionLines(deps.clock.now(), input, leg, clientOrderId, outcome, spent));
         legs.push({ symbol: leg.symbol, side: leg.side, clientOrderId, filled: formatDecimal(outcome.filled), averagePrice: formatDecimal(outcome.averagePrice), spent: formatDecimal(spent), received: formatDecimal(received) });
         holding = received;
       }

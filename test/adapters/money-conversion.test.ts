@@ -39,10 +39,11 @@ describe('convertInExchange (real ccxt adapters against the simulator)', () => {
     expect(received.gt(990) && received.lt(1000)).toBe(true);
     expect(bal('binance', 'USDC').minus(before.usdc).eq(received)).toBe(true);
     expect(before.usdt.minus(bal('binance', 'USDT')).eq(new Decimal(r.legs[0]!.spent))).toBe(true);
-    expect(ledger.entries({ correlationId: 'conv-test-1' }).map((e) => [e.asset, e.delta!.toFixed()])).toEqual([
-      ['USDT', `-${r.legs[0]!.spent}`],
-      ['USDC', r.received],
-    ]);
+    // Spent, received before the fee, and the fee the venue took: together what the wallet did.
+    const lines = ledger.entries({ correlationId: 'conv-test-1' });
+    expect(lines.map((e) => [e.kind, e.asset])).toEqual([['conversion', 'USDT'], ['conversion', 'USDC'], ['fee', 'USDC']]);
+    const net = (asset: string) => lines.filter((e) => e.asset === asset).reduce((t, e) => t.plus(e.delta ?? 0), new Decimal(0)).toFixed();
+    expect([net('USDT'), net('USDC')]).toEqual([`-${r.legs[0]!.spent}`, r.received]);
     const orders = sim.control.orders('binance').length;
     const again = await acts.convertInExchange(input);
     expect(again).toMatchObject({ status: 'converted', received: r.received });
@@ -56,6 +57,19 @@ describe('convertInExchange (real ccxt adapters against the simulator)', () => {
     expect(r.legs.map((l) => [l.symbol, l.side])).toEqual([['USDT/USD', 'sell'], ['USDC/USD', 'buy']]);
     expect(new Decimal(r.legs[1]!.spent).lte(new Decimal(r.legs[0]!.received))).toBe(true);
     expect(new Decimal(r.received).gt(990)).toBe(true);
+  });
+
+  it('books every fee a leg paid (a Kraken buy pays its fee in the quote it spends): the ledger moves exactly as the venue did', async () => {
+    const assets = ['USDT', 'USD', 'USDC'];
+    const before = Object.fromEntries(assets.map((a) => [a, bal('kraken', a)]));
+    const r = await acts.convertInExchange({ rebalanceId: 'conv-test-fees', exchange: 'kraken', from: 'USDT', to: 'USDC', amount: '1000', toUsdPrice: '1', bridges: BRIDGES });
+    if (r.status !== 'converted') throw new Error(r.reason);
+    const booked = ledger.entries({ correlationId: 'conv-test-fees' });
+    const ledgerMoved = (asset: string) => booked.filter((e) => e.asset === asset).reduce((t, e) => t.plus(e.delta ?? 0), new Decimal(0));
+    const venueMoved = (asset: string) => bal('kraken', asset).minus(before[asset]!);
+    expect(assets.map((a) => [a, ledgerMoved(a).toFixed()])).toEqual(assets.map((a) => [a, venueMoved(a).toFixed()]));
+    // The fees are fee lines (the fee panel counts them), one per leg here: the sell's in USD, the buy's in USD.
+    expect(booked.filter((e) => e.kind === 'fee').map((e) => e.asset)).toEqual(['USD', 'USD']);
   });
 
   it('refuses a conversion the books cannot absorb, with the reason, and places nothing', async () => {
