@@ -7,7 +7,7 @@ import type { StakeConfirmed, Staking, StakingPosition, StakingProduct } from '.
 import type { PaperBalances } from './paper-balances';
 import type { StateStore } from '../persistence/state-sqlite';
 import { createHash } from 'node:crypto';
-import { stakeOutcomeRow, stakingPositionRow, unbondingRow } from './paper-durable';
+import { memoryStakingBook, storeStakingBook, type PaperStakingBook, type StakePosition } from './paper-staking-book';
 
 const YEAR_MS = new Decimal(365 * 24 * 3_600_000);
 const HOUR_MS = 3_600_000;
@@ -26,33 +26,27 @@ export interface PaperStakingOptions {
   table: Record<string, Partial<Record<ExchangeId, PaperStakingRow>>>;
   clock?: Clock;
   /**
-   * Keeps positions, unbonding coins and used keys across restarts (scope `paper-staking:<exchange>`),
-   * with a durable wallet on the same store: a stake's debit and its position commit together.
+   * Keeps positions, unbonding coins and used keys in the file (scope `paper-staking:<exchange>`),
+   * shared by every process on it and kept across restarts, with a durable wallet on the same
+   * store: a stake's debit and its position commit together.
    */
   store?: StateStore;
-}
-
-interface Position {
-  amount: Decimal;
-  rewards: Decimal;
-  accruedTo: number;
 }
 
 /**
  * Paper staking: products from config, stake/unstake moving paper balances, rewards accruing
  * (simple interest on the staked amount, by the injected clock) and paid out with each unstake,
  * unbonding coins credited back once their time has come. Idempotent per key, like a venue that
- * dedupes by client id; every outcome is a confirmation or a typed rejection.
+ * dedupes by client id; every outcome is a confirmation or a typed rejection. With a store, the
+ * positions, unbonding coins and keys are the file's (shared by every process on it, kept across
+ * restarts); without one, this process's.
  */
 export class PaperStaking implements Staking {
   readonly exchange: ExchangeId;
   private readonly clock: Clock;
   private readonly catalogue: StakingProduct[];
-  private readonly positionsById = new Map<string, Position>();
-  private readonly unbonding: Array<{ asset: string; amount: Decimal; availableAt: number }> = [];
-  private readonly done = new Map<string, StakeConfirmed | Rejected>();
+  private readonly book: PaperStakingBook;
   private seq = 0;
-  private readonly scope: string;
 
   constructor(private readonly opts: PaperStakingOptions) {
     this.exchange = opts.exchange;
@@ -62,26 +56,7 @@ export class PaperStaking implements Staking {
       if (!row) return [];
       return [{ exchange: opts.exchange, asset, productId: `paper-${opts.exchange}-${asset}`, apy: row.apyPercent.div(100), unbondingMs: row.unbondingHours * HOUR_MS, minAmount: ZERO }];
     });
-    this.scope = `paper-staking:${opts.exchange}`;
-    this.load();
-  }
-
-  private load(): void {
-    const store = this.opts.store;
-    if (!store) return;
-    for (const [key, row] of store.all(`${this.scope}:positions`, stakingPositionRow)) this.positionsById.set(key, { ...row });
-    this.unbonding.push(...(store.get(this.scope, 'unbonding', unbondingRow) ?? []));
-    for (const [key, row] of store.all(`${this.scope}:keys`, stakeOutcomeRow)) {
-      this.done.set(key, row.status === 'rejected' ? rejected(row.code as Rejected['code'], row.reason, row.retryable) : { ...row });
-    }
-  }
-
-  /** Writes the positions and the unbonding list (inside the caller's transaction). */
-  private persist(): void {
-    const store = this.opts.store;
-    if (!store) return;
-    store.setMany(`${this.scope}:positions`, [...this.positionsById].map(([id, p]) => [id, { amount: formatDecimal(p.amount), rewards: formatDecimal(p.rewards), accruedTo: p.accruedTo }]));
-    store.set(this.scope, 'unbonding', this.unbonding.map((u) => ({ asset: u.asset, amount: formatDecimal(u.amount), availableAt: u.availableAt })));
+    this.book = opts.store ? storeStakingBook(opts.store, opts.exchange) : memoryStakingBook();
   }
 
   async products(asset?: string): Promise<StakingProduct[]> {
@@ -96,8 +71,8 @@ export class PaperStaking implements Staking {
       const check = this.opts.wallet.covers([[product.asset, amount.negated()]]);
       if (!check.ok) return rejected('INSUFFICIENT_FUNDS', `stake needs ${formatDecimal(amount)} ${product.asset}, free ${formatDecimal(check.free)}`);
       this.opts.wallet.apply([[product.asset, amount.negated()]]);
-      const pos = this.accrue(productId);
-      pos.amount = pos.amount.plus(amount);
+      const pos = this.accrued(product);
+      this.book.setPosition(productId, { ...pos, amount: pos.amount.plus(amount) });
       return { status: 'confirmed', productId, asset: product.asset, amount, id: this.nextId('stake', idempotencyKey) };
     });
   }
@@ -106,17 +81,16 @@ export class PaperStaking implements Staking {
     return this.once(idempotencyKey, () => {
       const product = this.catalogue.find((p) => p.productId === productId);
       if (!product) return rejected('INVALID_ORDER', `no paper staking product ${productId} on ${this.exchange}`);
-      const pos = this.accrue(productId);
+      const pos = this.accrued(product);
       if (!amount.isFinite() || amount.lte(ZERO) || amount.gt(pos.amount)) {
         return rejected('INVALID_ORDER', `cannot unstake ${formatDecimal(amount)} ${product.asset}: ${formatDecimal(pos.amount)} staked`);
       }
       // Rewards leave in proportion to the principal that leaves; they are paid at once.
       const rewardsPaid = pos.rewards.times(amount).div(pos.amount);
-      pos.rewards = pos.rewards.minus(rewardsPaid);
-      pos.amount = pos.amount.minus(amount);
+      this.book.setPosition(productId, { amount: pos.amount.minus(amount), rewards: pos.rewards.minus(rewardsPaid), accruedTo: pos.accruedTo });
       if (rewardsPaid.gt(ZERO)) this.opts.wallet.apply([[product.asset, rewardsPaid]]);
       const availableAt = this.clock.now() + product.unbondingMs;
-      this.unbonding.push({ asset: product.asset, amount, availableAt });
+      this.book.setUnbonding([...this.book.unbonding(), { asset: product.asset, amount, availableAt }]);
       this.settle();
       return { status: 'confirmed', productId, asset: product.asset, amount, availableAt, rewardsPaid, id: this.nextId('unstake', idempotencyKey) };
     });
@@ -124,76 +98,53 @@ export class PaperStaking implements Staking {
 
   async positions(): Promise<StakingPosition[]> {
     this.settle();
-    return [...this.positionsById.keys()].map((productId) => {
-      const pos = this.accrue(productId);
-      const asset = (this.catalogue.find((p) => p.productId === productId) as StakingProduct).asset;
-      return { asset, productId, amount: pos.amount, rewards: pos.rewards };
+    return this.book.positions().flatMap(([productId]) => {
+      const product = this.catalogue.find((p) => p.productId === productId);
+      if (!product) return [];
+      const pos = this.accrued(product);
+      return [{ asset: product.asset, productId, amount: pos.amount, rewards: pos.rewards }];
     });
   }
 
   /** Coins still unbonding (not yet back in the wallet). */
   pendingUnbonding(): Array<{ asset: string; amount: Decimal; availableAt: number }> {
     this.settle();
-    return this.unbonding.map((u) => ({ ...u }));
+    return this.book.unbonding();
   }
 
   /** Credits every unbonding whose time has come back to the wallet. */
   settle(): void {
     const now = this.clock.now();
-    if (!this.unbonding.some((u) => u.availableAt <= now)) return;
-    // The credit and the shorter unbonding list commit together: a coin never comes back twice.
-    this.atomically(() => {
-      for (let i = this.unbonding.length - 1; i >= 0; i -= 1) {
-        const u = this.unbonding[i] as { asset: string; amount: Decimal; availableAt: number };
-        if (u.availableAt > now) continue;
-        this.opts.wallet.apply([[u.asset, u.amount]]);
-        this.unbonding.splice(i, 1);
-      }
-      this.persist();
+    if (!this.book.unbonding().some((u) => u.availableAt <= now)) return;
+    // Read again under the lock: the credit and the shorter list commit together, so a coin never
+    // comes back twice, whichever process settles first.
+    this.book.atomically(() => {
+      const list = this.book.unbonding();
+      for (const u of list) if (u.availableAt <= now) this.opts.wallet.apply([[u.asset, u.amount]]);
+      this.book.setUnbonding(list.filter((u) => u.availableAt > now));
     });
   }
 
-  private atomically<T>(fn: () => T): T {
-    return this.opts.store ? this.opts.store.transaction(fn) : fn();
-  }
-
-  private accrue(productId: string): Position {
+  /** The product's position with its rewards brought up to now (not written: accrual is a function of time). */
+  private accrued(product: StakingProduct): StakePosition {
     const now = this.clock.now();
-    const pos = this.positionsById.get(productId) ?? { amount: ZERO, rewards: ZERO, accruedTo: now };
-    const apy = (this.catalogue.find((p) => p.productId === productId) as StakingProduct).apy;
-    if (now > pos.accruedTo) pos.rewards = pos.rewards.plus(pos.amount.times(apy).times(now - pos.accruedTo).div(YEAR_MS));
-    pos.accruedTo = Math.max(pos.accruedTo, now);
-    this.positionsById.set(productId, pos);
-    return pos;
+    const pos = this.book.position(product.productId) ?? { amount: ZERO, rewards: ZERO, accruedTo: now };
+    if (now <= pos.accruedTo) return pos;
+    return { amount: pos.amount, rewards: pos.rewards.plus(pos.amount.times(product.apy).times(now - pos.accruedTo).div(YEAR_MS)), accruedTo: now };
   }
 
+  /**
+   * The key's first outcome, or `run` and its outcome: the wallet change, the position and the
+   * key commit together (one write lock with a store: of two processes asking at once, one runs).
+   */
   private once(key: string, run: () => StakeConfirmed | Rejected): StakeConfirmed | Rejected {
-    const known = this.done.get(key);
-    if (known) return known;
-    const store = this.opts.store;
-    if (!store) {
+    return this.book.atomically(() => {
+      const known = this.book.outcome(key);
+      if (known) return known;
       const outcome = run();
-      this.done.set(key, outcome);
+      this.book.setOutcome(key, outcome);
       return outcome;
-    }
-    // The wallet change, the position and the key commit in one transaction; a failure rolls back
-    // the store, and the in-memory state is reloaded from it.
-    try {
-      return store.transaction(() => {
-        const outcome = run();
-        this.persist();
-        store.set(`${this.scope}:keys`, key, outcome.status === 'rejected'
-          ? { status: 'rejected', code: outcome.code, reason: outcome.reason, retryable: outcome.retryable }
-          : { ...outcome, amount: formatDecimal(outcome.amount), ...(outcome.rewardsPaid ? { rewardsPaid: formatDecimal(outcome.rewardsPaid) } : {}) });
-        this.done.set(key, outcome);
-        return outcome;
-      });
-    } catch (err) {
-      this.positionsById.clear();
-      this.unbonding.length = 0;
-      this.load();
-      throw err;
-    }
+    });
   }
 
   /** Ids derive from the key when durable (unique across restarts), else count up in-process. */

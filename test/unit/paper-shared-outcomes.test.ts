@@ -1,12 +1,9 @@
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { StateStore } from '../../adapters/persistence/state-sqlite';
-import { PaperBalances } from '../../adapters/paper/paper-balances';
 import { orderOutcomeRow } from '../../adapters/paper/paper-durable';
-import { formatDecimal } from '../../domain/money/format';
-import { ROOT } from '../helpers/processes';
+import { paperTotals, paperVenueProcesses } from '../helpers/paper-venue-process';
 import { scaled, waitUntil } from '../helpers/wait';
 
 // Paper mode runs several processes on one state.sqlite (two orchestrators, a hot path). A paper
@@ -17,67 +14,8 @@ import { scaled, waitUntil } from '../helpers/wait';
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'paper-outcomes-'));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-interface Venues {
-  child: ChildProcessWithoutNullStreams;
-  ask(cmd: Record<string, unknown>): Promise<unknown>;
-  stop(): Promise<void>;
-}
-
-let nextId = 0;
-const running: Venues[] = [];
-afterEach(async () => {
-  for (const v of running.splice(0)) await v.stop();
-});
-
-async function startVenues(file: string, latencyMs = 0): Promise<Venues> {
-  const child = spawn(process.execPath, ['--require', require.resolve('tsx/cjs'), path.join(ROOT, 'test/fixtures/paper/venues.ts'), file, String(latencyMs)], { cwd: ROOT });
-  const answers = new Map<number, { result?: unknown; error?: string }>();
-  let ready = false;
-  let buf = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => {
-    buf += chunk.toString();
-    const lines = buf.split('\n');
-    buf = lines.pop() ?? '';
-    for (const line of lines) {
-      if (line === 'ready') ready = true;
-      else if (line.startsWith('{')) {
-        const a = JSON.parse(line) as { id: number; result?: unknown; error?: string };
-        answers.set(a.id, a);
-      }
-    }
-  });
-  child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const v: Venues = {
-    child,
-    async ask(cmd) {
-      const id = (nextId += 1);
-      child.stdin.write(`${JSON.stringify({ ...cmd, id })}\n`);
-      const a = await waitUntil(`answer to ${JSON.stringify(cmd)} (stderr: ${stderr.slice(-300)})`, () => answers.get(id), 30_000, 10);
-      if (a.error) throw new Error(`${String(cmd.op)} failed in the venue process: ${a.error}`);
-      return a.result;
-    },
-    async stop() {
-      child.stdin.end();
-      if (child.exitCode === null) child.kill('SIGTERM');
-      await exited;
-    },
-  };
-  running.push(v);
-  await waitUntil(`venue process ready (stderr: ${stderr.slice(-300)})`, () => ready || child.exitCode !== null, 30_000);
-  if (!ready) throw new Error(`venue process exited: ${stderr}`);
-  return v;
-}
-
-function totals(file: string, exchange: string): Record<string, string> {
-  const store = StateStore.open({ file });
-  try {
-    return Object.fromEntries(Object.entries(new PaperBalances({}, { store, exchange }).snapshot()).map(([a, b]) => [a, formatDecimal(b.total)]));
-  } finally {
-    store.close();
-  }
-}
+const startVenues = paperVenueProcesses();
+const totals = paperTotals;
 
 test('a paper transfer in flight is seen by every process on the state file and credited exactly once', async () => {
   const file = path.join(dir, 'transfer.sqlite');
