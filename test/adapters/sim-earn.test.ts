@@ -34,8 +34,11 @@ describe('staking endpoints through ccxt implicit calls (Binance Simple Earn, Kr
     expect(before.minus(total('binance', 'USDT')).toFixed()).toBe('1000');
     await new Promise((r) => setTimeout(r, 50));
     const pos = ((await binance.sapiGetSimpleEarnFlexiblePosition({ asset: 'USDT' })).rows as Any[])[0];
-    expect(pos?.totalAmount).toBe('1000');
-    expect(new Decimal(String(pos?.cumulativeRealTimeRewards)).gt(0)).toBe(true);
+    const rewards = new Decimal(String(pos?.cumulativeRealTimeRewards));
+    expect(rewards.gt(0)).toBe(true);
+    // Auto-subscribe (Binance's default): the rewards are added to the position, not paid to spot.
+    expect([pos?.totalAmount, pos?.autoSubscribe]).toEqual([new Decimal(1000).plus(rewards).toFixed(), true]);
+    expect(before.minus(total('binance', 'USDT')).toFixed()).toBe('1000');
     expect((await binance.sapiPostSimpleEarnFlexibleRedeem({ productId: 'USDT001', redeemAll: true })).success).toBe(true);
     // Principal back, plus the rewards paid while staked.
     expect(total('binance', 'USDT').gt(before)).toBe(true);
@@ -55,5 +58,28 @@ describe('staking endpoints through ccxt implicit calls (Binance Simple Earn, Kr
     expect(allocations.amount_allocated.unbonding?.native).toBe('10');
     await waitFor(() => total('kraken', 'SOL').gte(before), 3000, 'unbonded SOL back');
     expect(((await kraken.privatePostEarnDeallocateStatus({ strategy_id: sol.id })).result as Any).pending).toBe(false);
+  });
+
+  const rewarded = async (ex: 'binance' | 'kraken', asset: string): Promise<Decimal> => {
+    if (ex === 'binance') return new Decimal(String((((await binance.sapiGetSimpleEarnFlexiblePosition({ asset })).rows as Any[])[0] ?? {}).cumulativeTotalRewards ?? '0'));
+    const items = ((await kraken.privatePostEarnAllocations()).result as Any).items as Array<{ native_asset: string; total_rewarded: { native: string } }>;
+    return new Decimal(items.find((x) => x.native_asset === asset)?.total_rewarded.native ?? '0');
+  };
+
+  it('rewards stay in the position (Binance auto-subscribe, Kraken auto-compound): spot moves only when coins are staked or come back', async () => {
+    const cases = [
+      { ex: 'binance' as const, asset: 'USDT', stake: () => binance.sapiPostSimpleEarnFlexibleSubscribe({ productId: 'USDT001', amount: '5000' }), redeem: (amount: string) => binance.sapiPostSimpleEarnFlexibleRedeem({ productId: 'USDT001', amount }) },
+      { ex: 'kraken' as const, asset: 'USDT', stake: () => kraken.privatePostEarnAllocate({ strategy_id: 'ESRFUO3-Q62XD-USDTFX', amount: '5000' }), redeem: (amount: string) => kraken.privatePostEarnDeallocate({ strategy_id: 'ESRFUO3-Q62XD-USDTFX', amount }) },
+    ];
+    for (const c of cases) {
+      const before = total(c.ex, c.asset);
+      await c.stake();
+      // Every touch of the position (these reads, another stake) settles its rewards: none reaches spot.
+      await waitFor(async () => (await rewarded(c.ex, c.asset)).gt(0), 5000, `${c.ex} rewards accrued`);
+      await c.stake();
+      expect([c.ex, before.minus(total(c.ex, c.asset)).toFixed()]).toEqual([c.ex, '10000']);
+      await c.redeem('10000');
+      expect([c.ex, total(c.ex, c.asset).toFixed()]).toEqual([c.ex, before.toFixed()]);
+    }
   });
 });

@@ -27,8 +27,11 @@ const PRODUCTS: Row[] = [
 
 /**
  * Staking/earn per venue (Binance Simple Earn flexible, Kraken Earn). Rewards accrue by the clock
- * at the product's APR and are paid to the spot balance whenever the position is touched; a
- * bonded unstake returns the funds after `unbondingMs`.
+ * at the product's APR and are added to the position whenever it is touched (Binance's
+ * auto-subscribe, its default, and Kraken's auto-compound, both what the venues' answers say):
+ * spot moves only when coins are staked or come back. Paying them to spot unannounced moved the
+ * account under a ledger that had no event to book (the split demo's Binance BTC/ETH/SOL dust).
+ * A bonded unstake returns the funds after `unbondingMs`.
  */
 export class Earn {
   private readonly positions = new Map<string, EarnPosition>();
@@ -122,7 +125,7 @@ export class Earn {
     const t = this.now();
     const reward = p.amount.times(p.product.apr).times(t - p.since).div(YEAR_MS).toDecimalPlaces(10, Decimal.ROUND_DOWN);
     if (reward.gt(0)) {
-      this.accounts.credit(p.product.exchange, p.product.asset, reward);
+      p.amount = p.amount.plus(reward);
       p.rewarded = p.rewarded.plus(reward);
     }
     p.since = t;

@@ -25,7 +25,7 @@ export const EARN_ROUTES: Record<string, (p: Params, ctx: SimContext) => HttpRep
     const rows = ctx.earn.positionsOf(EX).filter((x) => (!p.asset || x.product.asset === p.asset) && (!p.productId || x.product.id === p.productId) && x.amount.gt(0)).map((x) => ({
       totalAmount: s(x.amount), tierAnnualPercentageRate: {}, latestAnnualPercentageRate: x.product.apr.toFixed(8), yesterdayAirdropPercentageRate: '0',
       asset: x.product.asset, airDropAsset: x.product.asset, canRedeem: true, collateralAmount: '0', productId: x.product.id, yesterdayRealTimeRewards: '0',
-      cumulativeBonusRewards: '0', cumulativeRealTimeRewards: s(x.rewarded), cumulativeTotalRewards: s(x.rewarded), autoSubscribe: false,
+      cumulativeBonusRewards: '0', cumulativeRealTimeRewards: s(x.rewarded), cumulativeTotalRewards: s(x.rewarded), autoSubscribe: true,
     }));
     return json({ rows, total: rows.length });
   },
