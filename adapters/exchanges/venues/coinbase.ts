@@ -67,5 +67,7 @@ export function coinbaseQuirks(): VenueQuirks {
       return byNetwork[ccxtNetwork] ?? Object.values(byNetwork).find((a) => a?.network === ccxtNetwork);
     },
     hasTradingFees: true,
+    // ccxt's cost is average_filled_price x filled_size, and the average is rounded.
+    orderCost: (info) => (typeof info.filled_value === 'string' && info.filled_value !== '' ? info.filled_value : undefined),
   };
 }

@@ -56,6 +56,11 @@ export interface VenueQuirks {
   listTransfers?(ex: Exchange, kind: 'withdrawal' | 'deposit', code: string | undefined, since: number): Promise<Transaction[]>;
   /** Whether ccxt's fetchTradingFees answers for this venue. */
   readonly hasTradingFees: boolean;
+  /**
+   * The order's quote amount as the venue reports it, where ccxt leaves `cost` empty and derives
+   * it from a rounded average price (Coinbase's `filled_value`); undefined: ccxt's cost stands.
+   */
+  orderCost?(info: Record<string, unknown>): string | undefined;
 }
 
 /** Scans recent open and closed orders: for venues that cannot look an order up by client id. */
