@@ -5,7 +5,7 @@ import { decimalString } from '../domain/money/schemas';
 import { splitSymbol, type ExchangeId, type Market, type Symbol } from '../domain/market';
 import type { OrderBook } from '../domain/orderbook';
 import {
-  decideCrossRecovery, decideTriRecovery, type PathStep, type RecoveryAction, type RecoveryDecision, type SingleLegPolicy, type TakerFeeFn,
+  decideCrossRecovery, decideTriRecovery, type PathStep, type TriHolding, type RecoveryAction, type RecoveryDecision, type SingleLegPolicy, type TakerFeeFn,
 } from '../domain/arbitrage';
 import type { Ledger, LedgerEntry, StoredLedgerEntry } from '../ports/ledger';
 import type { Trading } from '../ports/trading';
@@ -236,13 +236,14 @@ export class LegRecovery {
     const d = (asset: string) => deltas.get(`${ex}:${asset}`) ?? ZERO;
     const fee = (m: Market, side: 'buy' | 'sell') => this.deps.fee(m.exchange, m.symbol, side);
     const spent = d(o.plan.sizeAsset).negated();
+    // Every coin still on hand (a partly filled leg leaves two), the last one handed on first.
+    const holdings: Array<TriHolding & { j: number; missing: string[] }> = [];
     for (let j = assets.length - 2; j >= 1; j -= 1) {
       const held = d(assets[j]!);
       if (held.lte(0)) continue;
-      const exposure = [{ exchange: ex, asset: assets[j]!, amount: held }];
       const finish = legs.slice(j).map((l) => ({ l, side: l.side }));
       const unwind = legs.slice(0, j).reverse().map((l) => ({ l, side: flip(l.side) }));
-      const paths: Partial<Record<RecoveryAction, readonly PathStep[]>> = {};
+      const paths: TriHolding['paths'] = {};
       const missing: string[] = [];
       for (const [action, steps] of [['finish', finish], ['unwind', unwind]] as const) {
         if (committed && committed !== action) continue;
@@ -251,17 +252,23 @@ export class LegRecovery {
         else paths[action] = built;
       }
       // Less than the next order's minimum on every path back: dust, nothing left to close.
-      if (missing.length && this.waitingForBooks(o)) return { kind: 'hold', reason: `waiting for live books: ${missing.join('; ')}`, exposure, waiting: true };
       const firsts = Object.values(paths).map((p) => p[0]!);
       if (firsts.length && firsts.every((s) => belowMinimum(held, s))) continue;
-      const decision = decideTriRecovery({ held, spent, paths, fee, policy: this.deps.singleLeg.policy, maxLossPercent: this.deps.singleLeg.maxLossPercent });
-      if (decision.action === 'hold') return { kind: 'hold', reason: [...missing, decision.reason].join('; '), exposure };
-      const leg = decision.action === 'finish' ? j + 1 : j;
-      const cid = this.clientOrderId(lines, `${o.id}-${decision.action}-l${leg}`);
-      if (!cid) return { kind: 'hold', reason: `${decision.action} of leg ${leg} tried ${MAX_TRIES_PER_STEP} times`, exposure };
-      return { kind: 'order', decision, clientOrderId: cid, exposure };
+      holdings.push({ j, held, paths, missing });
     }
-    return { kind: 'resolved', outcome: committed ?? 'nothing-open' };
+    const [first, ...others] = holdings;
+    if (!first) return { kind: 'resolved', outcome: committed ?? 'nothing-open' };
+    const exposure = holdings.map((h) => ({ exchange: ex, asset: assets[h.j]!, amount: h.held }));
+    const missing = holdings.flatMap((h) => h.missing);
+    if (missing.length && this.waitingForBooks(o)) return { kind: 'hold', reason: `waiting for live books: ${missing.join('; ')}`, exposure, waiting: true };
+    const decision = decideTriRecovery({
+      held: first.held, paths: first.paths, alsoHeld: others, spent, spentGross: spentOf(lines, ex, o.plan.sizeAsset), fee, policy: this.deps.singleLeg.policy, maxLossPercent: this.deps.singleLeg.maxLossPercent,
+    });
+    if (decision.action === 'hold') return { kind: 'hold', reason: [...missing, decision.reason].join('; '), exposure };
+    const leg = decision.action === 'finish' ? first.j + 1 : first.j;
+    const cid = this.clientOrderId(lines, `${o.id}-${decision.action}-l${leg}`);
+    if (!cid) return { kind: 'hold', reason: `${decision.action} of leg ${leg} tried ${MAX_TRIES_PER_STEP} times`, exposure };
+    return { kind: 'order', decision, clientOrderId: cid, exposure };
   }
 
   private crossStep(o: Open, lines: StoredLedgerEntry[], committed: RecoveryAction | undefined): Step {
@@ -336,7 +343,12 @@ export class LegRecovery {
     if (o.lastReason === reason) return;
     o.lastReason = reason;
     this.deps.log.error({ attemptId: o.id, strategy: o.plan.strategy, reason, exposure: exposure.map((x) => ({ ...x, amount: formatDecimal(x.amount) })) }, 'cut trade held open: operator attention needed until it is recovered');
-    this.book([{ kind: 'decision', at: this.deps.now(), correlationId: o.id, idempotencyKey: `attempt:${o.id}:recovery-held`, details: { type: 'leg-recovery-held', reason } }]);
+    // The ledger's typed outcome is the hold that leaves exposure for a reason of its own (once per
+    // trade, the reason it was counted for); a wait (books, a lookup, a pause) is only shown and
+    // logged, or its line would take the key and the real reason would never be booked.
+    if (why === 'left-open' && exposure.length) {
+      this.book([{ kind: 'decision', at: this.deps.now(), correlationId: o.id, idempotencyKey: `attempt:${o.id}:recovery-held`, details: { type: 'leg-recovery-held', reason, exposure: exposure.map((x) => ({ exchange: x.exchange, asset: x.asset, amount: formatDecimal(x.amount) })) } }]);
+    }
   }
 
   private close(o: Open, lines: StoredLedgerEntry[] | undefined, outcome?: RecoveryResult['outcome']): RecoveryResult | undefined {
@@ -407,6 +419,13 @@ function entryPrice(lines: readonly StoredLedgerEntry[], clientOrderId: string):
     if (filled.gt(0)) return new Decimal(d.data.cost).div(filled);
   }
   return undefined;
+}
+
+/** All the start currency the attempt's lines spent (fills and fees), the base of its loss percent. */
+function spentOf(lines: readonly LedgerEntry[], exchange: string, asset: string): Decimal {
+  let out = ZERO;
+  for (const e of lines) if (e.exchange === exchange && e.asset === asset && e.delta?.isNegative()) out = out.minus(e.delta);
+  return out;
 }
 
 function belowMinimum(held: Decimal, s: PathStep): boolean {

@@ -67,15 +67,28 @@ export function walkPath(held: Decimal, steps: readonly PathStep[], fee: Recover
 
 const STEP_SLACK = new Decimal('0.001');
 
-const lossOf = (spent: Decimal, back: Decimal) => (spent.isZero() ? ZERO : spent.minus(back).div(spent).times(100));
+const lossOf = (spent: Decimal, back: Decimal, basis: Decimal) => (basis.isZero() ? ZERO : spent.minus(back).div(basis).times(100));
 
-export interface TriRecoveryInput {
-  /** Amount of the coin the cut triangle left on hand. */
+/** A coin the cut triangle left on hand and its ways back to the start currency. */
+export interface TriHolding {
   held: Decimal;
+  /** The legs not sent from this coin on (finish), and the filled legs before it undone (unwind). */
+  paths: Partial<Record<RecoveryAction, readonly PathStep[]>>;
+}
+
+export interface TriRecoveryInput extends TriHolding {
   /** Start currency the triangle spent and has not got back. */
   spent: Decimal;
-  /** Paths from the held coin back to the start currency: the legs not sent, and the filled legs undone. */
-  paths: Partial<Record<RecoveryAction, readonly PathStep[]>>;
+  /**
+   * Everything the triangle spent of the start currency (default `spent`): the loss percent's base,
+   * as a partly filled last leg has already brought part of it back.
+   */
+  spentGross?: Decimal;
+  /**
+   * Other coins a partly filled leg left on hand as well: the trade is judged as a whole, each of
+   * them valued along its own path of the same action (nothing when that path cannot take it).
+   */
+  alsoHeld?: readonly TriHolding[];
   fee: RecoveryFee;
   policy: SingleLegPolicy;
   maxLossPercent: Decimal;
@@ -93,7 +106,8 @@ export function decideTriRecovery(i: TriRecoveryInput): RecoveryDecision {
       why.push(`${action}: ${w.problem}`);
       continue;
     }
-    const lossPercent = lossOf(i.spent, w.final);
+    const back = (i.alsoHeld ?? []).reduce((sum, h) => sum.plus(returnAlong(h, action, i.fee)), w.final);
+    const lossPercent = lossOf(i.spent, back, i.spentGross ?? i.spent);
     if (lossPercent.gt(i.maxLossPercent)) {
       why.push(`${action}: would lose ${lossPercent.toDecimalPlaces(4).toFixed()}% (bound ${i.maxLossPercent.toFixed()}%)`);
       continue;
@@ -104,9 +118,23 @@ export function decideTriRecovery(i: TriRecoveryInput): RecoveryDecision {
     const first = w.orders[0]!;
     const { market } = steps[0]!;
     const limitPrice = quantizePrice(first.side === 'buy' ? first.limitPrice.times(ONE.plus(slack)) : first.limitPrice.times(ONE.minus(slack)), market.priceTick, first.side);
-    return { action, order: { ...first, limitPrice }, expectedReturn: w.final, lossPercent, ...(why.length ? { passedOver: why.join('; ') } : {}) };
+    // A buy never spends more than the coin on hand, even filled at its limit with the fee in the quote.
+    const amount = first.side === 'buy' ? Decimal.min(first.amount, quantizeAmountDown(i.held.div(limitPrice.times(ONE.plus(i.fee(market, 'buy')))), market.amountStep)) : first.amount;
+    if (amount.isZero() || amount.lt(market.minAmount)) {
+      why.push(`${action}: ${market.exchange}:${market.symbol}: ${amount.toFixed()} below the minimum ${market.minAmount.toFixed()}`);
+      continue;
+    }
+    return { action, order: { ...first, amount, limitPrice }, expectedReturn: back, lossPercent, ...(why.length ? { passedOver: why.join('; ') } : {}) };
   }
   return { action: 'hold', reason: why.join('; ') || 'no path back to the start currency' };
+}
+
+/** What a holding returns to the start currency along the action's path, nothing when the path cannot take it. */
+function returnAlong(h: TriHolding, action: RecoveryAction, fee: RecoveryFee): Decimal {
+  const steps = h.paths[action];
+  if (!steps) return ZERO;
+  const w = walkPath(h.held, steps, fee);
+  return w.problem ? ZERO : w.final;
 }
 
 export interface CrossRecoveryInput {

@@ -18,7 +18,8 @@ describe('recovery of a triangle cut between its legs', () => {
     // 0.1 BTC -> 2 ETH at 0.05 -> 10000 USDT at 5000: nothing lost.
     const r = decideTriRecovery({ held: d('0.1'), spent: d('10000'), paths: { finish: finish('0.05', '5000'), unwind: unwind('99900') }, fee: noFee, policy: 'unwind', maxLossPercent: d('0.5') });
     if (r.action !== 'finish') throw new Error(`expected finish, got ${JSON.stringify(r)}`);
-    expect([r.order.symbol, r.order.side, r.order.amount.toFixed(), r.expectedReturn.toFixed(), r.lossPercent.toFixed()]).toEqual(['ETH/BTC', 'buy', '2', '10000', '0']);
+    // The buy's amount is what 0.1 BTC pays at the IOC's limit (0.1 BTC / 0.05005, down to the step), see below.
+    expect([r.order.symbol, r.order.side, r.order.amount.toFixed(), r.expectedReturn.toFixed(), r.lossPercent.toFixed()]).toEqual(['ETH/BTC', 'buy', '1.998', '10000', '0']);
     // The IOC gets 0.1 % of room over the walked price (the bound leaves 0.5 % over two steps), floored to the tick.
     expect(r.order.limitPrice.toFixed()).toBe('0.05005');
     expect(r.passedOver).toBeUndefined();
@@ -45,6 +46,30 @@ describe('recovery of a triangle cut between its legs', () => {
     expect(r).toEqual({ action: 'hold', reason: 'finish: would lose 4% (bound 0.5%); unwind: would lose 5% (bound 0.5%)' });
     const thin = decideTriRecovery({ held: d('0.1'), spent: d('10000'), paths: { unwind: [step(BTCUSDT, 'sell', [['99900', '0.05']], [['100010', '10']])] }, fee: noFee, policy: 'unwind', maxLossPercent: d('0.5') });
     expect(thin).toEqual({ action: 'hold', reason: 'unwind: binance:BTC/USDT: the book cannot take 0.1' });
+  });
+
+  it('a buy step never spends more than the coin on hand, even filled at its limit with the fee in the quote', () => {
+    // 0.1 BTC at ETH/BTC 0.05: the walk takes 2 ETH for exactly 0.1 BTC; the IOC's limit (0.1 % over)
+    // and a 0.1 % fee charged in BTC would spend up to 0.1002 BTC, more than the cut leg left.
+    const r = decideTriRecovery({ held: d('0.1'), spent: d('10000'), paths: { finish: finish('0.05', '5100') }, fee: fee01, policy: 'unwind', maxLossPercent: d('0.5') });
+    if (r.action !== 'finish') throw new Error(`expected finish, got ${JSON.stringify(r)}`);
+    expect(r.order.limitPrice.toFixed()).toBe('0.05005');
+    expect(r.order.amount.times(r.order.limitPrice).times('1.001').lte('0.1')).toBe(true);
+    // As much as that allows, down to the step: one more step would go over.
+    expect(r.order.amount.plus('0.0001').times(r.order.limitPrice).times('1.001').gt('0.1')).toBe(true);
+  });
+
+  it('judges a partly filled leg\'s two coins as one trade, against all the start currency it spent', () => {
+    // Leg 2 half filled: 0.05 BTC and 1 ETH on hand for 10000 USDT spent. Finishing the ETH alone
+    // returns 5000 (a 50 % loss on its own), the BTC's finish the other 5000: nothing lost in all.
+    const btc = { held: d('0.05'), paths: { finish: finish('0.05', '5000'), unwind: unwind('99900') } };
+    const eth = { held: d('1'), paths: { finish: [step(ETHUSDT, 'sell', [['5000', '100']], [['5001', '100']])], unwind: [step(ETHBTC, 'sell', [['0.05', '100']], [['0.05001', '100']]), ...unwind('99900')] } };
+    const r = decideTriRecovery({ ...eth, alsoHeld: [btc], spent: d('10000'), fee: noFee, policy: 'unwind', maxLossPercent: d('0.5') });
+    expect(r).toMatchObject({ action: 'finish', lossPercent: d('0'), expectedReturn: d('10000'), order: { symbol: 'ETH/USDT', side: 'sell', amount: d('1') } });
+    // Leg 3 partly filled instead: 6000 USDT already back, 0.8 ETH on hand. The loss is taken on the
+    // 10000 spent (0.4 % here), not on the 4000 still out (1 %).
+    const back = decideTriRecovery({ held: d('0.8'), paths: { finish: [step(ETHUSDT, 'sell', [['4950', '100']], [['5001', '100']])] }, spent: d('4000'), spentGross: d('10000'), fee: noFee, policy: 'unwind', maxLossPercent: d('0.5') });
+    expect(back).toMatchObject({ action: 'finish', lossPercent: d('0.4') });
   });
 
   it('holds by policy', () => {
