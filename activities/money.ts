@@ -13,6 +13,10 @@ import type { MarketData } from '../ports/market-data';
 import type { Clock } from '../ports/clock';
 import type { Funding } from '../ports/funding';
 import type { Ledger } from '../ports/ledger';
+import { depositEntry, depositMissingEntry } from './missing-deposits';
+
+/** The typed reason code of a deposit not seen by its deadline. */
+const DEPOSIT_MISSING_CODE = 'DEPOSIT_MISSING';
 
 /**
  * Activities of the money manager and the rebalance workflow: thin calls over the Account and
@@ -66,7 +70,9 @@ export interface AwaitTransferInput extends WithdrawalInput {
 export type TransferOutcome =
   | { status: 'credited'; txid: string; received: string }
   | { status: 'failed'; reason: string }
-  | { status: 'stuck'; reason: string };
+  | { status: 'stuck'; reason: string }
+  /** The sender completed it (txid) but the receiver did not credit it in time: kept booked as in transit. */
+  | { status: 'deposit-missing'; txid: string; inTransit: string; reason: string };
 
 export interface BalancesSnapshot {
   /** exchange -> asset -> total (decimal string). */
@@ -232,6 +238,7 @@ export function createMoneyActivities(deps: MoneyActivityDeps) {
       const startedAt = resumed?.startedAt ?? deps.clock.now();
       const deadline = startedAt + input.timeoutMs;
       let last = 'not yet seen';
+      let sentTxid: string | undefined;
       while (deps.clock.now() < deadline) {
         heartbeat({ startedAt, last });
         const w = await venue(input.from).funding.withdrawalStatus(input.withdrawalId);
@@ -244,20 +251,29 @@ export function createMoneyActivities(deps: MoneyActivityDeps) {
         }
         last = w.status === 'rejected' ? `${w.code}: ${w.reason}` : `withdrawal ${w.status}`;
         if (w.status === 'confirmed' && w.txid) {
+          sentTxid = w.txid;
           const d = await venue(input.to).funding.depositStatus({ asset: input.asset, txid: w.txid, since: startedAt - 3_600_000 });
           last = d.status === 'rejected' ? `deposit check: ${d.reason}` : `withdrawal confirmed, deposit ${d.status}`;
           if (d.status === 'confirmed') {
             const received = d.amount ?? parseDecimal(input.amount).minus(parseDecimal(input.fee));
-            deps.ledger.append([{
-              kind: 'transfer-in', at: deps.clock.now(), exchange: input.to, asset: input.asset, delta: received, correlationId: input.rebalanceId,
-              idempotencyKey: `deposit:${input.to}:${w.txid}`, details: { from: input.from, txid: w.txid },
-            }]);
+            deps.ledger.append([depositEntry({ at: deps.clock.now(), to: input.to, from: input.from, asset: input.asset, received, txid: w.txid, correlationId: input.rebalanceId })]);
             return { status: 'credited', txid: w.txid, received: formatDecimal(received) };
           }
         }
         await sleep(pollMs);
       }
-      return { status: 'stuck', reason: `not credited within ${Math.round(input.timeoutMs / 1000)} s (last: ${last})` };
+      const reason = `not credited within ${Math.round(input.timeoutMs / 1000)} s (last: ${last})`;
+      if (sentTxid) {
+        // The sender is done: the money is on its way or lost between venues. Kept as in transit, never written off.
+        const inTransit = formatDecimal(parseDecimal(input.amount).minus(parseDecimal(input.fee)));
+        deps.ledger.append([depositMissingEntry({
+          correlationId: input.rebalanceId, from: input.from, to: input.to, asset: input.asset, inTransit, txid: sentTxid, withdrawalId: input.withdrawalId,
+          since: deps.clock.now(), reason,
+        })]);
+        deps.logger?.warn({ ...input, txid: sentTxid, inTransit }, 'deposit missing: withdrawal completed, not credited by the deadline');
+        return { status: 'deposit-missing', txid: sentTxid, inTransit, reason: `${DEPOSIT_MISSING_CODE}: ${inTransit} ${input.asset} sent (txid ${sentTxid}) ${reason}` };
+      }
+      return { status: 'stuck', reason };
     },
 
     async recordRebalance(input: { rebalanceId: string; outcome: string; details: Record<string, unknown> }): Promise<void> {

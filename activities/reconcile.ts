@@ -7,11 +7,16 @@ import type { ReconcileReport } from '../signals/defs';
 import { createHash } from 'node:crypto';
 import { systemClock, type Clock } from '../ports/clock';
 import { decision } from '../adapters/persistence/ledger-entries';
+import type { Funding } from '../ports/funding';
+import { settleLateDeposits } from './missing-deposits';
 
 export interface ReconcileActivityDeps {
   ledger: Ledger;
-  /** Each venue's own account (the exchange through ccxt, or a paper venue). */
-  venues: Array<{ exchange: ExchangeId; account: Account }>;
+  /**
+   * Each venue's own account (the exchange through ccxt, or a paper venue); with `funding`, a
+   * deposit booked missing that has arrived since is booked (once) before the comparison.
+   */
+  venues: Array<{ exchange: ExchangeId; account: Account; funding?: Pick<Funding, 'depositStatus'> }>;
   logger?: { warn(obj: object, msg: string): void; error?(obj: object, msg: string): void };
   clock?: Clock;
 }
@@ -20,6 +25,9 @@ export interface ReconcileActivityDeps {
 export function createReconcileActivities(deps: ReconcileActivityDeps) {
   return {
     async reconcileBalances(): Promise<ReconcileReport> {
+      const clock = deps.clock ?? systemClock;
+      const funding = Object.fromEntries(deps.venues.flatMap((v) => (v.funding ? [[v.exchange, v.funding]] : [])));
+      const deposits = await settleLateDeposits({ ledger: deps.ledger, funding, clock, ...(deps.logger ? { logger: { info: deps.logger.warn.bind(deps.logger), warn: deps.logger.warn.bind(deps.logger) } } : {}) });
       const exchange: PlaceBalance[] = [];
       const unavailable: string[] = [];
       for (const v of deps.venues) {
@@ -37,6 +45,9 @@ export function createReconcileActivities(deps: ReconcileActivityDeps) {
         ok: r.ok && unavailable.length === 0,
         differences: r.differences.filter((d) => !d.difference.isZero()).map((d) => ({ exchange: d.exchange, asset: d.asset, ledgerAmount: s(d.ledgerAmount), exchangeAmount: s(d.exchangeAmount), difference: s(d.difference) })),
         unavailable,
+        // Sent, not credited: not a difference (both sides agree it left), but money to account for.
+        ...(deposits.missing.length ? { missingDeposits: deposits.missing.map((m) => ({ from: m.from, to: m.to, asset: m.asset, inTransit: m.inTransit, txid: m.txid, since: new Date(m.since).toISOString() })) } : {}),
+        ...(deposits.arrived.length ? { lateDepositsBooked: deposits.arrived.length } : {}),
       };
       if (report.differences.length > 0) raiseAlert(deps, report);
       else if (!report.ok) deps.logger?.warn({ unavailable }, 'reconcile: some venues could not be read');

@@ -113,12 +113,14 @@ async function reconcilePanel(s: StateSources): Promise<DashboardState['reconcil
     const v = await s.client.workflow.getHandle(RECONCILE_WORKFLOW_ID).query(reconcileQuery);
     if (!v.last) return { state: 'not checked yet', summary: v.lastError ? `last round failed: ${v.lastError}` : 'no comparison yet', differences: [], link };
     const unavailable = v.last.unavailable.length ? `; not read: ${v.last.unavailable.join(', ')}` : '';
+    const missing = (v.last.missingDeposits ?? []).map((m) => `${m.inTransit} ${m.asset} ${m.from} -> ${m.to} (txid ${m.txid}, since ${m.since})`);
+    const inTransit = missing.length ? `; DEPOSIT MISSING, in transit: ${missing.join(', ')}` : '';
     const differences = v.last.differences.map((d) => ({
       exchange: d.exchange, asset: d.asset, ledger: d.ledgerAmount, exchange_: d.exchangeAmount, difference: d.difference,
     }));
     return {
       state: differences.length ? 'differs' : 'agrees',
-      summary: `${v.checks} checks, last at ${v.last.at}${v.differingSince ? `; differing since ${v.differingSince}` : ''}${unavailable}${v.lastError ? `; last error: ${v.lastError}` : ''}`,
+      summary: `${v.checks} checks, last at ${v.last.at}${v.differingSince ? `; differing since ${v.differingSince}` : ''}${unavailable}${inTransit}${v.lastError ? `; last error: ${v.lastError}` : ''}`,
       differences, link,
     };
   } catch (err) {

@@ -137,7 +137,9 @@ export interface HotpathControlActivities {
 
 export type RebalanceState =
   | 'planning' | 'awaiting-approval' | 'withdrawing' | 'in-transit'
-  | 'completed' | 'refused' | 'rejected' | 'withdrawal-rejected' | 'withdrawal-failed' | 'stuck';
+  | 'completed' | 'refused' | 'rejected' | 'withdrawal-rejected' | 'withdrawal-failed' | 'stuck'
+  /** The sender completed the withdrawal, the receiver never credited it by the deadline: booked as in transit. */
+  | 'deposit-missing';
 
 export interface RebalanceView {
   rebalanceId: string;
@@ -153,6 +155,8 @@ export interface RebalanceView {
   withdrawalId?: string;
   txid?: string;
   received?: string;
+  /** Decimal string: sent but not credited by the deadline (state deposit-missing). */
+  inTransit?: string;
   /** Why it ended the way it did (refusal, rejection, failure, timeout), or who approved. */
   reason?: string;
   history: Array<{ state: RebalanceState; at: string; note?: string }>;
@@ -298,6 +302,10 @@ export interface ReconcileReport {
   differences: Array<{ exchange: string; asset: string; ledgerAmount: string; exchangeAmount: string; difference: string }>;
   /** Venues whose balances could not be read this round. */
   unavailable: string[];
+  /** Withdrawals the sender completed that the receiver has not credited (booked as sent, in transit). */
+  missingDeposits?: Array<{ from: string; to: string; asset: string; inTransit: string; txid: string; since: string }>;
+  /** Missing deposits that arrived since the last round, booked now (once). */
+  lateDepositsBooked?: number;
 }
 export interface ReconcileView {
   checks: number;

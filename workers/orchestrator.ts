@@ -102,7 +102,7 @@ export async function runOrchestrator(env: NodeJS.ProcessEnv = effectiveEnv()): 
   const guarded = guardVenues(orchestratorGuard({ config, store: capital, venues: venues.venues, ledger, client, clock: systemClock }), venues.venues, consumerOfActivity());
   const bots = wireBots({ config, venues: guarded, ledger, clock: systemClock, client, fees: venues.fees });
   const money = wireMoney({ config, venues: guarded, marketData: venues.marketData, ledger, clock: systemClock });
-  const reconcile = createReconcileActivities({ ledger, venues: venues.venues.map((v) => ({ exchange: v.exchange, account: v.account })), logger: logger.child({ area: 'reconcile' }) });
+  const reconcile = createReconcileActivities({ ledger, venues: venues.venues.map((v) => ({ exchange: v.exchange, account: v.account, funding: v.funding })), logger: logger.child({ area: 'reconcile' }) });
   const worker = await createOrchestratorWorker({ connection, namespace: settings.namespace, ledger, logger, bots, money, reconcile });
   held.worker = worker;
   const running = worker.run();

@@ -141,7 +141,7 @@ export async function startSystem(o: SystemOptions): Promise<RunningSystem> {
       const bots = wireBots({ config, venues, ledger, clock: systemClock, client });
       const money = wireMoney({ config, venues, marketData: new Map(hotpath.venues.map((v) => [v.exchange, v.marketData])), ledger, clock: systemClock });
       // The periodic reconciliation compares the ledger with the venues the bots act on (never corrects).
-      const reconcile = createReconcileActivities({ ledger, venues: raw.map((v) => ({ exchange: v.exchange, account: v.account })), logger: logger.child({ part: 'reconcile' }) });
+      const reconcile = createReconcileActivities({ ledger, venues: raw.map((v) => ({ exchange: v.exchange, account: v.account, funding: v.funding })), logger: logger.child({ part: 'reconcile' }) });
       const worker: Worker = await createOrchestratorWorker({ connection, namespace: settings.namespace, ledger, logger: logger.child({ part: 'orchestrator' }), bots, money, reconcile });
       const run = worker.run();
       stack.push({ name: 'orchestrator worker', stop: async () => {

@@ -113,6 +113,11 @@ export async function rebalanceWorkflow(input: RebalanceInput): Promise<Rebalanc
   }
   if (outcome.status === 'failed') return finish('withdrawal-failed', outcome.reason);
   if (outcome.status === 'stuck') return finish('stuck', outcome.reason);
+  // Same command (the outcome's record) as a stuck ending: only its name and reason differ.
+  if (outcome.status === 'deposit-missing') {
+    Object.assign(view, { txid: outcome.txid, inTransit: outcome.inTransit });
+    return finish('deposit-missing', outcome.reason);
+  }
   Object.assign(view, { txid: outcome.txid, received: outcome.received });
   const approvedBy = decision?.approved ? `; approved by ${decision.by}` : '';
   return finish('completed', `credited ${outcome.received} ${input.asset} on ${input.to}${approvedBy}`);

@@ -158,7 +158,7 @@ export class SqliteLedger implements Ledger {
     // Outcomes after which the withdrawal had left: its fee is spent whatever came of it.
     const rows = this.db.prepare(
       `SELECT at, correlation_id AS correlationId, json_extract(details, '$.costUsd') AS costUsd FROM entries ${where}
-       AND json_extract(details, '$.what') = 'rebalance' AND json_extract(details, '$.outcome') IN ('completed', 'stuck')
+       AND json_extract(details, '$.what') = 'rebalance' AND json_extract(details, '$.outcome') IN ('completed', 'stuck', 'deposit-missing')
        AND json_extract(details, '$.costUsd') IS NOT NULL ORDER BY id`,
     ).all(params) as Array<{ at: number; correlationId: string; costUsd: unknown }>;
     return rows.map((r) => ({ at: r.at, correlationId: r.correlationId, costUsd: parseDecimal(String(r.costUsd)) }));

@@ -7,6 +7,7 @@ import type { SimContext, VenueStats } from './context';
 import { emptyFaults, type Fault } from './faults';
 import { parseLevels } from './model/book';
 import { applyFeeTier, type SimFeeTier } from './accounts/fee-tiers';
+import type { BookEvent } from './model/store';
 
 export type StringLevels = Array<[string, string]>;
 
@@ -33,6 +34,12 @@ export interface SimControl {
   credit(exchange: ExchangeId, asset: string, amount: string): void;
   /** Withdrawals with status (pending/ok/failed), client id, txid; money as decimal strings. */
   withdrawals(exchange: ExchangeId): SimWithdrawalView[];
+  /** Deposits credited or pending on a venue (a held one is not listed until released). */
+  deposits(exchange: ExchangeId): SimWithdrawalView[];
+  /** Deposits a deposit-missing fault held from `exchange` arrive now, credited; how many. */
+  releaseDeposits(exchange: ExchangeId): number;
+  /** When books broke (a gap fault's update) and when snapshots went out, oldest first. */
+  bookEvents(): BookEvent[];
   /** Orders with status, client order id, fills; money as decimal strings. */
   orders(exchange: ExchangeId): SimOrderView[];
   stats(): Record<ExchangeId, VenueStats>;
@@ -85,7 +92,12 @@ export function createControl(d: ControlDeps): SimControl {
       const f = ctx.faults[exchange];
       switch (fault.type) {
         case 'drop-sockets': d.dropSockets(exchange); break;
-        case 'sequence-gap': live(exchange, fault.symbol); ctx.store.scheduleGap(exchange, fault.symbol); break;
+        case 'sequence-gap':
+          live(exchange, fault.symbol);
+          ctx.store.scheduleGap(exchange, fault.symbol);
+          if (fault.resyncHoldMs) f.snapshotHoldUntil = ctx.now() + fault.resyncHoldMs;
+          break;
+        case 'deposit-missing': f.depositMissing = true; break;
         case 'silence': f.silenceUntil = ctx.now() + fault.ms; break;
         case 'slow': f.slowMs = fault.ms; break;
         case 'http-status': f.httpStatus = { status: fault.status, remaining: fault.count }; break;
@@ -114,6 +126,15 @@ export function createControl(d: ControlDeps): SimControl {
     },
     withdrawals(exchange) {
       return ctx.funding.withdrawalsOf(exchange).map((w) => plain(w) as SimWithdrawalView);
+    },
+    deposits(exchange) {
+      return ctx.funding.depositsOf(exchange).map((w) => plain(w) as SimWithdrawalView);
+    },
+    releaseDeposits(exchange) {
+      return ctx.funding.releaseDeposits(exchange);
+    },
+    bookEvents() {
+      return ctx.store.bookEvents();
     },
     orders(exchange) {
       return ctx.accounts.ordersOf(exchange).map((o) => plain(o) as SimOrderView);

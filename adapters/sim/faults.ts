@@ -4,13 +4,23 @@ import { parseFeeTier } from './accounts/fee-tiers';
 
 export type Fault =
   | { type: 'drop-sockets' }
-  | { type: 'sequence-gap'; symbol: string }
+  /**
+   * The next update of SYMBOL skips sequence numbers (Binance) or is lost on the wire so the next
+   * checksum fails (Kraken); with `resyncHoldMs` the venue also holds any new book snapshot of the
+   * venue that long (from the injection), so the broken book cannot be re-synced at once.
+   */
+  | { type: 'sequence-gap'; symbol: string; resyncHoldMs?: number }
   | { type: 'silence'; ms: number }
   | { type: 'slow'; ms: number }
   | { type: 'http-status'; status: 429 | 418; count: number }
   | { type: 'reject-orders'; count: number; reason?: string }
   | { type: 'withdrawal-fails' }
   | { type: 'withdrawal-stuck' }
+  /**
+   * On the receiving venue: a withdrawal from another simulated venue completes at the sender
+   * (ok, txid) but its deposit never shows up here until `control.releaseDeposits` (a late arrival).
+   */
+  | { type: 'deposit-missing' }
   /** The venue executes the next COUNT orders but answers each with a gateway timeout (504). */
   | { type: 'order-timeout'; count: number }
   /** An account option more than a fault: Binance charges taker fees in BNB, PERCENT off, while BNB covers them. */
@@ -28,6 +38,9 @@ export interface VenueFaults {
   rejectOrders?: { remaining: number; reason: string };
   withdrawalFails: boolean;
   withdrawalStuck: boolean;
+  depositMissing?: boolean;
+  /** No new book snapshot goes out before this time (a sequence-gap fault's resyncHoldMs). */
+  snapshotHoldUntil?: number;
   orderTimeout?: { remaining: number };
   garbageFees?: boolean;
 }
@@ -40,7 +53,7 @@ export function emptyFaults(): VenueFaults {
  * Grammar of a fault spec (CLI `--faults`, option `faults`): a comma-separated list of
  * `exchange:fault[=value]`, where fault is one of
  *   drop-sockets | gap=SYMBOL | silence=MS | slow=MS | http-429=COUNT | http-418=COUNT |
- *   reject-orders=COUNT | withdrawal-fails | withdrawal-stuck | order-timeout=COUNT | bnb-fees=PERCENT_OFF |
+ *   reject-orders=COUNT | withdrawal-fails | withdrawal-stuck | deposit-missing | order-timeout=COUNT | bnb-fees=PERCENT_OFF |
  *   fee-tier=MAKER/TAKER (percent) | garbage-fees
  * e.g. "binance:silence=5000,kraken:http-429=3,coinbase:reject-orders=2".
  */
@@ -75,6 +88,7 @@ function parseOne(name: string, value: string | undefined, raw: string): Fault {
     case 'reject-orders': return { type: 'reject-orders', count: num() };
     case 'withdrawal-fails': return { type: 'withdrawal-fails' };
     case 'withdrawal-stuck': return { type: 'withdrawal-stuck' };
+    case 'deposit-missing': return { type: 'deposit-missing' };
     case 'order-timeout': return { type: 'order-timeout', count: num() };
     case 'bnb-fees': return { type: 'bnb-fees', percentOff: num() };
     case 'fee-tier': return { type: 'fee-tier', ...parseFeeTier(value, raw) };

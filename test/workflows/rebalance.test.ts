@@ -5,6 +5,7 @@ import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/cl
 import { rebalanceWorkflow, type RebalanceInput } from '../../workflows/rebalance';
 import { approveRebalanceUpdate, rebalanceQuery, rejectRebalanceUpdate, type RebalanceState } from '../../signals/defs';
 import { createMoneyActivities } from '../../activities/money';
+import { createReconcileActivities } from '../../activities/reconcile';
 import { SqliteLedger } from '../../adapters/persistence/ledger-sqlite';
 import { startSimulator, type RunningSimulator } from '../../adapters/sim';
 import type { ExchangeAdapters } from '../../adapters/exchanges';
@@ -149,6 +150,40 @@ describe('rebalance workflow (real Temporal server, real ccxt adapters against t
     sim.control.injectFault('binance', { type: 'withdrawal-stuck' });
     const result = await w.runUntil(async () => (await start(tq, input('1000', { depositTimeoutMs: 1500 }))).result());
     expect(result).toMatchObject({ state: 'stuck', reason: expect.stringMatching(/not credited within 2 s \(last: withdrawal pending\)/) });
+  });
+
+  it('a deposit that never arrives (the sender completed it, txid and all) ends deposit-missing, kept in transit; a late arrival is booked once by the reconcile', async () => {
+    const tq = uniqueTaskQueue('rebalance');
+    const w = await worker(tq);
+    sim.control.injectFault('kraken', { type: 'deposit-missing' });
+    const i = input('1000', { depositTimeoutMs: 1500 });
+    const krakenBefore = usdt('kraken');
+    const result = await w.runUntil(async () => (await start(tq, i)).result());
+    expect(result).toMatchObject({ state: 'deposit-missing', inTransit: '999', txid: expect.any(String) });
+    expect(result.reason).toMatch(/^DEPOSIT_MISSING: 999 USDT sent \(txid \S+\) not credited within 2 s \(last: withdrawal confirmed, deposit not-found\)$/);
+    expect(withdrawalsOf(`rebalance:${i.rebalanceId}`)).toMatchObject([{ status: 'ok', txid: result.txid }]);
+    // Booked as sent, never written off: the in-transit amount is on its own line, nothing credited.
+    const lines = () => ledger.entries({ correlationId: i.rebalanceId });
+    expect(lines().map((e) => [e.kind, e.exchange, e.delta?.toFixed(), e.details?.event ?? e.details?.outcome])).toEqual([
+      ['transfer-out', 'binance', '-999', undefined],
+      ['fee', 'binance', '-1', undefined],
+      ['decision', undefined, undefined, 'deposit-missing'],
+      ['decision', undefined, undefined, 'deposit-missing'],
+    ]);
+    expect(lines()[2]?.details).toMatchObject({ from: 'binance', to: 'kraken', asset: 'USDT', inTransit: '999', txid: result.txid });
+    // The reconcile shows it (real ccxt against the simulator), and books a late arrival once.
+    const reconcile = createReconcileActivities({ ledger, venues: (['binance', 'kraken'] as const).map((ex) => ({ exchange: ex, account: venues[ex].account, funding: venues[ex].funding })) });
+    const before = await reconcile.reconcileBalances();
+    expect(before.missingDeposits).toEqual([expect.objectContaining({ from: 'binance', to: 'kraken', asset: 'USDT', inTransit: '999', txid: result.txid })]);
+    expect(before.lateDepositsBooked).toBeUndefined();
+    expect(sim.control.releaseDeposits('kraken')).toBe(1);
+    expect(usdt('kraken') - krakenBefore).toBe(999);
+    const late = await reconcile.reconcileBalances();
+    expect(late).toMatchObject({ lateDepositsBooked: 1 });
+    expect(late.missingDeposits).toBeUndefined();
+    const again = await reconcile.reconcileBalances();
+    expect(again.lateDepositsBooked).toBeUndefined();
+    expect(ledger.entries({ correlationId: i.rebalanceId, kind: 'transfer-in' }).map((e) => [e.exchange, e.delta?.toFixed(), e.details?.txid])).toEqual([['kraken', '999', result.txid]]);
   });
 
   it('the worker stopped in the middle of a transfer and a new one (new adapters) finishes it with exactly one withdrawal', async () => {

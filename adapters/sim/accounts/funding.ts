@@ -34,6 +34,8 @@ export interface WithdrawRequest { asset: string; amount: Decimal; address: stri
  */
 export class Funding {
   private readonly transfers: SimTransfer[] = [];
+  /** Deposits a deposit-missing fault keeps from their venue until released (not saved with the state). */
+  private readonly heldDeposits: SimTransfer[] = [];
   private readonly timers = new Set<NodeJS.Timeout>();
   private nextId = 1;
 
@@ -128,6 +130,10 @@ export class Funding {
       id: `${(this.nextId++).toString(16).padStart(8, '0')}dep`, exchange: target, kind: 'deposit', asset: w.asset, network: w.network,
       amount: received, fee: new Decimal(0), address: w.address, status: 'pending', txid: w.txid, created: this.now(), updated: this.now(),
     };
+    if (this.faults()[target].depositMissing) {
+      this.heldDeposits.push(d);
+      return;
+    }
     this.transfers.push(d);
     // The chain confirms the deposit a little after the sending venue calls it done.
     this.later(() => {
@@ -135,6 +141,19 @@ export class Funding {
       d.updated = this.now();
       this.accounts.credit(target, w.asset, received);
     }, Math.max(1, Math.floor(this.delayMs / 4)));
+  }
+
+  /** A late arrival: every deposit held from `exchange` shows up now, credited (how many). */
+  releaseDeposits(exchange: ExchangeId): number {
+    const due = this.heldDeposits.filter((d) => d.exchange === exchange);
+    for (const d of due) {
+      this.heldDeposits.splice(this.heldDeposits.indexOf(d), 1);
+      d.status = 'ok';
+      d.created = d.updated = this.now();
+      this.transfers.push(d);
+      this.accounts.credit(exchange, d.asset, d.amount);
+    }
+    return due.length;
   }
 
   private later(fn: () => void, ms = this.delayMs): void {

@@ -34,6 +34,9 @@ export interface BookUpdate {
 
 export interface TradePrint { exchange: ExchangeId; symbols: string[]; id: number; price: Decimal; amount: Decimal; side: 'buy' | 'sell'; timestamp: number }
 
+/** A gap fault's update went out (the subscribers' books broke), or a snapshot of the book did. */
+export interface BookEvent { exchange: ExchangeId; symbol: string; kind: 'gap' | 'snapshot'; at: number }
+
 type Listener = (u: BookUpdate) => void;
 type TradeListener = (t: TradePrint) => void;
 
@@ -50,6 +53,7 @@ export class BookStore {
   /** Symbols whose next update skips sequence numbers (fault injection). */
   private readonly pendingGaps = new Set<string>();
   private deepener: Deepener | undefined;
+  private readonly events: BookEvent[] = [];
 
   constructor(private readonly now: () => number) {}
 
@@ -103,6 +107,21 @@ export class BookStore {
     if (lb) this.pendingGaps.add(key(exchange, lb.market.symbol));
   }
 
+  /** A venue served a snapshot of this book (a REST depth, a WebSocket subscription's first message). */
+  noteSnapshot(exchange: ExchangeId, symbol: string): void {
+    this.note({ exchange, symbol, kind: 'snapshot', at: this.now() });
+  }
+
+  /** Gaps and snapshots, oldest first (the last 1000), so a test can tell when a book was broken. */
+  bookEvents(): BookEvent[] {
+    return this.events.map((e) => ({ ...e }));
+  }
+
+  private note(e: BookEvent): void {
+    this.events.push(e);
+    if (this.events.length > 1000) this.events.shift();
+  }
+
   setDeepener(d: Deepener): void {
     this.deepener = d;
   }
@@ -146,7 +165,10 @@ export class BookStore {
     const k = key(exchange, lb.market.symbol);
     const gap = this.pendingGaps.delete(k);
     // A gap fault burns sequence numbers that no subscriber ever receives.
-    if (gap) lb.seq += 7;
+    if (gap) {
+      lb.seq += 7;
+      this.note({ exchange, symbol: lb.market.symbol, kind: 'gap', at: this.now() });
+    }
     const firstSeq = lb.seq + 1;
     lb.seq += changes;
     const update: BookUpdate = { exchange, symbols: this.symbolsShowing(exchange, lb.market.symbol), diff, firstSeq, lastSeq: lb.seq, timestamp, before, ...(gap ? { gap } : {}) };

@@ -71,6 +71,7 @@ export function depth(req: HttpRequest, ctx: SimContext): HttpReply {
   ctx.store.ensureDepth('binance', market.symbol, limit);
   const lb = ctx.store.live('binance', market.symbol);
   if (!lb) return binanceError(400, -1121, 'Invalid symbol.');
+  ctx.store.noteSnapshot('binance', market.symbol);
   return json({
     lastUpdateId: lb.seq,
     bids: lb.book.bids.slice(0, limit).map(eightLevel),

@@ -101,11 +101,20 @@ export function handleKrakenWs(ws: WebSocket, ctx: SimContext): void {
         continue;
       }
       if (!books.has(symbol)) ctx.stats.kraken.subscriptions += 1;
-      ctx.store.ensureDepth('kraken', symbol, depth);
-      const view = topOf(ctx.store.live('kraken', symbol)?.book ?? lb.book, depth);
-      books.set(symbol, { depth, view });
-      ack({ result: { channel, depth, snapshot: true, symbol }, success: true });
-      send({ channel: 'book', type: 'snapshot', data: [{ symbol, bids: levels(view.bids, m), asks: levels(view.asks, m), checksum: checksum(view, m), timestamp: micros(lb.timestamp) }] });
+      const subscribe = (): void => {
+        if (ws.readyState !== ws.OPEN) return;
+        ctx.store.ensureDepth('kraken', symbol, depth);
+        const now = ctx.store.live('kraken', symbol) ?? lb;
+        const view = topOf(now.book, depth);
+        books.set(symbol, { depth, view });
+        ctx.store.noteSnapshot('kraken', symbol);
+        ack({ result: { channel, depth, snapshot: true, symbol }, success: true });
+        send({ channel: 'book', type: 'snapshot', data: [{ symbol, bids: levels(view.bids, m), asks: levels(view.asks, m), checksum: checksum(view, m), timestamp: micros(now.timestamp) }] });
+      };
+      // A gap fault with a resync hold: the broken book cannot be re-synced before it ends.
+      const hold = (ctx.faults.kraken.snapshotHoldUntil ?? 0) - ctx.now();
+      if (hold > 0) setTimeout(subscribe, hold);
+      else subscribe();
     }
   });
 }
