@@ -93,13 +93,13 @@ describe('a triangle cut between its legs by a kill -9 is finished, unwound or h
   }
 
   /** A restart: the unanswered orders booked from the exchange, then the cut trades found and recovered. */
-  async function restart(o: { halted?: () => string | null; inner?: (t: Trading) => Trading } = {}) {
+  async function restart(o: { halted?: () => string | null; inner?: (t: Trading) => Trading; outer?: (t: Trading) => Trading } = {}) {
     const p = await processOn(o.inner);
     await p.booked.recoverUnanswered();
     const resolved: RecoveryResult[] = [];
     const leftOpen: string[] = [];
     const recovery = new LegRecovery({
-      ledger: p.ledger, trading: new Map([[EX, p.booked]]), markets, book: liveBook, fee: () => TAKER,
+      ledger: p.ledger, trading: new Map([[EX, o.outer ? o.outer(p.booked) : p.booked]]), markets, book: liveBook, fee: () => TAKER,
       singleLeg: { policy: 'unwind', maxLossPercent: BOUND }, usd: (a) => usdOf(a), now: () => Date.now(), log: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent', 'tri-cut-recovery'),
       unansweredAttempts: () => new Set(p.inFlight.unanswered().map((u) => u.request.correlationId ?? u.clientOrderId)),
       ...(o.halted ? { halted: o.halted } : {}),
@@ -108,6 +108,15 @@ describe('a triangle cut between its legs by a kill -9 is finished, unwound or h
     const found = recovery.find();
     return { ...p, recovery, found, resolved, leftOpen };
   }
+
+  /** A process that dies (its promise never settles) once an order has gone through `t`. */
+  const dies = (then: () => void) => (t: Trading): Trading => Object.assign(Object.create(t) as Trading, {
+    placeOrder: async (req: OrderRequest) => {
+      await t.placeOrder(req);
+      then();
+      return new Promise<never>(() => undefined);
+    },
+  });
 
   function liveBook(exchange: string, symbol: string): OrderBook | undefined {
     if (exchange !== EX || !(symbol in FAIR)) return undefined;
@@ -194,14 +203,7 @@ describe('a triangle cut between its legs by a kill -9 is finished, unwound or h
     sim.control.setBook(EX, 'ETH/USDT', ETH_SLUMP.bids, ETH_SLUMP.asks);
     // The first restart commits the unwind and is killed once its first order (ETH -> BTC) has reached the exchange.
     let reached = false;
-    const killedAfterSend = (t: Trading): Trading => Object.assign(Object.create(t) as Trading, {
-      placeOrder: async (req: OrderRequest) => {
-        await t.placeOrder(req);
-        reached = true;
-        return new Promise<never>(() => undefined);
-      },
-    });
-    const first = await restart({ inner: killedAfterSend });
+    const first = await restart({ inner: dies(() => (reached = true)) });
     void first.recovery.recover();
     await waitUntil('the unwind\'s first order at the exchange', () => reached, 10_000);
     expect(committed(first.ledger, id)).toMatchObject({ action: 'unwind' });
@@ -223,6 +225,28 @@ describe('a triangle cut between its legs by a kill -9 is finished, unwound or h
     expect(await third.recovery.recover()).toEqual([]);
     expect(results(third.ledger, id)).toHaveLength(1);
     expect(cids(id)).toEqual([`${id}-leg1`, `${id}-leg2`, `${id}-unwind-l1`, `${id}-unwind-l2`]);
+  }, 60_000);
+
+  it('a kill after the last recovery order was booked, before the result: the next start books the result and sends nothing', async () => {
+    const id = 'tri-late';
+    const before = totals();
+    await killedRun(id, [{ req: leg1(id), answered: false }]);
+    sim.control.setBook(EX, 'ETH/USDT', ETH_SLUMP.bids, ETH_SLUMP.asks);
+    let booked = false;
+    // Killed once the unwind's fill is in the ledger, before the result line.
+    const first = await restart({ outer: dies(() => (booked = true)) });
+    void first.recovery.recover();
+    await waitUntil('the unwind booked', () => booked, 10_000);
+    expect(results(first.ledger, id)).toEqual([]);
+    for (const c of closers.splice(0).reverse()) await c();
+    const second = await restart();
+    expect(second.found).toEqual([id]);
+    const [done] = await second.recovery.recover();
+    expect(done).toMatchObject({ outcome: 'unwind' });
+    expect(cids(id)).toEqual([`${id}-leg1`, `${id}-unwind-l1`]);
+    expect(results(second.ledger, id)).toHaveLength(1);
+    expectNothingLeftOpen(second.ledger, id);
+    expectLedgerEqualsExchange(second.ledger, before);
   }, 60_000);
 
   it('the second leg partly filled (BTC and ETH both on hand): each is brought back, the trade judged as a whole', async () => {
