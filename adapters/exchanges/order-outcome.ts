@@ -29,7 +29,7 @@ function statusOf(s: string | undefined): Confirmed['orderStatus'] {
  * fees, else per-trade fees); only when it reports none is the fee estimated from the market's
  * taker rate, in quote currency, so a fill never looks free.
  */
-export function toOutcome(exchange: ExchangeId, market: Market, order: CcxtOrder, requested: Decimal, clientOrderId: string, now: number): OrderOutcome {
+export function toOutcome(exchange: ExchangeId, market: Market, order: CcxtOrder, requested: Decimal, clientOrderId: string, now: number, venueCost?: Decimal): OrderOutcome {
   const cid = order.clientOrderId ?? clientOrderId;
   if (order.status === 'rejected') return { ...rejected('EXCHANGE_REJECTED', `${exchange} rejected order ${order.id}`), clientOrderId: cid };
   const fills = fillsOf(order);
@@ -39,11 +39,12 @@ export function toOutcome(exchange: ExchangeId, market: Market, order: CcxtOrder
   if ((status === 'canceled' || status === 'expired') && filled.isZero()) {
     return { ...rejected('NO_FILL', `${exchange} ${order.type ?? ''} order ${order.id} ended ${status} with nothing filled`, true), clientOrderId: cid };
   }
-  // The exchange's own trades, when they add up to the filled amount, are what it moved; ccxt's
-  // order `cost` may be average x filled from a rounded average (Kraken).
+  // The venue's own quote amount first (`venueCost`, VenueQuirks.orderCost); else the exchange's own
+  // trades, when they add up to the filled amount; ccxt's order `cost` may be average x filled from
+  // a rounded average (Kraken, Coinbase).
   const fillsCost = fills.reduce((a, f) => a.plus(f.price.times(f.amount)), ZERO);
   const fillsComplete = fills.length > 0 && fills.reduce((a, f) => a.plus(f.amount), ZERO).eq(filled);
-  const cost = fillsComplete || order.cost === undefined || order.cost === null ? fillsCost : dec(order.cost);
+  const cost = venueCost ?? (fillsComplete || order.cost === undefined || order.cost === null ? fillsCost : dec(order.cost));
   const average = order.average !== undefined && order.average !== null ? dec(order.average) : filled.isZero() ? ZERO : cost.div(filled);
   const fees = new Map<string, Decimal>();
   // ccxt fills `fees` on parsed orders although its Order type only declares `fee`.

@@ -112,8 +112,8 @@ export class CcxtTrading implements Trading {
       if (isRejected(full)) this.log.warn({ exchange: this.exchange, orderId: placed.id, reason: full.reason }, 'order placed, fill details unavailable');
       else order = full;
     }
-    order = this.withOwnCost(await this.withTrades(order, m.symbol));
-    const out = toOutcome(this.exchange, m, order, amount, clientOrderId, this.clock.now());
+    order = await this.withTrades(order, m.symbol);
+    const out = toOutcome(this.exchange, m, order, amount, clientOrderId, this.clock.now(), this.ownCost(order));
     this.log.info({ exchange: this.exchange, symbol: m.symbol, clientOrderId, status: out.status, orderId: placed.id }, 'order settled');
     return out;
   }
@@ -130,8 +130,8 @@ export class CcxtTrading implements Trading {
     const found = await guarded(this.budget, 'read', () => this.quirks.fetchOrderByClientId(this.ex, symbol, clientOrderId));
     if (isRejected(found)) return { ...rejected('UNKNOWN_OUTCOME', `lookup failed: ${found.reason}`), clientOrderId };
     if (!found) return { status: 'not-found' };
-    const order = this.withOwnCost(await this.withTrades(found as unknown as CcxtOrder, symbol));
-    return toOutcome(this.exchange, m, order, decOr(order.amount), clientOrderId, this.clock.now());
+    const order = await this.withTrades(found as unknown as CcxtOrder, symbol);
+    return toOutcome(this.exchange, m, order, decOr(order.amount), clientOrderId, this.clock.now(), this.ownCost(order));
   }
 
   /**
@@ -154,10 +154,13 @@ export class CcxtTrading implements Trading {
     return mine.length ? { ...order, trades: mine, fee: undefined as unknown as CcxtOrder['fee'], fees: [] } as CcxtOrder : order;
   }
 
-  /** The venue's own quote amount where ccxt would derive it from a rounded average (see VenueQuirks.orderCost). */
-  private withOwnCost(order: CcxtOrder): CcxtOrder {
-    const own = order.info ? this.quirks.orderCost?.(order.info as Record<string, unknown>) : undefined;
-    return own === undefined ? order : { ...order, cost: own as unknown as number };
+  /** The venue's own quote amount where ccxt's would be derived (VenueQuirks.orderCost); a malformed figure is ccxt's again. */
+  private ownCost(order: CcxtOrder): Decimal | undefined {
+    try {
+      return this.quirks.orderCost?.(order as { info?: unknown; filled?: number; trades?: Array<{ info?: unknown }> });
+    } catch {
+      return undefined;
+    }
   }
 
   /**

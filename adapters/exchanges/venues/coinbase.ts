@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Exchange, Transaction } from 'ccxt';
 import { ccxt } from '../ccxt-venues';
+import { Decimal } from '../../../domain/money/decimal';
 import { CoinbaseWithSequence } from './coinbase-sequence';
 import { scanOrdersByClientId, type ProExchangeClass, type VenueQuirks } from './types';
 
@@ -68,6 +69,9 @@ export function coinbaseQuirks(): VenueQuirks {
     },
     hasTradingFees: true,
     // ccxt's cost is average_filled_price x filled_size, and the average is rounded.
-    orderCost: (info) => (typeof info.filled_value === 'string' && info.filled_value !== '' ? info.filled_value : undefined),
+    orderCost: (order) => {
+      const value = (order.info as { filled_value?: unknown } | undefined)?.filled_value;
+      return typeof value === 'string' && value !== '' ? new Decimal(value) : undefined;
+    },
   };
 }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { ccxt } from '../ccxt-venues';
 import { rejected } from '../../../ports/outcomes';
+import { Decimal } from '../../../domain/money/decimal';
 import { KrakenWithChecksum } from './kraken-checksum';
 import { krakenNetworks } from './kraken-funding';
 import { atLeast, scanOrdersByClientId, type ProExchangeClass, type VenueQuirks } from './types';
@@ -37,5 +38,18 @@ export function krakenQuirks(): VenueQuirks {
     networks: krakenNetworks,
     marketBuyNeedsPrice: false,
     hasTradingFees: false,
+    orderCost: settledTradeCosts,
   };
+}
+
+/**
+ * Kraken settles each trade's cost to the pair's cost_decimals and moves the account by that: the
+ * sum of its trades' own `cost` (TradesHistory), when they account for the whole filled amount;
+ * price x amount would book digits the account never had.
+ */
+function settledTradeCosts(order: { filled?: number | string; trades?: Array<{ info?: unknown }> }): Decimal | undefined {
+  const raw = (order.trades ?? []).map((t) => t.info as { cost?: unknown; vol?: unknown } | undefined);
+  if (raw.length === 0 || order.filled === undefined || !raw.every((r) => typeof r?.cost === 'string' && typeof r.vol === 'string')) return undefined;
+  const vol = raw.reduce((a, r) => a.plus(new Decimal(r!.vol as string)), new Decimal(0));
+  return vol.eq(new Decimal(String(order.filled))) ? raw.reduce((a, r) => a.plus(new Decimal(r!.cost as string)), new Decimal(0)) : undefined;
 }

@@ -1,6 +1,7 @@
 import type { Exchange, Transaction } from 'ccxt';
 import type { Env } from '../../../config/env';
 import type { ExchangeId } from '../../../domain/market';
+import type { Decimal } from '../../../domain/money/decimal';
 import type { Rejected } from '../../../ports/outcomes';
 import type { NetworkInfo, WithdrawalRequest } from '../../../ports/funding';
 import type { NetworkCodes } from '../funding-map';
@@ -57,10 +58,11 @@ export interface VenueQuirks {
   /** Whether ccxt's fetchTradingFees answers for this venue. */
   readonly hasTradingFees: boolean;
   /**
-   * The order's quote amount as the venue reports it, where ccxt leaves `cost` empty and derives
-   * it from a rounded average price (Coinbase's `filled_value`); undefined: ccxt's cost stands.
+   * The order's quote amount as the venue moved it, where ccxt would derive it from a rounded
+   * average price or recompute it as price x amount: Coinbase's `filled_value`, the sum of
+   * Kraken's per-trade `cost` (settled to the pair's cost_decimals). Undefined: ccxt's figures stand.
    */
-  orderCost?(info: Record<string, unknown>): string | undefined;
+  orderCost?(order: { info?: unknown; filled?: number | string; trades?: Array<{ info?: unknown }> }): Decimal | undefined;
 }
 
 /** Scans recent open and closed orders: for venues that cannot look an order up by client id. */

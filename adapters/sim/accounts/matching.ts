@@ -4,6 +4,7 @@ import type { BookSides, Level } from '../model/book';
 import type { SimMarket } from '../model/markets';
 import type { LiveBook } from '../model/store';
 import type { Accounts, OrderRejection } from './accounts';
+import { settledCost } from './settlement';
 
 export interface OrderRequest {
   symbol: string;
@@ -82,7 +83,7 @@ export function matchOrder(inp: MatchInput): MatchOutput | OrderRejection {
   const baseFee = !inBnb && exchange === 'binance' && req.side === 'buy';
   const feeCurrency = inBnb ? 'BNB' : baseFee ? m.base : m.quote;
   const out: SimFill[] = used.map(([price, a]) => {
-    const cost = price.times(a);
+    const cost = settledCost(exchange, price, a);
     const fee = inBnb && bnbRate ? cost.times(bnbRate).toDecimalPlaces(8, Decimal.ROUND_UP) : (baseFee ? a : cost).times(m.takerFee).toDecimalPlaces(8, Decimal.ROUND_HALF_EVEN);
     return { tradeId: tradeSeq++, price, amount: a, cost, fee, feeCurrency, timestamp: inp.now };
   });

@@ -4,6 +4,7 @@ import type { Level } from '../model/book';
 import type { BookStore, BookUpdate } from '../model/store';
 import type { Accounts } from './accounts';
 import type { SimOrder } from './matching';
+import { settledCost } from './settlement';
 
 let tradeSeq = 1_000_000;
 
@@ -44,7 +45,7 @@ function fillAgainstBook(store: BookStore, accounts: Accounts, exchange: Exchang
   const qty = taken.reduce((s, [, a]) => s.plus(a), ZERO);
   if (qty.lte(0)) return;
   const baseFee = exchange === 'binance' && o.side === 'buy';
-  const cost = qty.times(limit);
+  const cost = settledCost(exchange, limit, qty);
   const fee = (baseFee ? qty : cost).times(m.makerFee).toDecimalPlaces(8, Decimal.ROUND_HALF_EVEN);
   const remainingBefore = o.amount.minus(o.filled);
   const release = o.locked.times(qty).div(remainingBefore);

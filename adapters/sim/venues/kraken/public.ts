@@ -4,6 +4,7 @@ import { fmtNum, dpOf, type Level } from '../../model/book';
 import { fundedAssets } from '../../accounts/networks';
 import { altAsset, assetId, pairAlt, pairKey, wsName } from './ids';
 import { top } from '../tickers';
+import { COST_DECIMALS } from '../../accounts/settlement';
 
 export function krakenError(...errors: string[]): HttpReply {
   return json({ error: errors });
@@ -35,7 +36,7 @@ export function assetPairs(ctx: SimContext): HttpReply {
     const maker = m.makerFee.times(100).toFixed();
     result[pairKey(m)] = {
       altname: pairAlt(m), wsname: wsName(m), aclass_base: 'currency', base: assetId(m.base), aclass_quote: 'currency', quote: assetId(m.quote),
-      lot: 'unit', cost_decimals: 5, pair_decimals: dpOf(m.tick), lot_decimals: dpOf(m.step), lot_multiplier: 1,
+      lot: 'unit', cost_decimals: COST_DECIMALS.kraken, pair_decimals: dpOf(m.tick), lot_decimals: dpOf(m.step), lot_multiplier: 1,
       leverage_buy: [], leverage_sell: [], fees: [[0, Number(taker)]], fees_maker: [[0, Number(maker)]], fee_volume_currency: 'ZUSD',
       margin_call: 80, margin_stop: 40, ordermin: fmtNum(m.minQty, m.step), costmin: fmtNum(m.minNotional, m.tick), tick_size: fmtNum(m.tick, m.tick), status: 'online',
     };
