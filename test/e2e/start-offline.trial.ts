@@ -1,7 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { Decimal } from '../../domain/money/decimal';
 import { hotpathStatusSchema } from '../../hotpath/status-schema';
+import { paperTotals } from '../helpers/paper-venue-process';
 import { freePort, get, ROOT, startTsx, type Started } from '../helpers/processes';
 import { scaled, waitUntil } from '../helpers/wait';
 import { processGone, tempDataDir, DEMO_PASSPHRASE, DEMO_TOKEN } from './demo-helpers';
@@ -10,8 +12,10 @@ import { processGone, tempDataDir, DEMO_PASSPHRASE, DEMO_TOKEN } from './demo-he
 // with one inventory in state.sqlite. Offline, the public data comes from a local simulator
 // (SIM_PUBLIC_URL: public reads only, nothing is sent to it). Found by this test's first runs:
 // `npm start` had never run end to end here. A trial (about 3-6 min loaded), not in npm test:
-// npx jest --testMatch '**/test/e2e/start-offline.trial.ts'
+// npm run trial:start
 const dataDir = tempDataDir('start-offline');
+/** What every paper venue opens with in each of USD, USDT and USDC (workers/orchestrator-venues.ts). */
+const PAPER_OPENING = 1000;
 let sim: Started | undefined;
 let npm: ChildProcess | undefined;
 let out = '';
@@ -36,7 +40,11 @@ function descendants(pid: number): number[] {
 }
 
 afterAll(async () => {
-  if (npm && npm.exitCode === null) npm.kill('SIGKILL');
+  // Still running here means the test failed before its stop: what the system said, for the cause.
+  if (npm && npm.exitCode === null) {
+    console.log(`npm start's output (last 6,000 characters):\n${out.slice(-6_000)}`);
+    npm.kill('SIGKILL');
+  }
   await sim?.stop();
   fs.rmSync(dataDir, { recursive: true, force: true });
 }, scaled(60_000));
@@ -80,13 +88,29 @@ test('npm start offline: paper over the simulator\'s public data, one inventory 
   }, 120_000, 500);
   expect(live.feeds.map((f) => f.exchange).sort()).toEqual(['binance', 'coinbase', 'kraken']);
 
-  // One paper inventory: in GOLD (the initial mode) the orchestrator's G-bot buys PAXG on paper;
-  // the hot path, another process, sees that PAXG in its balances (read from state.sqlite).
-  const paxg = await waitUntil('the hot path to see the PAXG the orchestrator\'s G-bot bought', async () => {
-    const held = (await status()).balances.filter((b) => b.asset === 'PAXG' && new Decimal(b.amount).gt(0));
-    return held.length > 0 ? held : undefined;
+  // One paper inventory: in GOLD (the initial mode) the orchestrator's G-bot buys PAXG on paper
+  // (state.sqlite holds it); the hot path, another process, sees the quote money that buy spent
+  // (its balance there is the file's, below the opening 1,000). The PAXG itself is the G-bot's
+  // (claimed in capital.sqlite): the hot path's balances are what the Q-bot may spend, so it
+  // shows less PAXG than the file holds (found by this trial's first full run, which waited for
+  // the hot path to show the G-bot's PAXG as its own).
+  const stateFile = path.join(dataDir, 'state.sqlite');
+  const shared = await waitUntil('the hot path to see what the orchestrator\'s G-bot spent on PAXG', async () => {
+    const s = await status();
+    for (const exchange of ['binance', 'kraken', 'coinbase']) {
+      const file = paperTotals(stateFile, exchange);
+      if (!new Decimal(file.PAXG ?? '0').gt(0)) continue;
+      const hotPaxg = s.balances.find((b) => b.exchange === exchange && b.asset === 'PAXG')?.amount ?? '0';
+      for (const quote of ['USD', 'USDT', 'USDC']) {
+        const hot = s.balances.find((b) => b.exchange === exchange && b.asset === quote);
+        if (hot && file[quote] !== undefined && new Decimal(hot.amount).lt(PAPER_OPENING) && new Decimal(hot.amount).eq(file[quote])) {
+          return { exchange, quote, hot: hot.amount, filePaxg: file.PAXG as string, hotPaxg };
+        }
+      }
+    }
+    return undefined;
   }, 180_000, 1_000);
-  expect(paxg.length).toBeGreaterThan(0);
+  expect(new Decimal(shared.hotPaxg).lt(shared.filePaxg)).toBe(true);
   expect((await get(`http://127.0.0.1:${ports.ORCHESTRATOR_HEALTH_PORT}/health`)).status).toBe(200);
 
   // SIGTERM to npm, as a process manager stops it: every process of the system ends.
