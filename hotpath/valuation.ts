@@ -3,6 +3,9 @@ import { midPrice } from '../domain/orderbook';
 import { pessimisticPegValue, type MarketBook } from '../domain/arbitrage/stablecoins';
 import type { BookCache } from './book-cache';
 
+/** What the valuation reads of the book cache (a scanner may hand it a view that records the reads). */
+export type BookReader = Pick<BookCache, 'get'>;
+
 const USD_QUOTES = ['USD', 'USDT', 'USDC', 'BUSD'];
 const VENUES = ['kraken', 'coinbase', 'binance'];
 /** Assets whose X/PEG against X/STABLE books give a view of a stable's value. */
@@ -15,7 +18,7 @@ const BRIDGES = ['BTC', 'ETH', 'SOL'];
  * USD-like quote (valued as above), or via BTC. For sizing and reporting; the depeg guard and
  * the conversion books decide.
  */
-export function usdPrice(cache: BookCache, asset: string, stables: Record<string, string>): Decimal | undefined {
+export function usdPrice(cache: BookReader, asset: string, stables: Record<string, string>): Decimal | undefined {
   if (asset === 'USD') return ONE;
   if (asset in stables) return stableValue(cache, asset, stables[asset]!);
   for (const q of USD_QUOTES) {
@@ -32,7 +35,7 @@ export function usdPrice(cache: BookCache, asset: string, stables: Record<string
 }
 
 /** The lowest value of a stable in its peg over every view (pegViews); the peg is taken at 1. */
-function stableValue(cache: BookCache, stable: string, peg: string): Decimal | undefined {
+function stableValue(cache: BookReader, stable: string, peg: string): Decimal | undefined {
   const books: MarketBook[] = [];
   for (const ex of VENUES) {
     for (const symbol of [`${stable}/${peg}`, `${peg}/${stable}`, ...BRIDGES.flatMap((b) => [`${b}/${peg}`, `${b}/${stable}`])]) {
@@ -43,7 +46,7 @@ function stableValue(cache: BookCache, stable: string, peg: string): Decimal | u
   return pessimisticPegValue(stable, peg, books);
 }
 
-function midAnywhere(cache: BookCache, symbol: string): Decimal | undefined {
+function midAnywhere(cache: BookReader, symbol: string): Decimal | undefined {
   for (const ex of VENUES) {
     const e = cache.get(ex, symbol);
     const m = e ? midPrice(e.book) : undefined;

@@ -1,4 +1,4 @@
-import { compareDecimals } from '../money/decimal';
+import { compareDecimals as importedCompare } from '../money/decimal';
 import type { BookLevel, OrderBook } from '../orderbook';
 
 /**
@@ -9,6 +9,10 @@ import type { BookLevel, OrderBook } from '../orderbook';
 export type BookShapeProblem =
   | { kind: 'unsorted'; side: 'bids' | 'asks'; level: number }
   | { kind: 'crossed'; bestBid: BookLevel; bestAsk: BookLevel };
+
+// Read once: run under tsx, an imported function is a getter on the module's export object, read
+// again on every call (one per level of every book checked).
+const compareDecimals = importedCompare;
 
 /**
  * The first level better than the one before it (-1: sorted). O(levels), no allocation: it runs on

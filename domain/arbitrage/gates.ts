@@ -10,6 +10,9 @@ export interface BookFreshness {
   state: FeedStateLike;
 }
 
+/** The market a refusal names (built only when one is: the gate runs for every book of every evaluated cycle). */
+const whereOf = (book: OrderBook): string => `${book.exchange}:${book.symbol}`;
+
 /**
  * Book gates, before any profit maths: every book a decision uses must come from a live feed,
  * be younger than the latency profile allows by our arrival clock and, where the venue stamps
@@ -19,18 +22,17 @@ export interface BookFreshness {
  */
 export function bookGate(books: readonly BookFreshness[], now: number, maxBookAgeMs: number, clocks?: ClockOffsets): GateRejection | undefined {
   for (const { book, state } of books) {
-    const where = `${book.exchange}:${book.symbol}`;
-    if (state !== 'live') return reject('FEED_NOT_LIVE', { market: where, state });
+    if (state !== 'live') return reject('FEED_NOT_LIVE', { market: whereOf(book), state });
     const age = now - book.receivedAt;
-    if (age > maxBookAgeMs) return reject('BOOK_STALE', { market: where, ageMs: age, maxAgeMs: maxBookAgeMs });
+    if (age > maxBookAgeMs) return reject('BOOK_STALE', { market: whereOf(book), ageMs: age, maxAgeMs: maxBookAgeMs });
     const exAge = exchangeAgeMs(book, now, clocks);
     if (exAge !== undefined && exAge > maxBookAgeMs) {
-      return reject('BOOK_EXCHANGE_STALE', { market: where, exchangeAgeMs: Math.round(exAge), maxAgeMs: maxBookAgeMs, clockOffsetMs: Math.round(clocks?.offsetMs(book.exchange) ?? 0) });
+      return reject('BOOK_EXCHANGE_STALE', { market: whereOf(book), exchangeAgeMs: Math.round(exAge), maxAgeMs: maxBookAgeMs, clockOffsetMs: Math.round(clocks?.offsetMs(book.exchange) ?? 0) });
     }
-    if (book.bids.length === 0 || book.asks.length === 0) return reject('BOOK_EMPTY', { market: where, bids: book.bids.length, asks: book.asks.length });
+    if (book.bids.length === 0 || book.asks.length === 0) return reject('BOOK_EMPTY', { market: whereOf(book), bids: book.bids.length, asks: book.asks.length });
     const shape = bookShapeProblem(book);
-    if (shape?.kind === 'unsorted') return reject('BOOK_UNSORTED', { market: where, side: shape.side, level: shape.level });
-    if (shape?.kind === 'crossed') return reject('BOOK_CROSSED', { market: where, bestBid: shape.bestBid.price, bestAsk: shape.bestAsk.price });
+    if (shape?.kind === 'unsorted') return reject('BOOK_UNSORTED', { market: whereOf(book), side: shape.side, level: shape.level });
+    if (shape?.kind === 'crossed') return reject('BOOK_CROSSED', { market: whereOf(book), bestBid: shape.bestBid.price, bestAsk: shape.bestAsk.price });
   }
   return undefined;
 }

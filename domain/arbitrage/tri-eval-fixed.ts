@@ -49,10 +49,12 @@ const HUNDRED: Scaled = { n: 100, s: 0 };
 const SHRINK: Scaled = { n: 999, s: 3 };
 
 /**
- * A book side's levels in scaled form as the walks reach them, kept from one evaluation to the
- * next (a scan walks each book for many cycles) beside the Decimals they came from: a level's
- * scaled form is used only while its Decimal is the very same object (Decimals are immutable; a
- * level or array changed in place is converted again).
+ * A market's book side in scaled form as the walks reach its levels, kept from one evaluation to
+ * the next (a scan walks each book for many cycles, and a new copy of a book mostly reuses the
+ * previous copy's level Decimals) beside the Decimals they came from: a level's scaled form is
+ * used only while its Decimal is the very same object (Decimals are immutable; a level replaced,
+ * in place or in a new copy, is converted again). One per market and side, whatever array the
+ * levels come in: keyed by array, every book update added a WeakMap entry (#17).
  */
 interface ScaledSide {
   prices: Scaled[];
@@ -68,15 +70,8 @@ interface ScaledSide {
   perMultipleOf: Scaled | undefined;
 }
 
-const scaledSides = new WeakMap<readonly BookLevel[], ScaledSide>();
-
-function scaledSide(levels: readonly BookLevel[]): ScaledSide {
-  let side = scaledSides.get(levels);
-  if (!side) {
-    side = { prices: [], amounts: [], fromPrice: [], fromAmount: [], depth: undefined, depthCount: 0, depthFrom: [], perMultiple: undefined, perMultipleOf: undefined };
-    scaledSides.set(levels, side);
-  }
-  return side;
+function scaledSide(): ScaledSide {
+  return { prices: [], amounts: [], fromPrice: [], fromAmount: [], depth: undefined, depthCount: 0, depthFrom: [], perMultiple: undefined, perMultipleOf: undefined };
 }
 
 /** One leg's book side and rules in scaled form. */
@@ -613,6 +608,9 @@ interface MarketRules {
   places: number | undefined;
   minAmount: Scaled;
   minNotional: Scaled;
+  /** The market's two book sides in scaled form (a buy walks the asks). */
+  asks: ScaledSide;
+  bids: ScaledSide;
 }
 
 const marketRules = new WeakMap<Market, MarketRules>();
@@ -623,7 +621,7 @@ function rulesOfMarket(m: Market): MarketRules {
   if (known && known.from.amountStep === m.amountStep && known.from.minAmount === m.minAmount && known.from.minNotional === m.minNotional) return known;
   const step = num(m.amountStep);
   if (sign(step) <= 0) throw NOT_FIXED;
-  const r = { from: { ...m }, step, places: powerOfTenPlaces(step), minAmount: num(m.minAmount), minNotional: num(m.minNotional) };
+  const r = { from: { ...m }, step, places: powerOfTenPlaces(step), minAmount: num(m.minAmount), minNotional: num(m.minNotional), asks: scaledSide(), bids: scaledSide() };
   marketRules.set(m, r);
   return r;
 }
@@ -646,7 +644,7 @@ const plans = new WeakMap<TriCycle, CyclePlan>();
 function planOf(i: TriInput): CyclePlan {
   let plan = plans.get(i.cycle);
   if (!plan) {
-    const leg = (): LegRules => ({ levels: [], side: scaledSide([]), step: S_ONE, places: 0, minAmount: S_ZERO, minNotional: S_ZERO });
+    const leg = (): LegRules => ({ levels: [], side: scaledSide(), step: S_ONE, places: 0, minAmount: S_ZERO, minNotional: S_ZERO });
     plan = { legs: [leg(), leg(), leg()], markets: [], rules: [], feeFrom: [], fees: [] };
     plans.set(i.cycle, plan);
   }
@@ -660,11 +658,9 @@ function planOf(i: TriInput): CyclePlan {
     }
     // One LegRules per leg, refreshed in place: an evaluation runs to its end before the next starts.
     const r = plan.legs[k]!;
-    const levels = i.cycle.legs[k]!.side === 'buy' ? book.asks : book.bids;
-    if (r.levels !== levels) {
-      r.levels = levels;
-      r.side = scaledSide(levels);
-    }
+    const buy = i.cycle.legs[k]!.side === 'buy';
+    r.levels = buy ? book.asks : book.bids;
+    r.side = buy ? m.asks : m.bids;
     r.step = m.step;
     r.places = m.places;
     r.minAmount = m.minAmount;
@@ -688,6 +684,7 @@ class LastScaled {
 }
 
 const startFreeIn = new LastScaled();
+const capitalUsdIn = new LastScaled();
 const multipleIn = new LastScaled();
 const usdPerStartIn = new LastScaled();
 const minTradeIn = new LastScaled();
@@ -706,11 +703,17 @@ function capitalOf(i: TriInput): Scaled {
 }
 
 function evaluate(i: TriInput): TriEvaluation | undefined {
-  const capital = capitalOf(i);
-  if (sign(capital) <= 0) return evaluation(i, [], NONE, reject('NO_CAPITAL', { capitalUsd: i.capitalUsd }));
+  // capital = capitalUsd / usdPerStart, divided out only when it is the amount: its sign is the
+  // operands' (a 40-digit quotient of non-zero figures is never 0), and its order against the
+  // free balance is the rounded quotient's without the division (cmpQuotient), so a cycle sized
+  // by its balance never divides (#17).
+  const usd = usdPerStartIn.of(i.usdPerStart);
+  if (isZero(usd)) throw NOT_FIXED;
+  if (sign(capitalUsdIn.of(i.capitalUsd)) * sign(usd) <= 0) return evaluation(i, [], NONE, reject('NO_CAPITAL', { capitalUsd: i.capitalUsd }));
   const startFree = startFreeIn.of(i.startFree);
   if (sign(startFree) <= 0) return evaluation(i, [], NONE, reject('INSUFFICIENT_BALANCE', { asset: i.cycle.start, free: i.startFree }));
-  let amount = lte(capital, startFree) ? capital : startFree;
+  const capitalVsFree = sign(usd) > 0 ? cmpQuotient(capitalUsdIn.of(i.capitalUsd), usd, startFree) : cmp(capitalOf(i), startFree);
+  let amount = capitalVsFree <= 0 ? capitalOf(i) : startFree;
   const rules = planOf(i).legs;
   const fees: Scaled[] = [];
   const multiple = multipleIn.of(i.params.depthMultiple);
@@ -738,9 +741,9 @@ function evaluate(i: TriInput): TriEvaluation | undefined {
     size, netProfit, netPercent: new LazyPercent(netProfit, size),
     grossProfit, grossPercent: isZero(gross.spent) ? ZERO_PERCENT : new LazyPercent(grossProfit, gross.spent),
   };
-  const sizeUsd = mul(size, usdPerStartIn.of(i.usdPerStart));
+  const sizeUsd = mul(size, usd);
   if (lt(sizeUsd, minTradeIn.of(i.params.minTradeUsd))) {
-    const binding = lt(startFree, capital) ? 'INSUFFICIENT_BALANCE' : 'BELOW_MIN_TRADE';
+    const binding = capitalVsFree > 0 ? 'INSUFFICIENT_BALANCE' : 'BELOW_MIN_TRADE';
     return evaluation(i, walked.legs, f, reject(binding, { sizeUsd: new DecimalFigure(sizeUsd), minTradeUsd: i.params.minTradeUsd, free: i.startFree }));
   }
   const plausible = i.params.maxPlausibleGrossPercent;

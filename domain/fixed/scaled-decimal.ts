@@ -280,6 +280,10 @@ export function quantizeDown(amount: Scaled, step: Scaled, places: number | unde
 
 const fromCache = new WeakMap<Decimal, Scaled | null>();
 const MAX_EXPONENT = 100;
+/** decimal.js keeps a value's digits in words of 7 (base 1e7), aligned on the decimal point. */
+const WORD = 7;
+const WORD_BASE = 1e7;
+const WORD_BASE_BIG = 10n ** 7n;
 
 /**
  * The exact scaled form of a finite Decimal, undefined for NaN, infinities and exponents beyond
@@ -290,17 +294,48 @@ export function fromDecimal(d: Decimal): Scaled | undefined {
   let v = fromCache.get(d);
   if (v === undefined) {
     // Exponents far beyond money's (1e-500) would make huge integers: left to decimal.js.
-    if (d.isFinite() && Math.abs(d.e) <= MAX_EXPONENT && d.decimalPlaces() <= MAX_EXPONENT) {
-      const s = d.decimalPlaces();
-      const n = BigInt(d.toFixed(s).replace('.', ''));
-      // Exact as given, however long (decimal.js keeps every digit of a parsed input).
-      v = { n: n <= MAX_SAFE && n >= -MAX_SAFE ? Number(n) : n, s };
-    } else {
-      v = null;
-    }
+    v = d.isFinite() && Math.abs(d.e) <= MAX_EXPONENT ? fromWords(d.d, d.e, d.s) : null;
     fromCache.set(d, v);
   }
   return v ?? undefined;
+}
+
+/**
+ * The value of decimal.js's digit words (`d`, each 7 digits but the first, word k standing for
+ * 10^(7 x (q - k)) with q = floor(e / 7)) as n x 10^-s, s the value's decimal places (none
+ * trailing): read from the words directly, a tenth of the cost of `toFixed` and a parse (#17:
+ * every new book level is converted once). Null past MAX_EXPONENT places.
+ */
+function fromWords(words: readonly number[], e: number, sign: number): Scaled | null {
+  const last = words.length - 1;
+  // Scale of the last word's units: 10^-(WORD x (last - q)).
+  let s = WORD * (last - Math.floor(e / WORD));
+  let tail = words[last]!;
+  if (tail === 0) return S_ZERO;
+  // The last word's trailing zeros are not decimal places.
+  let drop = 0;
+  while (tail % 10 === 0 && drop < s) {
+    tail /= 10;
+    drop += 1;
+  }
+  s -= drop;
+  if (s > MAX_EXPONENT) return null;
+  const unit = 10 ** (WORD - drop);
+  let n: Int = 0;
+  for (let k = 0; k < last; k += 1) n = n * WORD_BASE + words[k]!;
+  n = last === 0 ? tail : n * unit + tail;
+  if (!isSafe(n)) {
+    let b = 0n;
+    for (let k = 0; k < last; k += 1) b = b * WORD_BASE_BIG + BigInt(words[k]!);
+    n = last === 0 ? BigInt(tail) : b * BigInt(unit) + BigInt(tail);
+  }
+  // An integer with trailing zero words (1e14 is the word 1): back to units.
+  if (s < 0) {
+    n = typeof n === 'number' && isSafe(n * 10 ** -s) ? n * 10 ** -s : big(n) * pow10(-s);
+    s = 0;
+  }
+  if (typeof n === 'bigint' && n <= MAX_SAFE) n = Number(n);
+  return { n: sign < 0 ? -n : n, s };
 }
 
 export function toDecimal(a: Scaled): Decimal {

@@ -103,6 +103,27 @@ describe('scaled decimals round as decimal.js does', () => {
     }), { numRuns: 1500 });
   });
 
+  it('reads a Decimal exactly: the same integer and places as its fixed-point string', () => {
+    // The reference: the digits of toFixed at the value's own decimal places (the conversion before #17 session 6).
+    const viaString = (d: Decimal): { n: string; s: number } => ({ n: BigInt(d.toFixed(d.decimalPlaces()).replace('.', '')).toString(), s: d.decimalPlaces() });
+    const check = (d: Decimal) => {
+      const got = fromDecimal(d)!;
+      expect({ n: got.n.toString(), s: got.s }).toEqual(viaString(d));
+      // A number exactly when the integer is a safe one (the walks' fast path relies on it).
+      expect(typeof got.n).toBe(Number.isSafeInteger(Number(viaString(d).n)) && BigInt(viaString(d).n) === BigInt(Number(viaString(d).n)) ? 'number' : 'bigint');
+    };
+    fc.assert(fc.property(decimalArb, check), { numRuns: 800 });
+    // Word boundaries (7 digits), trailing zeros in and beyond the last word, the safe-integer edge, results of arithmetic.
+    for (const x of ['0', '-0', '1e14', '10000000', '1234567.1234567', '0.000000012', '0.1', '100', '-0.5', '9007199254740991', '9007199254740992',
+      '900719925474099.1', '90071992547409.93', '1e-100', '1e100', '123456789012345678901234567890', '0.00000000000000000000000000000000000001', '5e-101']) {
+      const d = new Decimal(x);
+      if (d.decimalPlaces() <= 100) check(d);
+      else expect(fromDecimal(d)).toBeUndefined();
+    }
+    const ps = fc.tuple(fc.integer({ min: 1, max: 10 ** 9 }), fc.integer({ min: 0, max: 10 }), fc.double({ min: 0.9998, max: 1.0002, noNaN: true }));
+    fc.assert(fc.property(ps, ([n, dp, f]) => check(new Decimal(n).div(new Decimal(10).pow(dp)).times(f))), { numRuns: 400 });
+  });
+
   it('refuses what has no exact form (NaN, infinities) instead of guessing', () => {
     expect(fromDecimal(new Decimal(NaN))).toBeUndefined();
     expect(fromDecimal(new Decimal(Infinity))).toBeUndefined();
@@ -158,7 +179,8 @@ const inputArb = fc.record({
   feeBuy: fc.constantFrom('0.001', '0.00075', '0', '0.0026', '0.0004'),
   feeSell: fc.constantFrom('0.001', '0.0012', '0'),
   capitalUsd: fc.constantFrom('50', '1000', '15300', '250000', '0.01', '7777.777777777777777777777777777777777777777'),
-  startFree: fc.constantFrom('0.3', '2', '10000', '123.456789', '0.00000123', `0.${'3'.repeat(45)}`),
+  // 'capital': exactly capital / USD value (40 digits), where sizing by capital and by balance meet.
+  startFree: fc.constantFrom('0.3', '2', '10000', '123.456789', '0.00000123', `0.${'3'.repeat(45)}`, 'capital', 'capital+', 'capital-'),
   usdPerStart: fc.constantFrom('1', '20000.5', '1001.37', '0.999850022496625506174073888916662500937'),
   multiple: fc.constantFrom('1', '2.5', '3', '1.7', '0'),
   levels: fc.integer({ min: 1, max: 25 }),
@@ -182,12 +204,20 @@ function inputOf(x: Drawn): TriInput {
   const fee = (_e: string, symbol: string, side: 'buy' | 'sell') => new Decimal(side === 'buy' ? x.feeBuy : x.feeSell).plus(symbol === 'ETH/BTC' ? '0.0001' : '0');
   return {
     cycle, books: cycle.legs.map((l) => books[MARKETS[l.market]!.symbol]!) as [MarketBook, MarketBook, MarketBook],
-    startFree: new Decimal(x.startFree), capitalUsd: new Decimal(x.capitalUsd), usdPerStart: new Decimal(x.usdPerStart), fee,
+    startFree: startFreeOf(x), capitalUsd: new Decimal(x.capitalUsd), usdPerStart: new Decimal(x.usdPerStart), fee,
     params: {
       thresholdPercent: new Decimal(x.threshold), depthLevels: x.levels, depthMultiple: new Decimal(x.multiple), minTradeUsd: new Decimal(10),
       ...(x.plausible ? { maxPlausibleGrossPercent: new Decimal(x.plausible) } : {}),
     },
   };
+}
+
+/** The drawn free balance; 'capital' (+/-: one unit of its last digit more or less) from the drawn capital. */
+function startFreeOf(x: Drawn): Decimal {
+  if (!x.startFree.startsWith('capital')) return new Decimal(x.startFree);
+  const capital = new Decimal(x.capitalUsd).div(x.usdPerStart);
+  const ulp = new Decimal(10).pow(capital.e - capital.precision(true) + 1);
+  return x.startFree === 'capital+' ? capital.plus(ulp) : x.startFree === 'capital-' ? capital.minus(ulp) : capital;
 }
 
 /** Every field as its exact string, rejections' figures and message included, VWAPs read. */
