@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { ccxt } from '../ccxt-venues';
+import { Decimal } from '../../../domain/money/decimal';
 import type { Env } from '../../../config/env';
 import { atLeast, type ProExchangeClass, type VenueQuirks } from './types';
 
@@ -46,5 +47,10 @@ export function binanceQuirks(env: Env): VenueQuirks {
     withdrawalTag: { field: 'withdrawOrderId', value: (key) => key },
     marketBuyNeedsPrice: false,
     hasTradingFees: true,
+    // What the account moved by (8 decimals); its fills' price x qty may carry more (ETH/BTC).
+    orderCost: (order) => {
+      const q = (order.info as { cummulativeQuoteQty?: unknown } | undefined)?.cummulativeQuoteQty;
+      return typeof q === 'string' && /^\d+(\.\d+)?$/.test(q) ? new Decimal(q) : undefined;
+    },
   };
 }
