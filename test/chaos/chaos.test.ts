@@ -5,12 +5,14 @@
  * and the durable state; the kill is at an announced point, not at a time.
  */
 import { runTrial, type TrialSpec } from './driver';
-import { TEST_TIME_SCALE } from '../helpers/wait';
+import { scaled, TEST_TIME_SCALE } from '../helpers/wait';
 
+// withdrawal-fails and http-429 stay covered in npm test by test/workflows/rebalance.test.ts and
+// test/adapters/markets-after-rate-limit.test.ts; the long run has every fault.
 const TRIALS: TrialSpec[] = [
-  { seed: 101, crashAt: 'after-withdraw-submitted', fault: 'withdrawal-fails' },
+  { seed: 101, crashAt: 'after-withdraw-submitted', fault: 'deposit-missing' },
   { seed: 102, crashAt: 'after-order-sent', fault: 'order-timeout' },
-  { seed: 103, crashAt: 'flip-after-order', fault: 'http-429' },
+  { seed: 103, crashAt: 'flip-after-order', fault: 'gap-leg' },
 ];
 
 describe('chaos: kill -9 at a crash point, restart, invariants hold', () => {
@@ -19,5 +21,5 @@ describe('chaos: kill -9 at a crash point, restart, invariants hold', () => {
     expect(r.crashed).toBe(true);
     expect(r.invariantsChecked).toBeGreaterThan(30);
     expect(r.violations).toEqual([]);
-  }, 90_000);
+  }, scaled(60_000));
 });

@@ -42,6 +42,8 @@ export interface TrialResult extends TrialSpec {
   crashed: boolean;
   faultsInjected: number;
   invariantsChecked: number;
+  /** Windows in which a book was broken (a gap went out) until re-synced, each checked for orders. */
+  brokenBookWindows: number;
   violations: string[];
   outcomes: Array<{ step: number; kind: string; outcome: string }>;
   ms: number;
@@ -69,13 +71,21 @@ function faultsFor(kind: FaultKind): Array<{ exchange: 'binance' | 'kraken'; fau
     case 'drop-sockets': return [{ exchange: 'kraken', fault: { type: 'drop-sockets' } }, { exchange: 'binance', fault: { type: 'drop-sockets' } }];
     case 'gap': return [{ exchange: 'binance', fault: { type: 'sequence-gap', symbol: 'BTC/USDT' } }];
     case 'silence-leg': return [{ exchange: 'kraken', fault: { type: 'silence', ms: 5_000 } }];
+    case 'deposit-missing': return [{ exchange: 'kraken', fault: { type: 'deposit-missing' } }];
+    case 'gap-leg': return [{ exchange: 'kraken', fault: { type: 'sequence-gap', symbol: 'BTC/USD', resyncHoldMs: GAP_RESYNC_HOLD_MS } }];
   }
 }
+
+/**
+ * A broken book (gap-leg) cannot be re-synced for this long after the injection: the mover is let
+ * go into it once the book has been broken for longer than it may trade on an unconfirmed book.
+ */
+const GAP_RESYNC_HOLD_MS = 6_000;
 
 /** The mover's own staleness bound (money-mover.ts: marketData.staleAfterMs) plus a margin for a busy machine. */
 const SILENT_TOO_LONG_MS = 1_500 + 1_000;
 
-interface Msg { pid?: number; at?: string; step?: number; event?: string; state?: unknown; outcomes?: TrialResult['outcomes']; message?: string }
+interface Msg { pid?: number; at?: string; step?: number; event?: string; state?: unknown; outcomes?: TrialResult['outcomes']; deposits?: { arrived: number; missing: number }; message?: string }
 
 interface RunResult { killed: boolean; lastState: unknown; firstState: unknown; done?: Msg; error?: string; output: string }
 
@@ -122,7 +132,7 @@ function runMover(env: NodeJS.ProcessEnv, timeoutMs: number, hooks: { onPoint?: 
 }
 
 /** What the exchange may say of a withdrawal whose step ended with this outcome. */
-const WITHDRAWAL_STATUS: Record<string, string[]> = { confirmed: ['ok'], 'failed:refunded': ['failed'], pending: ['pending', 'ok'] };
+const WITHDRAWAL_STATUS: Record<string, string[]> = { confirmed: ['ok'], 'failed:refunded': ['failed'], pending: ['pending', 'ok'], 'deposit-missing': ['ok'] };
 
 /** The client order ids of a step, in the order its outcome lists them (`a|b` for a pair). */
 function stepOrders(plan: ReturnType<typeof planFor>, step: number): string[] {
@@ -136,7 +146,7 @@ function stepOrders(plan: ReturnType<typeof planFor>, step: number): string[] {
 const orderParts = (outcome: string): string[] => outcome.replace(/^flipped:[A-Z]+:/, '').split('|');
 
 /** Faults the mover must ride out within its back-off: every order still fills. */
-const RIDDEN_OUT: readonly FaultKind[] = ['http-429', 'http-418', 'order-timeout', 'silence', 'drop-sockets', 'gap', 'silence-leg'];
+const RIDDEN_OUT: readonly FaultKind[] = ['http-429', 'http-418', 'order-timeout', 'silence', 'drop-sockets', 'gap', 'silence-leg', 'gap-leg'];
 
 /**
  * The fault had its effect and was answered as it should be: recoverable faults end with every
@@ -151,9 +161,10 @@ function checkFaultEffect(fault: FaultKind, outcomes: TrialResult['outcomes'], c
   }
   if (fault === 'withdrawal-fails') check(withdrawals.some((o) => o.outcome === 'failed:refunded'), `fault withdrawal-fails: no withdrawal failed and was refunded (${withdrawals.map((o) => o.outcome).join(', ')})`);
   if (fault === 'withdrawal-stuck') check(withdrawals.some((o) => o.outcome === 'pending'), `fault withdrawal-stuck: no withdrawal stayed pending (${withdrawals.map((o) => o.outcome).join(', ')})`);
+  if (fault === 'deposit-missing') check(withdrawals.some((o) => o.outcome === 'deposit-missing'), `fault deposit-missing: no transfer ended deposit-missing (${withdrawals.map((o) => o.outcome).join(', ')})`);
 }
 
-const TYPED = /^(filled:\d+(\.\d+)?|rejected:[A-Z_]+|refused:(PAUSED|KILL_SWITCH)|skipped:STALE_BOOK|resumed|confirmed|pending|failed:refunded|flipped:(BTC|GOLD):.+)$/;
+const TYPED = /^(filled:\d+(\.\d+)?|rejected:[A-Z_]+|refused:(PAUSED|KILL_SWITCH)|skipped:STALE_BOOK|resumed|confirmed|pending|deposit-missing|failed:refunded|flipped:(BTC|GOLD):.+)$/;
 
 export async function runTrial(spec: TrialSpec, opts: { timeScale?: number; keepDir?: boolean } = {}): Promise<TrialResult> {
   const t0 = Date.now();
@@ -172,11 +183,17 @@ export async function runTrial(spec: TrialSpec, opts: { timeScale?: number; keep
   let crashed = false;
   let injected = false;
   const silences: Array<{ exchange: 'binance' | 'kraken'; start: number; end: number }> = [];
+  /** When the mover was let go into a broken book (gap-leg), and how many held deposits arrived late. */
+  let releasedIntoGap: number | undefined;
+  let lateDeposits = 0;
+  let brokenBookWindows = 0;
   try {
     // Rate limits and rejections aimed at an order are injected just before the second leg (the
     // venue's markets are loaded by then); the other faults as soon as the mover is ready.
-    const injectAt = spec.fault === 'http-429' || spec.fault === 'reject-orders' || spec.fault === 'silence-leg' ? 'between-legs' : 'ready';
+    const injectAt = spec.fault === 'http-429' || spec.fault === 'reject-orders' || spec.fault === 'silence-leg' || spec.fault === 'gap-leg' ? 'between-legs' : 'ready';
     const onPoint = (at: string): Promise<void> | void => {
+      // The missing deposit arrives late, once the mover has booked it missing.
+      if (at === 'deposit-missing' && spec.fault === 'deposit-missing') lateDeposits += sim.control.releaseDeposits('kraken');
       if (injected || at !== injectAt) return;
       injected = true;
       const now = Date.now();
@@ -184,6 +201,17 @@ export async function runTrial(spec: TrialSpec, opts: { timeScale?: number; keep
       for (const f of faults) if (f.fault.type === 'silence') silences.push({ exchange: f.exchange, start: now, end: now + f.fault.ms });
       // A silenced leg goes on only once the feed is silent for longer than the mover may trade on.
       if (spec.fault === 'silence-leg') return new Promise((r) => setTimeout(r, Math.max(0, now + SILENT_TOO_LONG_MS + 200 - Date.now())));
+      // A broken leg goes on only once the break went out and is older than the mover may trade on unseen.
+      if (spec.fault === 'gap-leg') {
+        return (async () => {
+          for (;;) {
+            const gap = sim.control.bookEvents().find((e) => e.kind === 'gap' && e.exchange === 'kraken' && e.at >= now);
+            if (gap && Date.now() > gap.at + SILENT_TOO_LONG_MS + 200) break;
+            await new Promise((r) => setTimeout(r, 50));
+          }
+          releasedIntoGap = Date.now();
+        })();
+      }
     };
     const first = await runMover(env, 120_000 * scale, { crashAt: spec.crashAt, onPoint });
     crashed = first.killed;
@@ -244,6 +272,35 @@ export async function runTrial(spec: TrialSpec, opts: { timeScale?: number; keep
           if (part === 'skipped:STALE_BOOK') check(entries.some((e) => e.idempotencyKey === `chaos:${o.cid}:stale`), `order ${o.cid} skipped on a stale book but no decision is booked`);
         }
       }
+      // No order on a broken book (a sequence gap, a failed checksum) from the moment the break is
+      // older than the mover may trade on unseen until the venue served a new snapshot (re-synced).
+      const events = sim.control.bookEvents();
+      for (const g of events.filter((e) => e.kind === 'gap')) {
+        brokenBookWindows++;
+        const resync = events.find((e) => e.kind === 'snapshot' && e.exchange === g.exchange && e.symbol === g.symbol && e.at > g.at);
+        const end = resync?.at ?? Number.POSITIVE_INFINITY;
+        const during = sim.control.orders(g.exchange).filter((o) => o.symbol === g.symbol && o.created > g.at + SILENT_TOO_LONG_MS && o.created < end);
+        check(during.length === 0, `${during.length} order(s) on ${g.exchange} ${g.symbol} while its book was broken (gap at ${g.at}, re-synced ${resync ? `+${resync.at - g.at} ms` : 'never'}): ${during.map((o) => `${o.clientOrderId ?? o.id} at +${o.created - g.at} ms`).join(', ')}`);
+        // The trial must have tested the window: the mover was let go into it before the re-sync.
+        if (spec.fault === 'gap-leg' && g.exchange === 'kraken' && releasedIntoGap !== undefined) check(releasedIntoGap < end, `gap-leg: the mover was let go at +${releasedIntoGap - g.at} ms, after the re-sync (+${end - g.at} ms): the broken window was never tested`);
+      }
+      if (spec.fault === 'gap' || spec.fault === 'gap-leg') check(events.some((e) => e.kind === 'gap'), `fault ${spec.fault}: no broken update ever went out`);
+      // Every transfer to Kraken that Binance completed is credited there once and booked once;
+      // one booked missing kept its in-transit line and, arriving late, was booked once more only as the deposit.
+      const krakenDeposits = sim.control.deposits('kraken');
+      for (const s of plan.filter((x): x is Extract<typeof x, { kind: 'withdraw' }> => x.kind === 'withdraw' && x.to === 'kraken')) {
+        const w = sim.control.withdrawals('binance').find((x) => x.clientId === s.key);
+        if (!w || w.status !== 'ok' || !w.txid) continue;
+        const dep = krakenDeposits.filter((d) => d.txid === w.txid);
+        check(dep.length === 1, `transfer ${s.key} (txid ${w.txid}): ${dep.length} deposits at Kraken`);
+        const booked = entries.filter((e) => e.idempotencyKey === `deposit:kraken:${w.txid}`);
+        check(booked.length === 1 && dep.length === 1 && (booked[0]?.delta?.eq(dep[0]?.amount ?? '0') ?? false), `transfer ${s.key}: deposit booked ${booked.length} times (${booked.map((b) => b.delta?.toFixed()).join(', ')}), Kraken credited ${dep.map((d) => d.amount).join(', ')}`);
+        const missing = entries.filter((e) => e.idempotencyKey === `deposit-missing:kraken:${w.txid}`);
+        const outcome = outcomes.find((o) => plan[o.step] === s)?.outcome;
+        check(missing.length === (outcome === 'deposit-missing' ? 1 : 0), `transfer ${s.key} ended ${outcome ?? '-'} but ${missing.length} deposit-missing line(s)`);
+        if (missing[0]) check(new Decimal(String(missing[0].details?.inTransit)).eq(new Decimal(w.amount).minus(w.fee)), `transfer ${s.key}: in transit ${String(missing[0].details?.inTransit)}, Binance sent ${w.amount} - fee ${w.fee}`);
+      }
+      if (spec.fault === 'deposit-missing') check(lateDeposits === 1 && final.done?.deposits?.arrived === 1 && final.done.deposits.missing === 0, `deposit-missing: ${lateDeposits} held deposit(s) released, the mover booked ${final.done?.deposits?.arrived ?? '-'} late (${final.done?.deposits?.missing ?? '-'} still missing)`);
       // No order on a venue whose feeds were silent for longer than the mover's staleness bound.
       for (const s of silences) {
         const during = sim.control.orders(s.exchange).filter((o) => o.created > s.start + SILENT_TOO_LONG_MS && o.created < s.end);
@@ -265,20 +322,20 @@ export async function runTrial(spec: TrialSpec, opts: { timeScale?: number; keep
   }
   if (violations.length && !opts.keepDir) violations.push(`(data kept in ${dataDir})`);
   // Counted only when injected (a trial whose mover never reached the injection point injected none).
-  return { ...spec, crashed, faultsInjected: injected ? faults.length : 0, invariantsChecked: checked, violations, outcomes, ms: Date.now() - t0 };
+  return { ...spec, crashed, faultsInjected: injected ? faults.length : 0, invariantsChecked: checked, brokenBookWindows, violations, outcomes, ms: Date.now() - t0 };
 }
 
 /** The summary table `npm run chaos` prints (markdown, for the README). */
 export function summaryTable(results: TrialResult[]): string {
-  const rows = results.map((r) => `| ${r.seed} | ${r.crashAt} | ${r.fault} | ${r.crashed ? 'yes' : 'no'} | ${r.invariantsChecked} | ${r.violations.filter((v) => !v.startsWith('(data kept')).length} | ${(r.ms / 1000).toFixed(1)} s |`);
+  const rows = results.map((r) => `| ${r.seed} | ${r.crashAt} | ${r.fault} | ${r.crashed ? 'yes' : 'no'} | ${r.brokenBookWindows} | ${r.invariantsChecked} | ${r.violations.filter((v) => !v.startsWith('(data kept')).length} | ${(r.ms / 1000).toFixed(1)} s |`);
   const sum = (f: (r: TrialResult) => number) => results.reduce((s, r) => s + f(r), 0);
   return [
-    '| seed | crash point | exchange fault | killed | invariants checked | violations | time |',
-    '|---|---|---|---|---|---|---|',
+    '| seed | crash point | exchange fault | killed | broken-book windows (no order in them) | invariants checked | violations | time |',
+    '|---|---|---|---|---|---|---|---|',
     ...rows,
     '',
-    '| trials | crashes (SIGKILL + restart) | faults injected | invariants checked | violations |',
-    '|---|---|---|---|---|',
-    `| ${results.length} | ${sum((r) => (r.crashed ? 1 : 0))} | ${sum((r) => r.faultsInjected)} | ${sum((r) => r.invariantsChecked)} | ${sum((r) => r.violations.filter((v) => !v.startsWith('(data kept')).length)} |`,
+    '| trials | crashes (SIGKILL + restart) | faults injected | broken-book windows checked | invariants checked | violations |',
+    '|---|---|---|---|---|---|',
+    `| ${results.length} | ${sum((r) => (r.crashed ? 1 : 0))} | ${sum((r) => r.faultsInjected)} | ${sum((r) => r.brokenBookWindows)} | ${sum((r) => r.invariantsChecked)} | ${sum((r) => r.violations.filter((v) => !v.startsWith('(data kept')).length)} |`,
   ].join('\n');
 }

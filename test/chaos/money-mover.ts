@@ -24,6 +24,7 @@ import { formatDecimal } from '../../domain/money/format';
 import type { ExchangeId } from '../../domain/market';
 import type { Clock } from '../../ports/clock';
 import type { OrderOutcome, OrderRequest, Trading } from '../../ports/trading';
+import { depositEntry, depositMissingEntry, settleLateDeposits } from '../../activities/missing-deposits';
 import { planFor, type Step } from './plan';
 
 const clock: Clock = { now: () => Date.now() };
@@ -31,6 +32,8 @@ const COLD = '0x' + 'c0'.repeat(20);
 const EXTERNAL_TRX = 'T' + 'Q'.repeat(33);
 const STEPS = 'chaos-steps';
 const MODE = 'chaos-mode';
+/** How long a transfer to Kraken waits for the credit before it is booked as a missing deposit (times TEST_TIME_SCALE). */
+const DEPOSIT_DEADLINE_MS = 2_000;
 
 const emit = (o: object): void => {
   process.stdout.write(`CHAOS ${JSON.stringify(o)}\n`);
@@ -161,7 +164,17 @@ async function main(): Promise<void> {
     outcomes.push({ step: i, kind: step.kind, outcome });
     emit({ event: 'step', step: i, kind: step.kind, outcome, state: stateView() });
   }
-  emit({ event: 'done', outcomes, state: stateView() });
+  // A deposit booked missing is asked after again (bounded): a late arrival is booked once, by the system's own code.
+  const kraken = venues.get('kraken');
+  let deposits = { arrived: 0, missing: 0 };
+  if (kraken) {
+    await waitFor(async () => {
+      const r = await settleLateDeposits({ ledger, funding: { kraken: kraken.funding }, clock });
+      deposits = { arrived: deposits.arrived + r.arrived.length, missing: r.missing.length };
+      return r.missing.length === 0 ? true : undefined;
+    }, 5_000);
+  }
+  emit({ event: 'done', outcomes, deposits, state: stateView() });
   for (const v of venues.values()) await v.close();
   ledger.close();
   store.close();
@@ -187,7 +200,7 @@ async function main(): Promise<void> {
         return 'resumed';
       case 'withdraw':
         await point('before-withdraw-submit', i);
-        return withdraw(i, step.asset, 'TRX', step.amount, step.key, EXTERNAL_TRX);
+        return withdraw(i, step.asset, 'TRX', step.amount, step.key, step.to === 'kraken' ? 'kraken' : EXTERNAL_TRX);
       case 'sweep':
         return withdraw(i, 'PAXG', 'ETH', step.amount, step.key, COLD);
       case 'pair': {
@@ -252,13 +265,22 @@ async function main(): Promise<void> {
     }
   }
 
-  async function withdraw(i: number, asset: string, network: string, amount: string, key: string, address: string): Promise<string> {
+  /** `destination`: an address, or `kraken` (its own deposit address: a transfer between venues, awaited and credited there). */
+  async function withdraw(i: number, asset: string, network: string, amount: string, key: string, destination: string): Promise<string> {
     const v = venues.get('binance');
-    if (!v) throw new Error('no binance');
+    const kraken = venues.get('kraken');
+    if (!v || !kraken) throw new Error('no binance or kraken');
     const nets = await retry(() => v.funding.networks(asset));
     if ('status' in nets) return `rejected:${nets.code}`;
     const net = nets.find((n) => (n.network === network || n.network.includes(network === 'TRX' ? 'TRC' : 'ERC')) && n.withdrawEnabled);
     if (!net) return 'rejected:NETWORK_DISABLED';
+    const toVenue = destination === 'kraken';
+    let address = destination;
+    if (toVenue) {
+      const got = await retry(() => kraken.funding.depositAddress(asset, net.network));
+      if ('status' in got) return `rejected:${got.code}`;
+      address = got.address;
+    }
     const gross = new Decimal(amount);
     let sub;
     for (let attempt = 1; ; attempt++) {
@@ -270,7 +292,7 @@ async function main(): Promise<void> {
     await point(address === COLD ? 'sweep-after-submit' : 'after-withdraw-submitted', i);
     // The venue takes the gross amount; the fee comes out of what arrives (the simulator's Binance).
     const sent = gross.minus(net.withdrawFee);
-    const lines = transferOut({ at: clock.now(), from: 'binance', to: address === COLD ? 'cold-wallet' : 'binance', asset, amount: sent, fee: net.withdrawFee, network: net.network, withdrawalId: sub.id, correlationId: key });
+    const lines = transferOut({ at: clock.now(), from: 'binance', to: address === COLD ? 'cold-wallet' : toVenue ? 'kraken' : 'binance', asset, amount: sent, fee: net.withdrawFee, network: net.network, withdrawalId: sub.id, correlationId: key });
     if (address === COLD) lines.push(transferIn({ at: clock.now(), to: 'cold-wallet', from: 'binance', asset, amount: sent, txid: `pending:${sub.id}`, correlationId: key }));
     ledger.append(lines);
     const final = await waitFor(async () => {
@@ -283,7 +305,23 @@ async function main(): Promise<void> {
       ledger.append([transferFailed({ at: clock.now(), from: 'binance', asset, refunded: gross, withdrawalId: sub.id, reason: final.reason, correlationId: key })]);
       return 'failed:refunded';
     }
-    return 'confirmed';
+    if (!toVenue) return 'confirmed';
+    // Between venues: confirmed only once Kraken credits it; not by the deadline = typed, kept in transit.
+    const txid = final.txid ?? '';
+    const credited = await waitFor(async () => {
+      const d = await kraken.funding.depositStatus({ asset, txid, since: clock.now() - 3_600_000 });
+      return d.status === 'confirmed' ? d : undefined;
+    }, DEPOSIT_DEADLINE_MS);
+    if (credited) {
+      ledger.append([depositEntry({ at: clock.now(), to: 'kraken', from: 'binance', asset, received: credited.amount ?? sent, txid, correlationId: key })]);
+      return 'confirmed';
+    }
+    ledger.append([depositMissingEntry({
+      correlationId: key, from: 'binance', to: 'kraken', asset, inTransit: formatDecimal(sent), txid, withdrawalId: sub.id, since: clock.now(),
+      reason: `not credited within ${DEPOSIT_DEADLINE_MS} ms`,
+    })]);
+    await point('deposit-missing', i);
+    return 'deposit-missing';
   }
 }
 

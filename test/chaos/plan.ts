@@ -21,13 +21,18 @@ export type CrashPoint = (typeof CRASH_POINTS)[number];
 
 /**
  * Exchange faults the driver injects into the simulator once the mover is ready (`silence-leg`:
- * Kraken's feeds fall silent just before a trade's Kraken leg, which must wait for them).
+ * Kraken's feeds fall silent just before a trade's Kraken leg, which must wait for them;
+ * `deposit-missing`: Binance completes the withdrawal to Kraken but Kraken never credits it until
+ * the driver lets it arrive late; `gap-leg`: Kraken's BTC/USD book breaks (an update lost on the
+ * wire, the next checksum fails) just before a trade's Kraken leg and cannot be re-synced for a
+ * while).
  */
-export const FAULTS = ['none', 'http-429', 'http-418', 'order-timeout', 'reject-orders', 'withdrawal-fails', 'withdrawal-stuck', 'silence', 'drop-sockets', 'gap', 'silence-leg'] as const;
+export const FAULTS = ['none', 'http-429', 'http-418', 'order-timeout', 'reject-orders', 'withdrawal-fails', 'withdrawal-stuck', 'silence', 'drop-sockets', 'gap', 'silence-leg', 'deposit-missing', 'gap-leg'] as const;
 export type FaultKind = (typeof FAULTS)[number];
 
 export type Step =
-  | { kind: 'withdraw'; asset: 'USDT'; amount: string; key: string }
+  /** `to`: an outside address, or Kraken's own deposit address (a transfer between venues, credited there). */
+  | { kind: 'withdraw'; asset: 'USDT'; amount: string; key: string; to: 'external' | 'kraken' }
   | { kind: 'pair'; amount: string; buyCid: string; sellCid: string }
   | { kind: 'flip'; to: 'BTC' | 'GOLD'; amount: string; cid: string; flipId: string }
   | { kind: 'sweep'; amount: string; key: string }
@@ -63,9 +68,9 @@ export function planFor(seed: number): Step[] {
   const pick = (lo: number, hi: number, dp: number) => (lo + Math.floor(r() * (hi - lo) * 10 ** dp) / 10 ** dp).toFixed(dp);
   const id = (what: string) => derivedId(`chaos:${seed}:${what}`);
   const money: Step[] = [
-    { kind: 'withdraw', asset: 'USDT', amount: pick(20, 80, 2), key: `chaos-${seed}-wd-1` },
+    { kind: 'withdraw', asset: 'USDT', amount: pick(20, 80, 2), key: `chaos-${seed}-wd-1`, to: 'external' },
     { kind: 'pair', amount: pick(0.001, 0.004, 5), buyCid: id('pair1:buy'), sellCid: id('pair1:sell') },
-    { kind: 'withdraw', asset: 'USDT', amount: pick(20, 80, 2), key: `chaos-${seed}-wd-2` },
+    { kind: 'withdraw', asset: 'USDT', amount: pick(20, 80, 2), key: `chaos-${seed}-wd-2`, to: 'kraken' },
     { kind: 'pair', amount: pick(0.001, 0.004, 5), buyCid: id('pair2:buy'), sellCid: id('pair2:sell') },
   ];
   for (let i = money.length - 1; i > 0; i--) {
