@@ -12,7 +12,7 @@ function throttled(e: unknown): boolean {
 
 describe('fault spec grammar', () => {
   it('parses every fault kind', () => {
-    expect(parseFaultSpec('binance:silence=5000, kraken:http-429=3,coinbase:http-418=1,binance:gap=BTC/USDT,kraken:drop-sockets,coinbase:slow=200,binance:reject-orders=2,kraken:withdrawal-fails,coinbase:withdrawal-stuck')).toEqual([
+    expect(parseFaultSpec('binance:silence=5000, kraken:http-429=3,coinbase:http-418=1,binance:gap=BTC/USDT,kraken:drop-sockets,coinbase:slow=200,binance:reject-orders=2,kraken:withdrawal-fails,coinbase:withdrawal-stuck,kraken:deposit-missing')).toEqual([
       { exchange: 'binance', fault: { type: 'silence', ms: 5000 } },
       { exchange: 'kraken', fault: { type: 'http-status', status: 429, count: 3 } },
       { exchange: 'coinbase', fault: { type: 'http-status', status: 418, count: 1 } },
@@ -22,6 +22,7 @@ describe('fault spec grammar', () => {
       { exchange: 'binance', fault: { type: 'reject-orders', count: 2 } },
       { exchange: 'kraken', fault: { type: 'withdrawal-fails' } },
       { exchange: 'coinbase', fault: { type: 'withdrawal-stuck' } },
+      { exchange: 'kraken', fault: { type: 'deposit-missing' } },
     ]);
   });
 
