@@ -178,9 +178,11 @@ export class Qbot {
     this.gates.take(ev.strategy, orders);
     this.deps.metrics.opportunitiesTaken.inc({ strategy: ev.strategy });
     out.started.push(ev);
+    if (!this.executor) return this.deps.log.info({ evaluation: evaluationJson(ev, this.deps.clock.now()) }, 'opportunity taken');
+    // The orders leave (within this call) before the log line is serialized and written.
+    const attempt = ev.strategy === 'cross' ? this.executor.executeCross(ev) : this.executor.executeTri(ev);
     this.deps.log.info({ evaluation: evaluationJson(ev, this.deps.clock.now()) }, 'opportunity taken');
-    if (!this.executor) return;
-    const p = (ev.strategy === 'cross' ? this.executor.executeCross(ev) : this.executor.executeTri(ev)).then(async (r) => {
+    const p = attempt.then(async (r) => {
       this.gates.recordOutcome(r.status === 'completed', r.realisedPnlUsd);
       this.deps.metrics.attempts.inc({ strategy: r.strategy, status: r.status });
       this.deps.metrics.killSwitch.set(this.gates.kill.tripped ? 1 : 0);

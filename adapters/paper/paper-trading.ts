@@ -56,6 +56,8 @@ export interface PaperTradingOptions {
 }
 
 const s = formatDecimal;
+/** A claim another process holds and has not finished yet. */
+type PendingRow = Extract<OrderRow, { status: 'pending' }>;
 
 /**
  * Paper trading over any book source. A taker order walks the live book after the configured
@@ -120,19 +122,10 @@ export class PaperTrading implements Trading, Account {
    * as never filled; one still pending after the order's latency plus 30 s is UNKNOWN_OUTCOME.
    */
   private async stored(clientOrderId: string, claim: boolean): Promise<OrderOutcome | { status: 'not-found' } | undefined> {
-    const store = this.opts.store;
-    if (!store) return claim ? undefined : { status: 'not-found' };
     const giveUpAt = Date.now() + (this.opts.latencyMs ?? 0) + 30_000;
     for (;;) {
-      const row = store.immediate((): OrderRow | undefined => {
-        const r = store.get(this.scope, clientOrderId, orderOutcomeRow);
-        if (!r && claim) store.set(this.scope, clientOrderId, { status: 'pending', clientOrderId, owner: process.pid, claimedAt: Date.now() });
-        const ended = r && this.endedOrder(r);
-        if (ended) store.set(this.scope, clientOrderId, orderOutcomeToRow(ended));
-        return ended ? orderOutcomeToRow(ended) as OrderRow : r;
-      });
-      if (!row) return claim ? undefined : { status: 'not-found' };
-      if (row.status !== 'pending') return orderOutcomeFromRow(row);
+      const row = this.storedNow(clientOrderId, claim);
+      if (row?.status !== 'pending') return row;
       if (Date.now() > giveUpAt) {
         return { ...rejected('UNKNOWN_OUTCOME', `another paper process (pid ${row.owner}) is still executing it; ask again by client order id`), clientOrderId };
       }
@@ -140,21 +133,51 @@ export class PaperTrading implements Trading, Account {
     }
   }
 
-  /** The same client order id twice returns the first outcome (even while it is in flight, in any process on the store). */
+  /** One look at the file (one transaction): `stored`'s answer, or the claim of another process still executing the id. */
+  private storedNow(clientOrderId: string, claim: boolean): OrderOutcome | { status: 'not-found' } | undefined | PendingRow {
+    const store = this.opts.store;
+    if (!store) return claim ? undefined : { status: 'not-found' };
+    const row = store.immediate((): OrderRow | undefined => {
+      const r = store.get(this.scope, clientOrderId, orderOutcomeRow);
+      if (!r && claim) store.set(this.scope, clientOrderId, { status: 'pending', clientOrderId, owner: process.pid, claimedAt: Date.now() });
+      const ended = r && this.endedOrder(r);
+      if (ended) store.set(this.scope, clientOrderId, orderOutcomeToRow(ended));
+      return ended ? orderOutcomeToRow(ended) as OrderRow : r;
+    });
+    if (!row) return claim ? undefined : { status: 'not-found' };
+    return row.status === 'pending' ? row : orderOutcomeFromRow(row);
+  }
+
+  /**
+   * The same client order id twice returns the first outcome (even while it is in flight, in any
+   * process on the store). A new id is claimed and its order starts (attempt booked, funds
+   * reserved) before this returns: the order leaves in the caller's step, as a live send does, not
+   * after whatever else the event loop has queued meanwhile.
+   */
   placeOrder(req: OrderRequest): Promise<OrderOutcome> {
     const clientOrderId = req.clientOrderId ?? `paper-${this.exchange}-${this.clock.now()}-${(this.seq += 1)}`;
     const known = this.outcomes.get(clientOrderId);
     if (known) return known;
-    const outcome = this.stored(clientOrderId, true).then((found) => {
-      if (found?.status === 'rejected' && found.code === 'UNKNOWN_OUTCOME') this.outcomes.delete(clientOrderId);
-      if (found && found.status !== 'not-found') return found;
-      return this.execute(req, clientOrderId).catch((err: unknown): OrderOutcome => ({
-        ...rejected('EXCHANGE_REJECTED', `paper engine error, nothing was filled: ${(err as Error).message}`),
-        clientOrderId,
-      })).then((o) => (o.status === 'confirmed' ? o : this.save(o)));
-    });
+    let outcome: Promise<OrderOutcome>;
+    try {
+      const now = this.storedNow(clientOrderId, true);
+      outcome = now?.status === 'pending' ? this.stored(clientOrderId, true).then((found) => this.afterClaim(req, clientOrderId, found)) : this.afterClaim(req, clientOrderId, now);
+    } catch (err) {
+      // The file could not be read (busy, closed): the caller's promise fails, as it did when the claim was awaited.
+      outcome = Promise.reject(err as Error);
+    }
     this.outcomes.set(clientOrderId, outcome);
     return outcome;
+  }
+
+  /** The claim's answer: an outcome the file already holds, or (undefined) this process executes the order. */
+  private afterClaim(req: OrderRequest, clientOrderId: string, found: OrderOutcome | { status: 'not-found' } | undefined): Promise<OrderOutcome> {
+    if (found?.status === 'rejected' && found.code === 'UNKNOWN_OUTCOME') this.outcomes.delete(clientOrderId);
+    if (found && found.status !== 'not-found') return Promise.resolve(found);
+    return this.execute(req, clientOrderId).catch((err: unknown): OrderOutcome => ({
+      ...rejected('EXCHANGE_REJECTED', `paper engine error, nothing was filled: ${(err as Error).message}`),
+      clientOrderId,
+    })).then((o) => (o.status === 'confirmed' ? o : this.save(o)));
   }
 
   private async execute(req: OrderRequest, clientOrderId: string): Promise<OrderOutcome> {

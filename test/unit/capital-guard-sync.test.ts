@@ -9,10 +9,12 @@ import { SqliteLedger } from '../../adapters/persistence/ledger-sqlite';
 import { CapitalStore } from '../../adapters/persistence/capital-sqlite';
 import { CapitalGuard } from '../../adapters/capital/guard';
 import { PaperTrading } from '../../adapters/paper/paper-trading';
+import { StateStore } from '../../adapters/persistence/state-sqlite';
 import { qbotBudgets, qbotConsumerOf, qbotContinuesAttempt } from '../../workers/capital';
 import { Qbot } from '../../hotpath/qbot';
 import { QbotMetrics } from '../../hotpath/metrics';
-import { createLogger } from '../../hotpath/logger';
+import pino from 'pino';
+import { createLogger, type Logger } from '../../hotpath/logger';
 import { qbotConfigFrom } from '../../hotpath/qbot-config';
 import type { Account } from '../../ports/account';
 import type { Trading } from '../../ports/trading';
@@ -26,7 +28,7 @@ const MARKETS = [mk('kraken', 'BTC/USD'), mk('coinbase', 'BTC/USD')];
  * (a real CapitalStore on a file) to paper venues, and whose balance reads are the guard's
  * `spendable` view. `sent` lists each order the moment the guard hands it to its venue.
  */
-function guardedQbot(dir: string, balanceMaxAgeMs: number) {
+function guardedQbot(dir: string, balanceMaxAgeMs: number, o: { durablePaper?: boolean; log?: Logger } = {}) {
   let now = T0;
   const clock = { now: () => now };
   const ledger = SqliteLedger.open({ file: ':memory:' });
@@ -43,6 +45,8 @@ function guardedQbot(dir: string, balanceMaxAgeMs: number) {
     fetchOrderByClientId: (symbol, id) => t.fetchOrderByClientId(symbol, id),
   });
   const store = CapitalStore.open({ file: path.join(dir, 'capital.sqlite') });
+  // The hot path's paper venues claim each client order id in state.sqlite (durable across processes).
+  const state = o.durablePaper ? StateStore.open({ file: path.join(dir, 'state.sqlite') }) : undefined;
   const ref: { qbot?: Qbot } = {};
   const guard = new CapitalGuard({
     store, clock, reservationTtlMs: 60_000, balanceMaxAgeMs, budgets: qbotBudgets(() => ref.qbot!.capital()), usdPrice: (a) => ref.qbot?.usd(a),
@@ -57,6 +61,7 @@ function guardedQbot(dir: string, balanceMaxAgeMs: number) {
     const paper = new PaperTrading({
       exchange: ex, markets: MARKETS, ledger, clock, books: (symbol) => books.get(`${ex}:${symbol}`),
       initialBalances: Object.fromEntries(Object.entries(inventory[ex]!).map(([a, v]) => [a, d(v)])),
+      ...(state ? { store: state } : {}),
     });
     papers.push(paper);
     trading.set(ex, guard.trading(observed(paper), paper, consumer, qbotContinuesAttempt));
@@ -65,7 +70,7 @@ function guardedQbot(dir: string, balanceMaxAgeMs: number) {
   const cfg = qbotConfigFrom(loadConfig({ env: {} }));
   const qbot = new Qbot({
     config: cfg, markets: MARKETS, fee: feesFromMarkets(MARKETS), thresholds: baselineThresholdSource(cfg.threshold, cfg.depth),
-    clock, log: createLogger('silent'), metrics: new QbotMetrics(), trading, ledger, accounts, totalCapitalUsd: d('100000'),
+    clock, log: o.log ?? createLogger('silent'), metrics: new QbotMetrics(), trading, ledger, accounts, totalCapitalUsd: d('100000'),
     newId: (() => { let n = 0; return () => `att-${(n += 1)}`; })(),
   });
   ref.qbot = qbot;
@@ -73,8 +78,8 @@ function guardedQbot(dir: string, balanceMaxAgeMs: number) {
     books.set(`${b.exchange}:${b.symbol}`, b);
     return qbot.onBook(b);
   };
-  const close = () => (store.close(), other.close(), ledger.close());
-  return { qbot, guard, papers, feed, sent, advance: (ms: number) => (now += ms), close };
+  const close = () => (store.close(), other.close(), ledger.close(), state?.close());
+  return { qbot, guard, papers, feed, sent, ledger, advance: (ms: number) => (now += ms), close };
 }
 
 // Kraken asks 100000, Coinbase bids 101500: +1.5 % before fees.
@@ -137,6 +142,47 @@ describe('the decision and its guarded orders are one synchronous step (tick to 
       expect(s.sent).toHaveLength(2);
       const [r] = await s.qbot.drain();
       expect(r!.status).toBe('completed');
+    } finally {
+      s.close();
+    }
+  });
+
+  test('paper venues on a durable state file (the hot path\'s): each leg\'s claim and its order-attempt line are booked before onBook returns', async () => {
+    const s = guardedQbot(dir, 5_000, { durablePaper: true });
+    try {
+      await s.qbot.refreshBalances();
+      s.advance(1_000);
+      s.feed(cheap(T0 + 1_000));
+      expect(s.feed(dear(T0 + 1_000)).started).toHaveLength(1);
+      // No await since the decision: the venue has claimed the id and booked the order, as an
+      // exchange would have received it (the claim no longer waits for a later microtask).
+      const attempts = () => s.ledger.entries({ kind: 'order-attempt' }).map((e) => e.idempotencyKey).sort();
+      expect(attempts()).toEqual(['order:coinbase:att-1-sell:attempt', 'order:kraken:att-1-buy:attempt']);
+      const [r] = await s.qbot.drain();
+      expect(r!.status).toBe('completed');
+      // Asked again by the same id, the venue answers the first outcome and books nothing more.
+      const again = await s.papers[0]!.placeOrder({ exchange: 'kraken', symbol: 'BTC/USD', side: 'buy', type: 'ioc', amount: d('0.01'), price: d('100000'), clientOrderId: 'att-1-buy' });
+      expect(again).toEqual(r!.outcomes[0]);
+      expect(attempts()).toHaveLength(2);
+    } finally {
+      s.close();
+    }
+  });
+
+  test('the opportunity\'s info line (a synchronous write of its whole evaluation) is written after its orders are booked, not before', async () => {
+    // At each log line: how many order attempts the ledger already holds.
+    const lines: Array<{ msg: string; attemptsBooked: number }> = [];
+    const ref: { ledger?: SqliteLedger } = {};
+    const log = pino({ level: 'info' }, { write: (line: string) => void lines.push({ msg: (JSON.parse(line) as { msg: string }).msg, attemptsBooked: ref.ledger?.entries({ kind: 'order-attempt' }).length ?? -1 }) });
+    const s = guardedQbot(dir, 5_000, { durablePaper: true, log });
+    ref.ledger = s.ledger;
+    try {
+      await s.qbot.refreshBalances();
+      s.advance(1_000);
+      s.feed(cheap(T0 + 1_000));
+      expect(s.feed(dear(T0 + 1_000)).started).toHaveLength(1);
+      expect(lines.filter((l) => l.msg === 'opportunity taken')).toEqual([{ msg: 'opportunity taken', attemptsBooked: 2 }]);
+      await s.qbot.drain();
     } finally {
       s.close();
     }
