@@ -12,6 +12,7 @@ import { PaperTrading } from '../../adapters/paper/paper-trading';
 import { createGbotActivities } from '../../activities/gbot';
 import { registerReconcileCommands } from '../../signals/cli/commands/reconcile';
 import { systemClock } from '../../ports/clock';
+import { depositEntry, depositMissingEntry } from '../../activities/missing-deposits';
 
 const D = (s: string) => new Decimal(s);
 const COLD = '0x00000000000000000000000000000000000c01d0';
@@ -48,6 +49,23 @@ async function paperRun(): Promise<{ wallet: PaperBalances; close: () => void }>
 }
 
 describe('qbot reconcile', () => {
+  it('lists a deposit booked missing (in transit, not a difference) until its deposit is booked', async () => {
+    const r = await paperRun();
+    r.close();
+    const ledger = SqliteLedger.open({ file: path.join(dir, 'ledger.sqlite') });
+    const txid = 'aa'.repeat(32);
+    ledger.append([
+      { kind: 'transfer-out', at: 2, exchange: 'binance', asset: 'USDT', delta: D('-99'), correlationId: 'rebalance-USDT-1', idempotencyKey: 'withdrawal:binance:w1:out', details: { to: 'kraken', withdrawalId: 'w1' } },
+      depositMissingEntry({ correlationId: 'rebalance-USDT-1', from: 'binance', to: 'kraken', asset: 'USDT', inTransit: '99', txid, withdrawalId: 'w1', since: Date.UTC(2026, 11, 1), reason: 'not credited within 7200 s' }),
+    ]);
+    const json = JSON.parse((await run('--json', '--data-dir', dir)).out) as { missingDeposits?: unknown };
+    expect(json.missingDeposits).toEqual([{ from: 'binance', to: 'kraken', asset: 'USDT', inTransit: '99', txid, since: '2026-12-01T00:00:00.000Z', correlationId: 'rebalance-USDT-1' }]);
+    expect((await run('--data-dir', dir)).out).toContain(`DEPOSIT MISSING, in transit: 99 USDT binance -> kraken (txid ${txid}`);
+    ledger.append([depositEntry({ at: 3, to: 'kraken', from: 'binance', asset: 'USDT', received: D('99'), txid, correlationId: 'rebalance-USDT-1', late: true })]);
+    ledger.close();
+    expect((JSON.parse((await run('--json', '--data-dir', dir)).out) as { missingDeposits?: unknown }).missingDeposits).toBeUndefined();
+  });
+
   it('the ledger and the paper exchange agree once opening balances are booked: every difference is zero, exit 0', async () => {
     const r = await paperRun();
     r.close();

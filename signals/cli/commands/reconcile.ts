@@ -13,6 +13,7 @@ import { StateStore, defaultStateFile } from '../../../adapters/persistence/stat
 import { createExchangeAdapters } from '../../../adapters/exchanges/factory';
 import { simulatorCcxtOptions } from '../../../adapters/sim';
 import { systemClock } from '../../../ports/clock';
+import { openMissingDeposits, type MissingDeposit } from '../../../activities/missing-deposits';
 
 interface Opts {
   json?: boolean;
@@ -68,8 +69,11 @@ export function registerReconcileCommands(program: Command): void {
       const live = o.live ?? (env.TRADING_MODE === 'live' || simUrl !== undefined);
       const ledger = SqliteLedger.open({ file: defaultLedgerFile(dataDir), readOnly: true });
       let implied: PlaceBalance[];
+      let missing: MissingDeposit[];
       try {
         implied = ledger.impliedBalances();
+        // Sent and not credited: both sides agree it left, so no difference, but money to account for.
+        missing = openMissingDeposits(ledger);
       } finally {
         ledger.close();
       }
@@ -77,12 +81,14 @@ export function registerReconcileCommands(program: Command): void {
       const r = compareBalances(implied, exchange);
       const s = formatDecimal;
       const differences = r.differences.map((d) => ({ exchange: d.exchange, asset: d.asset, ledgerAmount: s(d.ledgerAmount), exchangeAmount: s(d.exchangeAmount), difference: s(d.difference) }));
-      if (o.json) console.log(JSON.stringify({ ok: r.ok, source: live ? (simUrl ? 'simulator' : 'live') : 'paper', differences }, null, 2));
+      const missingDeposits = missing.map((m) => ({ from: m.from, to: m.to, asset: m.asset, inTransit: m.inTransit, txid: m.txid, since: new Date(m.since).toISOString(), correlationId: m.correlationId }));
+      if (o.json) console.log(JSON.stringify({ ok: r.ok, source: live ? (simUrl ? 'simulator' : 'live') : 'paper', differences, ...(missingDeposits.length ? { missingDeposits } : {}) }, null, 2));
       else {
         console.log(r.ok ? `ledger and ${live ? 'exchanges' : 'paper venues'} agree` : `ledger and ${live ? 'exchanges' : 'paper venues'} DIFFER`);
         for (const d of differences) {
           console.log(`${d.exchange.padEnd(10)} ${d.asset.padEnd(6)} ledger ${d.ledgerAmount.padEnd(14)} exchange ${d.exchangeAmount.padEnd(14)} difference ${d.difference}${d.difference === '0' ? '' : '  <-'}`);
         }
+        for (const m of missingDeposits) console.log(`DEPOSIT MISSING, in transit: ${m.inTransit} ${m.asset} ${m.from} -> ${m.to} (txid ${m.txid}, since ${m.since}, ${m.correlationId})`);
       }
       if (!r.ok) process.exitCode = 1;
     });
