@@ -7,12 +7,14 @@ type RawSide = ArrayLike<ArrayLike<number | undefined>>;
 /** One side of a copy: its raw numbers beside the levels made from them. */
 interface SideMemo {
   length: number;
+  /** Best first (bids falling, asks rising; equal neighbours allowed), judged on the raw numbers. */
+  sorted: boolean;
   prices: number[];
   amounts: number[];
   levels: BookLevel[];
 }
 
-const emptyMemo = (): SideMemo => ({ length: 0, prices: [], amounts: [], levels: [] });
+const emptyMemo = (): SideMemo => ({ length: 0, sorted: true, prices: [], amounts: [], levels: [] });
 
 /**
  * Copies successive states of one ccxt book into Decimal levels, reusing what the previous copy
@@ -29,6 +31,13 @@ export class BookCopier {
   private asks = emptyMemo();
   private spareBids = emptyMemo();
   private spareAsks = emptyMemo();
+  /**
+   * Whether the last copy is sorted and not crossed (bookShapeProblem's verdict), found on the
+   * raw numbers during the walk: a double's shortest text keeps the doubles' order (a < b gives
+   * dec(a) < dec(b), a = b the same text), so the Decimals compare as the numbers do and the
+   * shape check need not walk the copy's Decimals again.
+   */
+  lastSound = true;
 
   constructor(private readonly exchange: ExchangeId, private readonly depth: number) {}
 
@@ -39,6 +48,7 @@ export class BookCopier {
     const book: OrderBook = { exchange: this.exchange, symbol, bids: bids.levels.slice(0, bids.length), asks: asks.levels.slice(0, asks.length), receivedAt };
     [this.spareBids, this.bids] = [this.bids, bids];
     [this.spareAsks, this.asks] = [this.asks, asks];
+    this.lastSound = bids.sorted && asks.sorted && !(bids.length > 0 && asks.length > 0 && bids.prices[0]! >= asks.prices[0]!);
     if (typeof raw.timestamp === 'number') book.exchangeTimestamp = raw.timestamp;
     if (typeof raw.nonce === 'number') book.sequence = raw.nonce;
     return book;
@@ -48,6 +58,7 @@ export class BookCopier {
   private side(levels: RawSide, prev: SideMemo, next: SideMemo, dir: 1 | -1): SideMemo {
     const n = Math.min(this.depth, levels.length);
     next.length = 0;
+    next.sorted = true;
     let j = 0;
     for (let i = 0; i < n; i += 1) {
       const l = levels[i]!;
@@ -64,6 +75,7 @@ export class BookCopier {
       } else {
         level = { price: dec(p), amount: dec(a) };
       }
+      if (i > 0 && (p! - next.prices[i - 1]!) * dir < 0) next.sorted = false;
       next.prices[i] = p!;
       next.amounts[i] = a!;
       next.levels[i] = level;

@@ -141,10 +141,12 @@ export class CcxtMarketData implements MarketData {
     if (!stamp) this.seen.set(streamed, (stamp = new BookStamp()));
     stamp.record(raw);
     for (const symbol of this.bookAliases.get(streamed) ?? []) {
-      const book = this.copierFor(symbol).copy(symbol, raw, receivedAt);
+      const copier = this.copierFor(symbol);
+      const book = copier.copy(symbol, raw, receivedAt);
       // A crossed or unsorted book has missed an update: never hand it out; the watch loop marks
-      // the feed for a resync and redials, so only a fresh snapshot makes it live again.
-      const shape = bookShapeProblem(book);
+      // the feed for a resync and redials, so only a fresh snapshot makes it live again. The copy
+      // already judged its shape on the raw numbers; the Decimal check only describes a bad one.
+      const shape = copier.lastSound ? undefined : bookShapeProblem(book);
       if (shape) throw new BrokenBookError(`${this.exchange} ${symbol}: book ${describeShapeProblem(shape)}`);
       this.states.update(book);
       for (const l of this.bookListeners) {

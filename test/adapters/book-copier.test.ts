@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { BookCopier } from '../../adapters/exchanges/book-copier';
 import { dec } from '../../adapters/exchanges/convert';
 import type { OrderBook } from '../../domain/orderbook';
+import { bookShapeProblem } from '../../domain/arbitrage/book-integrity';
 
 type RawLevel = [number, number];
 type Raw = { bids: RawLevel[]; asks: RawLevel[]; nonce?: number; timestamp?: number };
@@ -76,5 +77,25 @@ describe('book copies reuse what did not change', () => {
     copier.copy('BTC/USDT', { bids: [[100, 1]], asks: [[101, 1]] }, 1);
     expect(() => copier.copy('BTC/USDT', { bids: [[100, Number.NaN]], asks: [[101, 1]] }, 2)).toThrow(/not a finite number: NaN/);
     expect(() => copier.copy('BTC/USDT', { bids: [[100, 1]], asks: [[Number.POSITIVE_INFINITY, 1]] }, 2)).toThrow(/not a finite number/);
+  });
+
+  it('the copy\'s own shape verdict (on the raw numbers) is the Decimal check\'s: unsorted, equal neighbours, locked and crossed books', () => {
+    // Prices near each other (shared values, float artefacts like 0.30000000000000004) so that
+    // equal neighbours, a locked top (bid = ask) and one-ulp inversions are drawn often.
+    const price = fc.constantFrom(0.1, 0.2, 0.3, 0.30000000000000004, 1e-8, 1.1e-8, 64000, 64000.01, 64000.010000000002, 99.5, 100);
+    const side = fc.array(fc.tuple(price, fc.double({ min: 1e-8, max: 50, noNaN: true })), { maxLength: 6 });
+    const sorted = (levels: RawLevel[], falling: boolean) => [...levels].sort((x, y) => (falling ? y[0] - x[0] : x[0] - y[0]));
+    fc.assert(fc.property(
+      fc.integer({ min: 1, max: 6 }),
+      fc.array(fc.tuple(side, side, fc.boolean(), fc.boolean()), { minLength: 1, maxLength: 8 }),
+      (depth, rounds) => {
+        const copier = new BookCopier('binance', depth);
+        for (const [bids, asks, sortBids, sortAsks] of rounds) {
+          const raw: Raw = { bids: sortBids ? sorted(bids, true) : bids, asks: sortAsks ? sorted(asks, false) : asks };
+          const copy = copier.copy('BTC/USDT', raw, 1);
+          expect({ sound: copier.lastSound, copy: show(copy) }).toEqual({ sound: bookShapeProblem(copy) === undefined, copy: show(copy) });
+        }
+      },
+    ), { numRuns: 400 });
   });
 });
