@@ -9,6 +9,7 @@ import type { Logger } from './logger';
 import { attemptPnlUsd } from './attempt-pnl';
 import { evaluationJson } from './opportunity-json';
 import type { QbotConfig } from './qbot-config';
+import type { LegRecovery, RecoveryResult } from './leg-recovery';
 
 export type AttemptStatus = 'completed' | 'no-fill' | 'single-leg';
 
@@ -19,6 +20,11 @@ export interface AttemptResult {
   realisedPnlUsd: Decimal;
   outcomes: OrderOutcome[];
   singleLeg?: SingleLegDecision;
+  /**
+   * A triangle's short leg handed to the leg recovery: its result line and its kill-switch count
+   * are the recovery's (`result` once it closed it; absent while it is held or waits).
+   */
+  recovery?: { result?: RecoveryResult };
 }
 
 export interface ExecutorDeps {
@@ -33,6 +39,8 @@ export interface ExecutorDeps {
   log: Logger;
   /** Extra orders (unwind, hedge) count against the exchange's rate budget. */
   spend?: (exchange: string, orders: number) => void;
+  /** The process's leg recovery, once it exists: a triangle's short leg is recovered by its policy. */
+  recovery?: () => Pick<LegRecovery, 'adopt'> | undefined;
 }
 
 const s = formatDecimal;
@@ -86,8 +94,13 @@ export class Executor {
         const o = await this.place({ exchange: leg.exchange, symbol: leg.symbol, side: leg.side, type: 'ioc', amount: leg.amount, price: leg.worstPrice, clientOrderId: `${id}-leg${k + 1}`, correlationId: id });
         outcomes.push(o);
         if (filledOf(o).eq(leg.amount)) continue;
-        // Leg k fell short: undo what the legs before left us holding (the last full leg).
         status = k === 0 && filledOf(o).isZero() ? 'no-fill' : 'single-leg';
+        if (status === 'single-leg') {
+          // Something filled: finished or unwound to the start currency as a cut trade would be at restart.
+          const adopted = await this.deps.recovery?.()?.adopt(id);
+          if (adopted) return { attemptId: id, strategy: 'triangular', status, realisedPnlUsd: adopted.result?.realisedPnlUsd ?? ZERO, outcomes, recovery: adopted };
+        }
+        // Without a leg recovery: undo what the legs before left us holding (the last full leg).
         const undo = filledOf(o).isZero() ? outcomes[k - 1] : o;
         if (undo && confirmed(undo)) {
           const policy = this.deps.config.singleLeg.policy === 'hedge' ? 'unwind' : undefined;

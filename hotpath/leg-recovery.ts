@@ -113,6 +113,8 @@ export class LegRecovery {
   private running?: Promise<RecoveryResult[]>;
   private timer?: NodeJS.Timeout;
   private readonly markets = new Map<string, Market>();
+  private everyMs?: number;
+  private stopped = false;
 
   constructor(private readonly deps: LegRecoveryDeps) {
     for (const m of deps.markets) this.markets.set(`${m.exchange}:${m.symbol}`, m);
@@ -139,12 +141,42 @@ export class LegRecovery {
         this.deps.log.error({ attemptId: id, problem: plan.error.issues[0]?.message }, 'cut trade with an unreadable decision line: operator attention needed');
         continue;
       }
-      const locks = lockKeys(plan.data);
-      for (const k of locks) this.deps.locked?.add(k);
-      this.open.set(id, { id, plan: plan.data, since: e.at, locks, exposure: [] });
+      this.register(id, plan.data, e.at);
       this.deps.log.error({ attemptId: id, strategy: plan.data.strategy, legs: plan.data.legs }, 'trade cut between its legs by a crash: recovering it before its coins trade again');
     }
     return [...this.open.keys()];
+  }
+
+  /**
+   * Takes over a live trade whose leg fell short after something filled (the executor stops there):
+   * registered from its decision line like a cut trade found at start and recovered at once, so
+   * the finish / unwind / hold, the recovery orders' client ids and the result line are the
+   * restart's, and a kill -9 meanwhile leaves a decision without result for the next start.
+   * Undefined when the decision line cannot be read (the caller keeps its own correction).
+   */
+  async adopt(attemptId: string): Promise<{ result?: RecoveryResult } | undefined> {
+    if (!this.open.has(attemptId)) {
+      const line = this.deps.ledger.entries({ kind: 'decision', correlationId: attemptId }).find((e) => e.idempotencyKey === `attempt:${attemptId}:decision`);
+      const plan = planSchema.safeParse(line?.details);
+      if (!line || !plan.success) {
+        this.deps.log.error({ attemptId, problem: plan.success ? 'no decision line' : plan.error.issues[0]?.message }, 'short leg not adopted by the leg recovery');
+        return undefined;
+      }
+      this.register(attemptId, plan.data, line.at);
+      // Its books are live (it just traded on them): no wait for books to arrive after a start.
+      this.open.get(attemptId)!.firstTry = this.deps.now() - (this.deps.bookWaitMs ?? 30_000);
+    }
+    // One pass at a time: a pass already running may hold other trades' orders in flight.
+    await this.running?.catch(() => undefined);
+    const result = (await this.recover()).find((r) => r.attemptId === attemptId);
+    if (this.open.size && this.everyMs !== undefined && !this.timer && !this.stopped) this.start(this.everyMs);
+    return result ? { result } : {};
+  }
+
+  private register(id: string, plan: Plan, since: number): void {
+    const locks = lockKeys(plan);
+    for (const k of locks) this.deps.locked?.add(k);
+    this.open.set(id, { id, plan, since, locks, exposure: [] });
   }
 
   /** Every position a cut trade still leaves open (log and /status). */
@@ -164,14 +196,17 @@ export class LegRecovery {
 
   /** A pass after `everyMs` (books arrive first) and again every `everyMs` while something is open. */
   start(everyMs: number): void {
-    if (!this.open.size) return;
+    this.everyMs = everyMs;
+    if (!this.open.size || this.stopped) return;
     const tick = () => void this.recover().catch((err: unknown) => this.deps.log.error({ err }, 'leg recovery pass failed')).finally(() => {
       if (this.open.size && this.timer) this.timer = setTimeout(tick, everyMs);
+      else delete this.timer;
     });
     this.timer = setTimeout(tick, everyMs);
   }
 
   stop(): void {
+    this.stopped = true;
     clearTimeout(this.timer);
     delete this.timer;
   }

@@ -10,6 +10,7 @@ import type { Trading } from '../ports/trading';
 import { BookCache } from './book-cache';
 import { CrossScanner, type CrossScanResult } from './cross-scanner';
 import { Executor, type AttemptResult } from './executor';
+import type { LegRecovery } from './leg-recovery';
 import type { Logger } from './logger';
 import type { QbotMetrics } from './metrics';
 import { evaluationJson } from './opportunity-json';
@@ -62,6 +63,7 @@ export class Qbot {
   readonly gates: RuntimeGates;
   readonly locked = new Set<string>();
   private readonly executor?: Executor;
+  private legRecovery?: Pick<LegRecovery, 'adopt'>;
   private readonly balances: Map<string, Decimal>;
   private readonly inFlight = new Set<Promise<AttemptResult>>();
   private seq = 0;
@@ -85,9 +87,14 @@ export class Qbot {
       this.executor = new Executor({
         trading: deps.trading, ledger: deps.ledger, cache: this.cache, config, locked: this.locked, now, log: deps.log,
         usd: (a) => this.usd(a), newId: deps.newId ?? (() => `qbot-${clock.now()}-${(this.seq += 1)}`),
-        spend: (ex, n) => this.gates.spend(ex, n),
+        spend: (ex, n) => this.gates.spend(ex, n), recovery: () => this.legRecovery,
       });
     }
+  }
+
+  /** A triangle's short leg goes to the leg recovery (built after the Q-bot: it reads its books and locks). */
+  adoptShortLegsWith(recovery: Pick<LegRecovery, 'adopt'>): void {
+    this.legRecovery = recovery;
   }
 
   usd(asset: string): Decimal | undefined {
@@ -183,7 +190,8 @@ export class Qbot {
     const attempt = ev.strategy === 'cross' ? this.executor.executeCross(ev) : this.executor.executeTri(ev);
     this.deps.log.info({ evaluation: evaluationJson(ev, this.deps.clock.now()) }, 'opportunity taken');
     const p = attempt.then(async (r) => {
-      this.gates.recordOutcome(r.status === 'completed', r.realisedPnlUsd);
+      // An adopted short leg is counted once, by the recovery's onResolved / onLeftOpen.
+      if (!r.recovery) this.gates.recordOutcome(r.status === 'completed', r.realisedPnlUsd);
       this.deps.metrics.attempts.inc({ strategy: r.strategy, status: r.status });
       this.deps.metrics.killSwitch.set(this.gates.kill.tripped ? 1 : 0);
       if (this.gates.kill.tripped) this.deps.log.error({ reason: this.gates.kill.tripped.reason.message }, 'kill switch tripped: trading stopped');

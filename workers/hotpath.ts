@@ -241,6 +241,7 @@ export async function startHotpath(o: HotpathOptions = {}): Promise<HotpathProce
     onLeftOpen: () => q.gates.recordRecovery({ pnlUsd: ZERO, leftOpen: true }),
   });
   recovery.find();
+  q.adoptShortLegsWith(recovery);
   // The float prefilters re-read the same snapshot the exact path reads, at every rebuild.
   decisionFees.onRebuild(() => (q.tri.refreshFees(), q.cross.refreshFees()));
   // What the dashboard shows of the evaluations: observed from the start when /status is served,

@@ -12,8 +12,13 @@ import { OrdersInFlight } from '../../adapters/persistence/orders-in-flight';
 import { LedgerBookedTrading } from '../../adapters/exchanges/booked-trading';
 import type { ExchangeAdapters } from '../../adapters/exchanges';
 import type { OrderRequest, Trading } from '../../ports/trading';
+import type { TriEvaluation } from '../../domain/arbitrage';
+import { loadConfig } from '../../config/loader';
 import { LegRecovery, type RecoveryResult } from '../../hotpath/leg-recovery';
+import { BookCache } from '../../hotpath/book-cache';
+import { Executor } from '../../hotpath/executor';
 import { createLogger } from '../../hotpath/logger';
+import { qbotConfigFrom } from '../../hotpath/qbot-config';
 import { adaptersFor } from '../adapters/helpers/exchange-harness';
 import { waitUntil } from '../helpers/wait';
 
@@ -31,6 +36,7 @@ const ASSETS = ['USDT', 'BTC', 'ETH', 'BNB'];
 const BOUND = D('0.5');
 const TAKER = D('0.001');
 const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
+const log = createLogger(process.env.TEST_LOG_LEVEL ?? 'silent', 'tri-cut-recovery');
 type Levels = Array<[string, string]>;
 
 /** Fresh books where finishing and unwinding both stay within 0.5 %: BTC 64000, ETH 3104 = 0.0485 BTC. */
@@ -96,17 +102,36 @@ describe('a triangle cut between its legs by a kill -9 is finished, unwound or h
   async function restart(o: { halted?: () => string | null; inner?: (t: Trading) => Trading; outer?: (t: Trading) => Trading } = {}) {
     const p = await processOn(o.inner);
     await p.booked.recoverUnanswered();
+    const r = recoveryOn(p, o);
+    return { ...p, ...r, found: r.recovery.find() };
+  }
+
+  /** The process's LegRecovery as the hot path wires it (what it resolved and left open recorded). */
+  function recoveryOn(p: Awaited<ReturnType<typeof processOn>>, o: { halted?: () => string | null; outer?: (t: Trading) => Trading } = {}) {
     const resolved: RecoveryResult[] = [];
     const leftOpen: string[] = [];
     const recovery = new LegRecovery({
       ledger: p.ledger, trading: new Map([[EX, o.outer ? o.outer(p.booked) : p.booked]]), markets, book: liveBook, fee: () => TAKER,
-      singleLeg: { policy: 'unwind', maxLossPercent: BOUND }, usd: (a) => usdOf(a), now: () => Date.now(), log: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent', 'tri-cut-recovery'),
+      singleLeg: { policy: 'unwind', maxLossPercent: BOUND }, usd: (a) => usdOf(a), now: () => Date.now(), log,
       unansweredAttempts: () => new Set(p.inFlight.unanswered().map((u) => u.request.correlationId ?? u.clientOrderId)),
       ...(o.halted ? { halted: o.halted } : {}),
       onResolved: (r) => resolved.push(r), onLeftOpen: (x) => leftOpen.push(x.reason), bookWaitMs: 0,
     });
-    const found = recovery.find();
-    return { ...p, recovery, found, resolved, leftOpen };
+    return { recovery, resolved, leftOpen };
+  }
+
+  /** A live triangle sent by the hot path's Executor, its short leg handed to the process's LegRecovery. */
+  async function liveTriangle(id: string, legs: { eth: string; ethOut: string }, o: { outer?: (t: Trading) => Trading } = {}) {
+    const p = await processOn();
+    const r = recoveryOn(p, o);
+    const cache = new BookCache(markets);
+    for (const s of Object.keys(FAIR)) cache.apply(liveBook(EX, s)!);
+    const config = { ...qbotConfigFrom(loadConfig({ env: {} })), singleLeg: { policy: 'unwind' as const, maxLossPercent: BOUND } };
+    const executor = new Executor({
+      trading: new Map([[EX, p.booked]]), ledger: p.ledger, cache, config, locked: new Set(), usd: (a) => usdOf(a), now: () => Date.now(), newId: () => id, log,
+      recovery: () => r.recovery,
+    });
+    return { ...p, ...r, attempt: executor.executeTri(triEvaluation(legs)) };
   }
 
   /** A process that dies (its promise never settles) once an order has gone through `t`. */
@@ -133,6 +158,14 @@ describe('a triangle cut between its legs by a kill -9 is finished, unwound or h
       { exchange: EX, symbol: 'ETH/BTC', side: 'buy', amount: '1.03', limitPrice: '0.04860', vwap: '0.04851' },
       { exchange: EX, symbol: 'ETH/USDT', side: 'sell', amount: '1.03', limitPrice: '3100', vwap: '3104' },
     ],
+  });
+  const leg = (symbol: string, side: 'buy' | 'sell', amount: string, worstPrice: string, vwap: string) => ({
+    exchange: EX, symbol, side, amount: D(amount), worstPrice: D(worstPrice), vwap: D(vwap), spent: ZERO, received: ZERO, fee: ZERO,
+  });
+  const triEvaluation = (l: { eth: string; ethOut: string }): TriEvaluation => ({
+    strategy: 'triangular', exchange: EX, path: 'USDT>BTC>ETH>USDT', start: 'USDT', size: D('3200.5'),
+    legs: [leg('BTC/USDT', 'buy', '0.05', '64100', '64010'), leg('ETH/BTC', 'buy', l.eth, '0.0486', '0.04851'), leg('ETH/USDT', 'sell', l.ethOut, '3100', '3104')],
+    grossProfit: ZERO, grossPercent: ZERO, netProfit: ZERO, netPercent: ZERO, thresholdPercent: ZERO,
   });
   const leg1 = (id: string): OrderRequest => ({ exchange: EX, symbol: 'BTC/USDT', side: 'buy', type: 'ioc', amount: D('0.05'), price: D('64100'), clientOrderId: `${id}-leg1`, correlationId: id });
   const leg2 = (id: string, eth: string): OrderRequest => ({ exchange: EX, symbol: 'ETH/BTC', side: 'buy', type: 'ioc', amount: D(eth), price: D('0.0486'), clientOrderId: `${id}-leg2`, correlationId: id });
@@ -289,5 +322,62 @@ describe('a triangle cut between its legs by a kill -9 is finished, unwound or h
     expect(r.recovery.exposure()).toEqual([expect.objectContaining({ attemptId: id, asset: 'BTC', state: 'holding' })]);
     expect(results(r.ledger, id)).toEqual([]);
     expect(cids(id)).toEqual([`${id}-leg1`]);
+  }, 60_000);
+
+  const singleLegLines = (ledger: SqliteLedger, id: string) => ledger.entries({ kind: 'decision', correlationId: id }).filter((e) => (e.details as { type?: string }).type === 'single-leg');
+
+  it('live: the third leg finds no bid within its limit (ETH/USDT fell between legs): the short leg goes to the recovery, both legs unwound to USDT, one result line', async () => {
+    const id = 'tri-live3';
+    const before = totals();
+    sim.control.setBook(EX, 'ETH/USDT', ETH_SLUMP.bids, ETH_SLUMP.asks);
+    const r = await liveTriangle(id, { eth: '1.0296', ethOut: '1.0285' });
+    const attempt = await r.attempt;
+    expect(attempt.status).toBe('single-leg');
+    expectNothingLeftOpen(r.ledger, id);
+    expect(r.resolved).toEqual([expect.objectContaining({ attemptId: id, outcome: 'unwind' })]);
+    expect(cids(id)).toEqual([`${id}-leg1`, `${id}-leg2`, `${id}-leg3`, `${id}-unwind-l1`, `${id}-unwind-l2`]);
+    // The recovery's own lines, not the executor's single-leg correction and result.
+    expect(singleLegLines(r.ledger, id)).toEqual([]);
+    expect(results(r.ledger, id).map((e) => e.details)).toEqual([expect.objectContaining({ status: 'recovered', recovery: 'unwind' })]);
+    expectNothingLeftOpen(r.ledger, id);
+    expectLedgerEqualsExchange(r.ledger, before);
+    expect(r.recovery.exposure()).toEqual([]);
+  }, 60_000);
+
+  it('live: the second leg fills in part (a thin ETH/BTC book): the BTC and the ETH on hand are both brought back, one result line', async () => {
+    const id = 'tri-live2';
+    const before = totals();
+    // The IOC for 1.0296 ETH fills 0.5; the rest of the book is beyond its limit.
+    sim.control.setBook(EX, 'ETH/BTC', FAIR['ETH/BTC']!.bids, [['0.04851', '0.5'], ['0.06', '50']]);
+    const r = await liveTriangle(id, { eth: '1.0296', ethOut: '1.0285' });
+    expect((await r.attempt).status).toBe('single-leg');
+    expectNothingLeftOpen(r.ledger, id, '0.0001');
+    expect(r.resolved).toEqual([expect.objectContaining({ attemptId: id })]);
+    expect(r.leftOpen).toEqual([]);
+    expect(singleLegLines(r.ledger, id)).toEqual([]);
+    expect(results(r.ledger, id).map((e) => e.details)).toEqual([expect.objectContaining({ status: 'recovered' })]);
+    expectNothingLeftOpen(r.ledger, id, '0.0001');
+    expectLedgerEqualsExchange(r.ledger, before);
+  }, 60_000);
+
+  it('live: a kill -9 during the live recovery of a short third leg is picked up at restart, nothing sent twice', async () => {
+    const id = 'tri-livek';
+    const before = totals();
+    sim.control.setBook(EX, 'ETH/USDT', ETH_SLUMP.bids, ETH_SLUMP.asks);
+    let reached = false;
+    // The process dies once the recovery's first order (ETH -> BTC) has reached the exchange.
+    const live = await liveTriangle(id, { eth: '1.0296', ethOut: '1.0285' }, { outer: dies(() => (reached = true)) });
+    void live.attempt;
+    await waitUntil('the live recovery\'s first order at the exchange', () => reached, 10_000);
+    expect(results(live.ledger, id)).toEqual([]);
+    for (const c of closers.splice(0).reverse()) await c();
+    const second = await restart();
+    expect(second.found).toEqual([id]);
+    const [done] = await second.recovery.recover();
+    expect(done).toMatchObject({ outcome: 'unwind' });
+    expect(cids(id)).toEqual([`${id}-leg1`, `${id}-leg2`, `${id}-leg3`, `${id}-unwind-l1`, `${id}-unwind-l2`]);
+    expect(results(second.ledger, id)).toHaveLength(1);
+    expectNothingLeftOpen(second.ledger, id);
+    expectLedgerEqualsExchange(second.ledger, before);
   }, 60_000);
 });

@@ -1,4 +1,4 @@
-import { Decimal } from '../../domain/money/decimal';
+import { Decimal, ZERO } from '../../domain/money/decimal';
 import type { Market } from '../../domain/market';
 import type { OrderBook } from '../../domain/orderbook';
 import { baselineThresholdSource, feesFromMarkets } from '../../domain/arbitrage';
@@ -6,6 +6,7 @@ import { loadConfig } from '../../config/loader';
 import { SqliteLedger } from '../../adapters/persistence/ledger-sqlite';
 import { PaperTrading } from '../../adapters/paper/paper-trading';
 import { Qbot } from '../../hotpath/qbot';
+import { LegRecovery } from '../../hotpath/leg-recovery';
 import { QbotMetrics } from '../../hotpath/metrics';
 import { createLogger } from '../../hotpath/logger';
 import { qbotConfigFrom } from '../../hotpath/qbot-config';
@@ -38,7 +39,7 @@ function setup(venueBook: (b: OrderBook) => OrderBook = (b) => b) {
     log: createLogger('silent'), metrics: new QbotMetrics(), trading: new Map([['binance', paper]]), ledger, accounts: new Map([['binance', paper]]),
     totalCapitalUsd: d('100000'), newId: () => 'tri-1',
   });
-  return { qbot, ledger, paper, feed: () => BOOKS.map((b) => (venue.set(b.symbol, venueBook(b)), qbot.onBook(b))) };
+  return { qbot, ledger, paper, cfg, feed: () => BOOKS.map((b) => (venue.set(b.symbol, venueBook(b)), qbot.onBook(b))) };
 }
 
 describe('triangular execution on paper', () => {
@@ -65,5 +66,28 @@ describe('triangular execution on paper', () => {
     // Leg 2 bought SOL with BTC at 0.001: the unwind sells it back at the 0.000998 bid (0.2 % loss, limit 0.5 %).
     expect(r!.singleLeg).toMatchObject({ action: 'unwind', order: { symbol: 'SOL/BTC', side: 'sell' } });
     expect(s.ledger.entries({ correlationId: 'tri-1' }).some((e) => (e.details as { type?: string }).type === 'single-leg')).toBe(true);
+  });
+
+  it('hands a short leg to the leg recovery once there is one, and the kill switch counts that attempt once', async () => {
+    const s = setup((b) => (b.symbol === 'SOL/USDT' ? { ...b, bids: [] } : b));
+    const gates = s.qbot.gates;
+    const recovery = new LegRecovery({
+      ledger: s.ledger, trading: new Map([['binance', s.paper]]), markets: MARKETS, book: (ex, sym) => s.qbot.cache.get(ex, sym)?.book, fee: feesFromMarkets(MARKETS),
+      singleLeg: s.cfg.singleLeg, usd: (a) => s.qbot.usd(a), unansweredAttempts: () => new Set(), now: () => T0, log: createLogger('silent'), locked: s.qbot.locked,
+      // As the hot path wires it (workers/hotpath.ts).
+      onResolved: (r) => gates.recordRecovery({ pnlUsd: r.realisedPnlUsd, leftOpen: false, countedOpen: r.countedOpen }),
+      onLeftOpen: () => gates.recordRecovery({ pnlUsd: ZERO, leftOpen: true }),
+    });
+    s.qbot.adoptShortLegsWith(recovery);
+    await s.qbot.refreshBalances();
+    s.feed();
+    const [r] = await s.qbot.drain();
+    expect(r).toMatchObject({ status: 'single-leg', recovery: {} });
+    expect(r!.singleLeg).toBeUndefined();
+    expect(s.ledger.entries({ correlationId: 'tri-1' }).filter((e) => (e.details as { type?: string }).type === 'single-leg')).toEqual([]);
+    // The finish finds no bid at the venue, the unwind is not tried once the finish is committed: held, one failure.
+    expect(recovery.exposure()).toEqual([expect.objectContaining({ attemptId: 'tri-1', asset: 'SOL', state: 'holding' })]);
+    expect(gates.kill.consecutiveFailures).toBe(1);
+    expect(gates.kill.pnlUsd.toFixed()).toBe(s.ledger.realisedPnlUsd().toFixed());
   });
 });
